@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything lands in .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install install-test migrate demo lint format messages catalogs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pins change.
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+catalogs: install
+	$(MANAGE) compile_catalogs
+
+migrate: catalogs
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+run: demo
+	@echo "Pervichka is at http://$(HOST):$(PORT)/ — demo logins are in README.md"
+	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-test
+	$(MANAGE) compile_catalogs
+	PERVICHKA_TESTING=1 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (xgettext): for developers adding strings, not for running.
+messages: install
+	$(MANAGE) makemessages -l ru -l kk -l en --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+	$(MANAGE) makemessages -d djangojs -l ru -l kk -l en --no-location -i ".venv/*" -i "static/vendor/*" -i "staticfiles/*"
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

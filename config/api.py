@@ -1,0 +1,25 @@
+"""The JSON API at /api/v1/: one ninja router per app, assembled here."""
+
+from ninja import NinjaAPI
+
+from pervichka.accounts.auth import ActiveSessionAuth, TokenAuth
+from pervichka.core.api import install_error_handlers
+from pervichka.orgs.api import router as orgs_router
+from pervichka.people.api import memberships_router, persons_router
+
+api = NinjaAPI(
+    title="Pervichka API",
+    version="1",
+    description=(
+        "The branch network's data, scoped to the caller's roles. Authenticate with a session "
+        "(browser) or `Authorization: Bearer <token>` (scripts; create one on the API tokens "
+        "page). Anything outside the caller's subtree answers 404. Errors are "
+        "`{message, errors: {field: [messages]}}` in the language of `Accept-Language`."
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/org-units", orgs_router)
+api.add_router("/persons", persons_router)
+api.add_router("/memberships", memberships_router)

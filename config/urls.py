@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from config.api import api
+
+admin.site.site_header = "Pervichka"
+admin.site.site_title = "Pervichka"
+
+urlpatterns = [
+    path("", include("pervichka.core.urls")),
+    path("accounts/", include("pervichka.accounts.urls")),
+    path("orgs/", include("pervichka.orgs.urls")),
+    path("members/", include("pervichka.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,61 @@
+"""Django admin, scoped: a non-superuser sees and changes only rows inside their subtree."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere, scope_q
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Set `scope_path` (the lookup to an org unit's path) and the view/manage permissions."""
+
+    scope_path: str = "path"
+    view_perm: Perm = Perm.ORGS_VIEW
+    manage_perm: Perm = Perm.ORGS_MANAGE
+    # Nothing a person entered is deleted (DESIGN.md): rows are archived or revoked instead.
+    can_delete = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(scope_q(request.user, self.view_perm, self.scope_path))
+
+    def has_module_permission(self, request):
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and has_perm_anywhere(request.user, self.view_perm)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not has_perm_anywhere(request.user, self.manage_perm):
+            return False
+        if obj is None:
+            return True
+        return self.get_manage_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return request.user.is_staff and has_perm_anywhere(request.user, self.manage_perm)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and self.can_delete
+
+    def get_manage_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope_q(request.user, self.manage_perm, self.scope_path))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from pervichka.orgs.models import OrgUnit
+
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = OrgUnit.objects.filter(
+                scope_q(request.user, self.manage_perm, "path")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

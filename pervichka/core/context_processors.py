@@ -1,0 +1,16 @@
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    return {
+        "nav": {
+            "members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
+            "manage_members": has_perm_anywhere(user, Perm.MEMBERS_MANAGE),
+            "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
+            "admin": user.is_staff,
+        }
+    }

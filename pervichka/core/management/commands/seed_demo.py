@@ -1,0 +1,28 @@
+"""Load the demo district (idempotent: a second run adds nothing)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from pervichka.accounts import demo as accounts_demo
+from pervichka.orgs import demo as orgs_demo
+from pervichka.people import demo as people_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo district: AMANAT → North Kazakhstan → Akzhar, its members, logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ctx: dict = {"now": timezone.now()}
+        orgs_demo.seed(ctx)
+        people_demo.seed(ctx)
+        logins = accounts_demo.seed(ctx)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."
+            )
+        )
+        self.stdout.write(f"Demo logins (password for all: {accounts_demo.DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<10} {description}")

@@ -1,0 +1,67 @@
+"""Roles and the permissions they grant over the subtree of the org unit they are held at.
+
+Pure data: the assignment model lives in `accounts`, the one function that turns
+assignments into a scope lives in `core.scoping`. A later app adds its permissions here
+and grants them to roles, so the authorization matrix stays in one readable table.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm(StrEnum):
+    ORGS_VIEW = "orgs.view"
+    ORGS_MANAGE = "orgs.manage"
+    MEMBERS_VIEW = "members.view"
+    MEMBERS_MANAGE = "members.manage"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_PII = "people.pii"
+    PEOPLE_MANAGE = "people.manage"
+    PEOPLE_HISTORY = "people.history"
+    ACCOUNTS_MANAGE = "accounts.manage"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator (district or region)")
+    CHAIR = "chair", _("Primary chair")
+    OPERATOR = "operator", _("Reception operator")
+    YOUTH_WORKER = "youth_worker", _("Youth worker")
+    TRAINER = "trainer", _("Trainer")
+    DEPUTY = "deputy", _("Deputy")
+    AUDITOR = "auditor", _("Auditor (read only)")
+
+
+P = Perm
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.CHAIR: frozenset(
+        {
+            P.ORGS_VIEW,
+            P.MEMBERS_VIEW,
+            P.MEMBERS_MANAGE,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_PII,
+            P.PEOPLE_MANAGE,
+            P.PEOPLE_HISTORY,
+        }
+    ),
+    Role.OPERATOR: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}),
+    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}),
+    Role.TRAINER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW}),
+    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW}),
+    # An auditor reads everything in the subtree but personal data stays masked.
+    Role.AUDITOR: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY}),
+}
+
+# Which kinds of org unit a role may be held at (a chair chairs a primary, and so on).
+ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"party", "region", "district"}),
+    Role.CHAIR: frozenset({"primary"}),
+    Role.OPERATOR: frozenset({"region", "district", "primary"}),
+    Role.YOUTH_WORKER: frozenset({"region", "district", "primary"}),
+    Role.TRAINER: frozenset({"party", "region", "district"}),
+    Role.DEPUTY: frozenset({"region", "district", "primary"}),
+    Role.AUDITOR: frozenset({"party", "region", "district", "primary"}),
+}

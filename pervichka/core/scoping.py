@@ -1,0 +1,108 @@
+"""The one place that decides what a user may see and change.
+
+A role assignment grants its role's permissions over the subtree of its org unit. The
+subtree is a prefix of the materialized tree path (django-treebeard MP_Node), so a scoped
+query is one indexed `LIKE 'prefix%'` per assignment, never a list of ids: it costs the
+same for a chair of one primary as for the administrator of a region.
+
+Every selector, view, admin page and API endpoint goes through these functions. What is
+outside the scope is reported as missing (404), never as forbidden, so that nobody can
+learn that an object exists by asking for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from pervichka.core.roles import ROLE_PERMISSIONS, Perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from pervichka.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+_CACHE_ATTR = "_pervichka_scope_paths"
+
+
+def _assignment_paths(user: User) -> list[tuple[str, str]]:
+    """(role, org unit path) of the user's active assignments, read once per user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            user.role_assignments.filter(revoked_at__isnull=True).values_list(
+                "role", "org_unit__path"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_scope(user: User) -> None:
+    """Drop the cached scope after the user's assignments changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _collapse(paths: Iterable[str]) -> list[str]:
+    """Remove paths that lie inside another path of the list: one prefix covers them."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def scope_paths(user: User | AnonymousUser | None, perm: Perm) -> list[str] | None:
+    """The tree paths under which `user` holds `perm`; None means everywhere (superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return _collapse(
+        path for role, path in _assignment_paths(user) if perm in ROLE_PERMISSIONS.get(role, ())
+    )
+
+
+def scope_q(user: User | AnonymousUser | None, perm: Perm, path_field: str = "path") -> Q:
+    """A Q object limiting a queryset to the rows whose `path_field` lies in the scope."""
+    paths = scope_paths(user, perm)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def visible(
+    queryset: QuerySet[M], user: User | AnonymousUser | None, perm: Perm, path_field: str = "path"
+) -> QuerySet[M]:
+    return queryset.filter(scope_q(user, perm, path_field))
+
+
+def has_perm_at(user: User | AnonymousUser | None, perm: Perm, path: str) -> bool:
+    """Does the user hold `perm` at the org unit with this tree path?"""
+    paths = scope_paths(user, perm)
+    if paths is None:
+        return True
+    return any(path.startswith(p) for p in paths)
+
+
+def has_perm_anywhere(user: User | AnonymousUser | None, perm: Perm) -> bool:
+    paths = scope_paths(user, perm)
+    return paths is None or bool(paths)
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
+    """Fetch one object from an already scoped queryset; missing and forbidden look the same."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,29 @@
+from django import template
+from django.utils.http import urlencode
+
+from pervichka.core.iin import mask_iin
+from pervichka.core.phones import format_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_iin(value: str) -> str:
+    return mask_iin(value)
+
+
+@register.filter
+def phone(value: str) -> str:
+    return format_phone(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"

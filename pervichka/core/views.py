@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pervichka.accounts.selectors import roles_of
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere
+from pervichka.orgs.selectors import org_units_visible
+from pervichka.people.selectors import member_counts_by_unit
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: who I am here, and the size of what I look after."""
+    units = org_units_visible(request.user)
+    counts = member_counts_by_unit(request.user)
+    context = {
+        "roles": roles_of(request.user),
+        "unit_count": units.count(),
+        "primary_count": units.filter(kind="primary").count(),
+        "member_count": sum(counts.values()),
+        "can_members": has_perm_anywhere(request.user, Perm.MEMBERS_VIEW),
+    }
+    return render(request, "core/home.html", context)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

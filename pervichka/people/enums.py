@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("signed on paper")
+    ELECTRONIC = "electronic", _("electronic signature or web form")
+    VERBAL = "verbal", _("verbally, recorded by an operator")
+    IMPORTED = "imported", _("confirmed by the primary on import")
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    ARCHIVED = "archived", _("left (archived)")
+
+
+class LeaveReason(models.TextChoices):
+    OWN_WISH = "own_wish", _("at own request")
+    MOVED = "moved", _("moved away")
+    EXPELLED = "expelled", _("expelled")
+    DECEASED = "deceased", _("deceased")
+    TRANSFERRED = "transferred", _("transferred to another primary")
+    OTHER = "other", _("other")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("checked, waiting for a decision")
+    IMPORTED = "imported", _("imported")
+    CANCELLED = "cancelled", _("cancelled: nothing imported")
+    FAILED = "failed", _("could not be read")

@@ -1,0 +1,195 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import now as timezone_now
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pervichka.core.iin import parse_iin, validate_iin
+from pervichka.people.enums import (
+    ConsentMethod,
+    ImportStatus,
+    LeaveReason,
+    MembershipStatus,
+    Sex,
+)
+
+
+class Person(models.Model):
+    """One registry of people: members, citizens, young people, deputies.
+
+    `unit` is the org unit that keeps the record (a member's primary, or the district whose
+    reception office registered a citizen); it is what a person's visibility is scoped by.
+    """
+
+    iin = models.CharField(
+        _("IIN"), max_length=12, null=True, blank=True, unique=True, validators=[validate_iin]
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    settlement = models.ForeignKey(
+        "orgs.Settlement",
+        verbose_name=_("settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("registered in"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    consent_at = models.DateTimeField(
+        _("consent to personal data processing given"), null=True, blank=True
+    )
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=16, choices=ConsentMethod.choices, blank=True
+    )
+    # Lower-cased "surname name patronymic": SQLite's LIKE folds case for ASCII only, so
+    # a Cyrillic name search runs on this column on every database.
+    search_name = models.CharField(max_length=310, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["surname", "name", "patronymic"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_at__isnull=True) | ~Q(consent_method=""),
+                name="person_consent_has_method",
+            ),
+        ]
+        indexes = [models.Index(fields=["phone"], name="person_phone")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+    def derive(self) -> None:
+        """Fill what follows from other fields: birth date and sex from the IIN, search key."""
+        if self.iin:
+            info = parse_iin(self.iin)
+            self.birth_date = info.birth_date
+            self.sex = info.sex
+        self.search_name = self.full_name.lower()
+
+    def save(self, *args, **kwargs):
+        self.derive()
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A person's membership in a primary. Leaving archives it; nothing is deleted."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    primary = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("primary organization"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    joined = models.DateField(_("joined"))
+    left = models.DateField(_("left"), null=True, blank=True)
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=16, choices=LeaveReason.choices, blank=True
+    )
+    card_number = models.CharField(
+        _("party card number"), max_length=20, null=True, blank=True, unique=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["person__surname", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~Q(status=MembershipStatus.ARCHIVED),
+                name="membership_one_current_per_person",
+                violation_error_message=_("This person is already a member of a primary."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=models.F("joined")),
+                name="membership_left_after_joined",
+                violation_error_message=_("A member cannot leave before joining."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MembershipStatus.ARCHIVED, left__isnull=False)
+                | (~Q(status=MembershipStatus.ARCHIVED) & Q(left__isnull=True)),
+                name="membership_archived_iff_left",
+                violation_error_message=_("An archived membership has a leaving date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["primary", "status"], name="membership_primary_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.primary}"
+
+
+def _import_upload_to(instance: "MemberImport", filename: str) -> str:
+    return f"imports/members/{instance.created_at:%Y/%m}/{instance.token}-{filename}"
+
+
+class MemberImport(models.Model):
+    """An uploaded member list: checked first, then imported whole (valid rows) or not at all."""
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone_now)
+    file = models.FileField(upload_to=_import_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    default_primary = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    # [{"row": 7, "errors": {"iin": ["..."]}}]: rows of the file that were or will be rejected.
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,98 @@
+"""Reads of persons and memberships, already limited to what the acting user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from pervichka.core.iin import mask_iin
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_at, visible
+from pervichka.people.enums import MembershipStatus
+from pervichka.people.models import Membership, Person
+
+
+def persons_visible(user, *, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
+    return visible(Person.objects.all(), user, perm, "unit__path")
+
+
+def person_get(user, pk: object, *, perm: Perm = Perm.PEOPLE_VIEW) -> Person:
+    return get_or_404(persons_visible(user, perm=perm).select_related("settlement", "unit"), pk=pk)
+
+
+def memberships_visible(user, *, perm: Perm = Perm.MEMBERS_VIEW) -> QuerySet[Membership]:
+    return visible(Membership.objects.all(), user, perm, "primary__path")
+
+
+def membership_get(user, pk: object, *, perm: Perm = Perm.MEMBERS_VIEW) -> Membership:
+    return get_or_404(
+        memberships_visible(user, perm=perm).select_related(
+            "person", "person__settlement", "primary"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    q: str = ""
+    primary_id: int | None = None
+    status: str = ""
+
+
+def _search_q(text: str) -> Q:
+    """Name, IIN or phone: digits search IIN and phone, letters search the name key."""
+    text = text.strip()
+    if not text:
+        return Q()
+    digits = "".join(c for c in text if c.isdigit())
+    if digits and len(digits) >= len(text.replace(" ", "").replace("+", "")) - 1:
+        q = Q(person__iin__startswith=digits)
+        if len(digits) >= 4:
+            q |= Q(person__phone__contains=digits)
+        return q
+    q = Q()
+    for word in text.lower().split():
+        q &= Q(person__search_name__contains=word)
+    return q
+
+
+def members_list(user, filters: MemberFilters) -> QuerySet[Membership]:
+    """The member registry as the list and the export show it, in one order."""
+    queryset = memberships_visible(user).select_related("person", "person__settlement", "primary")
+    if filters.primary_id:
+        queryset = queryset.filter(primary_id=filters.primary_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    else:
+        queryset = queryset.exclude(status=MembershipStatus.ARCHIVED)
+    return queryset.filter(_search_q(filters.q)).order_by(
+        "person__surname", "person__name", "person__patronymic", "pk"
+    )
+
+
+def member_counts_by_unit(user) -> dict[int, int]:
+    """Active members per primary in the user's scope (the org tree shows these)."""
+    rows = (
+        memberships_visible(user, perm=Perm.ORGS_VIEW)
+        .filter(status=MembershipStatus.ACTIVE)
+        .values("primary_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["primary_id"]: row["n"] for row in rows}
+
+
+def can_see_pii(user, person: Person) -> bool:
+    return has_perm_at(user, Perm.PEOPLE_PII, person.unit.path)
+
+
+def iin_for(user, person: Person, *, full: bool = False) -> str:
+    """The IIN as this user may read it: whole on a card for roles that need it, else masked."""
+    if full and can_see_pii(user, person):
+        return person.iin or ""
+    return mask_iin(person.iin)
+
+
+def person_memberships(user, person: Person) -> QuerySet[Membership]:
+    return memberships_visible(user).filter(person=person).select_related("primary")

@@ -1,0 +1,259 @@
+"""Writes to the person registry and memberships.
+
+Each function is one transaction, takes the acting user, checks the actor's scope (a unit
+outside it is reported as missing, like everywhere), validates with the models' own
+constraints, and saves through `save_as` so history records who made the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pervichka.core.history import save_as
+from pervichka.core.phones import normalize_phone
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_at
+from pervichka.orgs.enums import OrgKind
+from pervichka.people.enums import ConsentMethod, MembershipStatus
+from pervichka.people.models import Membership, Person
+
+PERSON_FIELDS = (
+    "iin",
+    "surname",
+    "name",
+    "patronymic",
+    "birth_date",
+    "phone",
+    "email",
+    "settlement",
+    "address",
+)
+
+
+@dataclass
+class PersonData:
+    """What a form, an API call or an import row says about a person."""
+
+    surname: str
+    name: str
+    patronymic: str = ""
+    iin: str | None = None
+    birth_date: dt.date | None = None
+    phone: str = ""
+    email: str = ""
+    settlement: object | None = None
+    address: str = ""
+    consent_method: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def cleaned(self) -> PersonData:
+        """Trimmed, with the phone in E.164; a bad phone raises a field error."""
+        phone = self.phone
+        try:
+            phone = normalize_phone(self.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
+        return PersonData(
+            surname=self.surname.strip(),
+            name=self.name.strip(),
+            patronymic=(self.patronymic or "").strip(),
+            iin=(self.iin or "").strip() or None,
+            birth_date=self.birth_date,
+            phone=phone,
+            email=(self.email or "").strip(),
+            settlement=self.settlement,
+            address=(self.address or "").strip(),
+            consent_method=self.consent_method,
+        )
+
+
+def _require(actor, perm: Perm, path: str) -> None:
+    if not has_perm_at(actor, perm, path):
+        raise Http404
+
+
+def _apply(person: Person, data: PersonData, *, actor, consent_required: bool) -> None:
+    for name in PERSON_FIELDS:
+        setattr(person, name, getattr(data, name))
+    if data.consent_method:
+        if data.consent_method not in ConsentMethod.values:
+            raise ValidationError({"consent_method": _("Choose how consent was given.")})
+        if person.consent_method != data.consent_method or person.consent_at is None:
+            person.consent_method = data.consent_method
+            person.consent_at = timezone.now()
+    elif consent_required and person.consent_at is None:
+        raise ValidationError(
+            {"consent_method": _("Consent to the processing of personal data is required.")}
+        )
+
+
+def _full_clean(obj, *, exclude: list[str] | None = None) -> None:
+    # validate_constraints=False: the unique partial constraints are checked by the
+    # database inside the transaction, which also catches the race two clerks can run.
+    obj.full_clean(exclude=exclude, validate_constraints=False)
+
+
+@transaction.atomic
+def person_create(*, actor, unit, data: PersonData, consent_required: bool = True) -> Person:
+    """Register a person in `unit` (the org unit that keeps the record)."""
+    _require(actor, Perm.PEOPLE_MANAGE, unit.path)
+    data = data.cleaned()
+    person = Person(unit=unit)
+    _apply(person, data, actor=actor, consent_required=consent_required)
+    _full_clean(person)
+    save_as(person, actor)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: PersonData) -> Person:
+    """Change a person's details; every earlier version stays in history."""
+    _require(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    data = data.cleaned()
+    _apply(person, data, actor=actor, consent_required=False)
+    _full_clean(person)
+    save_as(person, actor)
+    return person
+
+
+def _check_primary(actor, primary) -> None:
+    if primary is None or primary.kind != OrgKind.PRIMARY:
+        raise ValidationError({"primary": _("Choose a primary organization.")})
+    _require(actor, Perm.MEMBERS_MANAGE, primary.path)
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor,
+    primary,
+    data: PersonData,
+    joined: dt.date,
+    card_number: str = "",
+) -> Membership:
+    """Make a person a member of `primary`.
+
+    A person already in the registry (same IIN) is reused and their details updated, so the
+    registry keeps one record per person; a person who is a current member elsewhere is
+    refused, since a member belongs to one primary at a time.
+    """
+    _check_primary(actor, primary)
+    data = data.cleaned()
+    person = None
+    if data.iin:
+        person = Person.objects.select_for_update().filter(iin=data.iin).first()
+    if person is not None:
+        current = person.memberships.exclude(status=MembershipStatus.ARCHIVED).first()
+        if current is not None:
+            raise ValidationError(
+                {"iin": _("A person with this IIN is already a member of a primary organization.")}
+            )
+    else:
+        person = Person()
+    person.unit = primary
+    _apply(person, data, actor=actor, consent_required=True)
+    _full_clean(person)
+    membership = Membership(
+        person=person,
+        primary=primary,
+        joined=joined,
+        card_number=card_number.strip() or None,
+        status=MembershipStatus.ACTIVE,
+        created_by=actor,
+    )
+    _full_clean(membership, exclude=["person"])
+    if joined > timezone.localdate():
+        raise ValidationError({"joined": _("The joining date cannot be in the future.")})
+    try:
+        with transaction.atomic():
+            save_as(person, actor)
+            membership.person = person
+            save_as(membership, actor)
+    except IntegrityError as exc:
+        raise _integrity_to_validation(exc) from exc
+    return membership
+
+
+def _integrity_to_validation(exc: IntegrityError) -> ValidationError:
+    """Turn a lost race on a unique rule into the message the form would have shown."""
+    text = str(exc).lower()
+    if "iin" in text:
+        return ValidationError({"iin": _("A person with this IIN is already registered.")})
+    if "card_number" in text:
+        return ValidationError({"card_number": _("This party card number is already in use.")})
+    return ValidationError(
+        {"iin": _("A person with this IIN is already a member of a primary organization.")}
+    )
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor,
+    membership: Membership,
+    data: PersonData,
+    primary,
+    joined: dt.date,
+    card_number: str = "",
+    status: str | None = None,
+) -> Membership:
+    """Edit a member's details and membership. Moving them needs rights in both primaries."""
+    _require(actor, Perm.MEMBERS_MANAGE, membership.primary.path)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("person", "primary")
+        .get(pk=membership.pk)
+    )
+    if membership.status == MembershipStatus.ARCHIVED:
+        raise ValidationError(_("An archived membership cannot be edited."))
+    _check_primary(actor, primary)
+    data = data.cleaned()
+    person = membership.person
+    _apply(person, data, actor=actor, consent_required=False)
+    if primary != membership.primary:
+        person.unit = primary
+    _full_clean(person)
+    membership.primary = primary
+    membership.joined = joined
+    membership.card_number = card_number.strip() or None
+    if status is not None:
+        if status not in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED):
+            raise ValidationError({"status": _("Use Archive to end a membership.")})
+        membership.status = status
+    _full_clean(membership)
+    try:
+        with transaction.atomic():
+            save_as(person, actor)
+            save_as(membership, actor)
+    except IntegrityError as exc:
+        raise _integrity_to_validation(exc) from exc
+    return membership
+
+
+@transaction.atomic
+def membership_archive(*, actor, membership: Membership, left: dt.date, reason: str) -> Membership:
+    """End a membership. The member stays in the registry and in every report of the past."""
+    _require(actor, Perm.MEMBERS_MANAGE, membership.primary.path)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status == MembershipStatus.ARCHIVED:
+        raise ValidationError(_("This membership is already archived."))
+    if not reason:
+        raise ValidationError({"leave_reason": _("Say why the member leaves.")})
+    if left < membership.joined:
+        raise ValidationError({"left": _("A member cannot leave before joining.")})
+    if left > timezone.localdate():
+        raise ValidationError({"left": _("The leaving date cannot be in the future.")})
+    membership.status = MembershipStatus.ARCHIVED
+    membership.left = left
+    membership.leave_reason = reason
+    _full_clean(membership)
+    save_as(membership, actor, reason=reason)
+    return membership

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from pervichka.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("export.xlsx", views.member_export, name="export"),
+    path("add/", views.member_add, name="add"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/archive/", views.member_archive, name="archive"),
+    path("persons/<int:pk>/history/", views.person_history, name="history"),
+    path("import/", views.member_import, name="import"),
+    path("import/template.xlsx", views.member_import_template, name="import_template"),
+    path("import/<str:token>/", views.member_import_report, name="import_report"),
+    path("import/<str:token>/decide/", views.member_import_decide, name="import_decide"),
+]
