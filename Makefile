@@ -7,6 +7,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
+# `make run` is the laptop setup: debug on, SQLite. Production sets its own environment
+# (docs/deployment.md) and calls manage.py directly.
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
 .PHONY: run test install install-test migrate demo lint format messages catalogs clean
 
@@ -26,20 +29,20 @@ install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
 catalogs: install
-	$(MANAGE) compile_catalogs
+	$(DEV) $(MANAGE) compile_catalogs
 
 migrate: catalogs
-	$(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) seed_demo
+	$(DEV) $(MANAGE) seed_demo
 
 run: demo
 	@echo "Pervichka is at http://$(HOST):$(PORT)/ — demo logins are in README.md"
-	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-test
-	$(MANAGE) compile_catalogs
+	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs
 	PERVICHKA_TESTING=1 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
@@ -52,8 +55,8 @@ format: install-test
 
 # Needs GNU gettext (xgettext): for developers adding strings, not for running.
 messages: install
-	$(MANAGE) makemessages -l ru -l kk -l en --no-location --no-obsolete -i ".venv/*" -i "bench/*"
-	$(MANAGE) makemessages -d djangojs -l ru -l kk -l en --no-location -i ".venv/*" -i "static/vendor/*" -i "staticfiles/*"
+	$(DEV) $(MANAGE) makemessages -l ru -l kk -l en --no-location --no-obsolete -i ".venv/*" -i "bench/*"
+	$(DEV) $(MANAGE) makemessages -d djangojs -l ru -l kk -l en --no-location -i ".venv/*" -i "static/vendor/*" -i "staticfiles/*"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -7,6 +7,7 @@ secrets). With no environment at all the project runs on SQLite with DEBUG off, 
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-TESTING = env_bool("PERVICHKA_TESTING", False)
+# pytest imports settings before any fixture runs, so detect it as well as the variable.
+TESTING = env_bool("PERVICHKA_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -200,7 +202,11 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves STATIC_ROOT after collectstatic in production; in development and tests
+# it serves straight from the app and vendor folders.
+STATIC_ROOT = (
+    None if DEBUG or TESTING else Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PERVICHKA_MEDIA_ROOT", str(BASE_DIR / "media")))

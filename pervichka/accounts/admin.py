@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pervichka.accounts.models import ApiToken, RoleAssignment, User
 from pervichka.core.admin import ScopedAdmin
-from pervichka.core.roles import Perm
+from pervichka.core.roles import ROLE_UNIT_KINDS, Perm
 
 
 class RoleInline(admin.TabularInline):
@@ -25,8 +27,24 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["person"]
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "org_unit", "revoked_at"]
+
+    def clean(self):
+        data = super().clean()
+        role, unit = data.get("role"), data.get("org_unit")
+        if role and unit and unit.kind not in ROLE_UNIT_KINDS[role]:
+            raise forms.ValidationError(
+                {"org_unit": _("This role cannot be held at this level of the organization.")}
+            )
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = RoleAssignmentForm
     scope_path = "org_unit__path"
     view_perm = Perm.ACCOUNTS_MANAGE
     manage_perm = Perm.ACCOUNTS_MANAGE
@@ -34,6 +52,12 @@ class RoleAssignmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__last_name"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ApiToken)

@@ -1,23 +1,30 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from pervichka.core.admin import ScopedAdmin
 from pervichka.orgs.models import OrgUnit, Position, Settlement
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdmin, TreeAdmin, SimpleHistoryAdmin):
-    form = movenodeform_factory(OrgUnit, exclude=["path", "depth", "numchild"])
-    list_display = ["name", "kind", "kato", "code", "is_active"]
+class OrgUnitAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """Units are listed in tree order and edited here; they are added through the API
+    (`POST /api/v1/org-units`) or `org_unit_create`, which place them in the tree and check
+    that the parent is in the actor's scope. treebeard's TreeAdmin is not used: it shows only
+    roots, which a district administrator's scope does not include."""
+
+    exclude = ["path", "depth", "numchild"]
+    list_display = ["indented_name", "kind", "kato", "code", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "name_kk", "kato", "code"]
+    ordering = ["path"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj: OrgUnit) -> str:
+        return "\u2003" * (obj.depth - 1) + obj.display_name
 
     def has_add_permission(self, request):
-        # Adding roots and moving nodes reshapes the whole tree: superusers only. Others add
-        # units through the API or services, which check the parent is in their scope.
-        return request.user.is_superuser
+        return False
 
 
 @admin.register(Settlement)

@@ -53,29 +53,41 @@ def _primary_names(index: int, village: tuple[str, str, str], number: int | None
 def seed(ctx: dict) -> None:
     party = OrgUnit.objects.filter(kind=OrgKind.PARTY, code=PARTY[3]).first()
     if party is None:
-        party = OrgUnit.add_root(
-            kind=OrgKind.PARTY, name=PARTY[0], name_kk=PARTY[1], name_en=PARTY[2], code=PARTY[3]
+        party = OrgUnit.objects.add_root(
+            create_kwargs={
+                "kind": OrgKind.PARTY,
+                "name": PARTY[0],
+                "name_kk": PARTY[1],
+                "name_en": PARTY[2],
+                "code": PARTY[3],
+            }
         )
     region = OrgUnit.objects.filter(kind=OrgKind.REGION, kato=REGION[4]).first()
     if region is None:
-        region = party.add_child(
-            kind=OrgKind.REGION,
-            name=REGION[0],
-            name_kk=REGION[1],
-            name_en=REGION[2],
-            code=REGION[3],
-            kato=REGION[4],
+        region = OrgUnit.objects.add_child(
+            party,
+            create_kwargs={
+                "kind": OrgKind.REGION,
+                "name": REGION[0],
+                "name_kk": REGION[1],
+                "name_en": REGION[2],
+                "code": REGION[3],
+                "kato": REGION[4],
+            },
         )
     district = OrgUnit.objects.filter(kind=OrgKind.DISTRICT, kato=DISTRICT[4]).first()
     if district is None:
-        district = region.add_child(
-            kind=OrgKind.DISTRICT,
-            name=DISTRICT[0],
-            name_kk=DISTRICT[1],
-            name_en=DISTRICT[2],
-            code=DISTRICT[3],
-            kato=DISTRICT[4],
-            address="с. Талшик, ул. Абая, 1",
+        district = OrgUnit.objects.add_child(
+            region,
+            create_kwargs={
+                "kind": OrgKind.DISTRICT,
+                "name": DISTRICT[0],
+                "name_kk": DISTRICT[1],
+                "name_en": DISTRICT[2],
+                "code": DISTRICT[3],
+                "kato": DISTRICT[4],
+                "address": "с. Талшик, ул. Абая, 1",
+            },
         )
     settlements = []
     for index, (ru, kk, en) in enumerate(SETTLEMENTS, start=1):
@@ -99,13 +111,16 @@ def seed(ctx: dict) -> None:
         primary = OrgUnit.objects.filter(kind=OrgKind.PRIMARY, name=ru).first()
         if primary is None:
             district.refresh_from_db()
-            primary = district.add_child(
-                kind=OrgKind.PRIMARY,
-                name=ru,
-                name_kk=kk,
-                name_en=en,
-                kato=settlements[village_index].kato,
-                settlement=settlements[village_index],
+            primary = OrgUnit.objects.add_child(
+                district,
+                create_kwargs={
+                    "kind": OrgKind.PRIMARY,
+                    "name": ru,
+                    "name_kk": kk,
+                    "name_en": en,
+                    "kato": settlements[village_index].kato,
+                    "settlement": settlements[village_index],
+                },
             )
         primaries.append(primary)
     ctx.update(

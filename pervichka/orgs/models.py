@@ -17,7 +17,6 @@ class OrgUnit(TranslatedNameMixin, MP_Node):
 
     # 4 characters of 0-9A-Z per level: 1.6 million children under one parent.
     steplen = 4
-    node_order_by = ["name"]
 
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
     kato = models.CharField(
@@ -83,6 +82,9 @@ class Settlement(TranslatedNameMixin, models.Model):
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
         ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
 
 
 class Position(models.Model):

@@ -28,7 +28,7 @@ def org_unit_create_root(
     """The party itself: the root of the tree. Only setup code (seed, shell) calls this."""
     root = OrgUnit(kind=OrgKind.PARTY, name=name, name_kk=name_kk, name_en=name_en, code=code)
     root.full_clean(exclude=["path", "depth", "numchild"])
-    return OrgUnit.add_root(instance=root)
+    return OrgUnit.objects.add_root(instance=root)
 
 
 @transaction.atomic
@@ -61,11 +61,9 @@ def org_unit_create(
     )
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit._history_user = actor
-    # Lock the parent row: treebeard numbers a new child from the parent's numchild, and two
-    # concurrent inserts under one parent would otherwise compute the same path.
-    OrgUnit.objects.select_for_update().filter(pk=parent.pk).exists()
-    parent.refresh_from_db()
-    return parent.add_child(instance=unit)
+    # treebeard's manager locks the parent row, so two units added at once under one parent
+    # cannot be given the same path.
+    return OrgUnit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic

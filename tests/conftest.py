@@ -1,0 +1,122 @@
+"""The standard cast (STYLE.md): a district administrator, the chair of primary A, the chair
+of primary B (the outsider), a reception operator, an auditor, and the administrator of
+another district. Each test states which of them it uses."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from pervichka.core.roles import Role
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit, Settlement
+from tests.factories import MembershipFactory, SettlementFactory, UserFactory, grant, make_unit
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls our
+# fixtures make there are still synchronous, so Django's async guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is the production hasher (tested on its own); tests hash with MD5 for speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Tree:
+    party: OrgUnit
+    region: OrgUnit
+    district: OrgUnit
+    primary_a: OrgUnit
+    primary_b: OrgUnit
+    other_district: OrgUnit
+    primary_c: OrgUnit
+    village: Settlement
+    other_village: Settlement
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    party = make_unit(None, OrgKind.PARTY, "Партия", code="AMN")
+    region = make_unit(party, OrgKind.REGION, "Северо-Казахстанская область", kato="590000000")
+    district = make_unit(region, OrgKind.DISTRICT, "Акжарский район", kato="593200000", code="AKZ")
+    other = make_unit(region, OrgKind.DISTRICT, "Другой район", kato="593400000", code="OTH")
+    village = SettlementFactory(
+        district=district, name="Талшик", name_kk="Талшық", kato="593201100"
+    )
+    other_village = SettlementFactory(district=other, name="Дальнее", kato="593401100")
+    primary_a = make_unit(district, OrgKind.PRIMARY, "ППО Талшик", settlement=village)
+    primary_b = make_unit(district, OrgKind.PRIMARY, "ППО Айсары", settlement=village)
+    primary_c = make_unit(other, OrgKind.PRIMARY, "ППО Дальнее", settlement=other_village)
+    return Tree(
+        party, region, district, primary_a, primary_b, other, primary_c, village, other_village
+    )
+
+
+@pytest.fixture
+def district_admin(tree):
+    return grant(UserFactory(username="district_admin", is_staff=True), Role.ADMIN, tree.district)
+
+
+@pytest.fixture
+def chair_a(tree):
+    return grant(UserFactory(username="chair_a"), Role.CHAIR, tree.primary_a)
+
+
+@pytest.fixture
+def chair_b(tree):
+    return grant(UserFactory(username="chair_b"), Role.CHAIR, tree.primary_b)
+
+
+@pytest.fixture
+def operator(tree):
+    return grant(UserFactory(username="operator"), Role.OPERATOR, tree.district)
+
+
+@pytest.fixture
+def auditor(tree):
+    return grant(UserFactory(username="auditor"), Role.AUDITOR, tree.region)
+
+
+@pytest.fixture
+def other_admin(tree):
+    return grant(
+        UserFactory(username="other_admin", is_staff=True), Role.ADMIN, tree.other_district
+    )
+
+
+@pytest.fixture
+def member_a(tree):
+    """A member of primary A: the data that must not leak to primary B."""
+    return MembershipFactory(
+        primary=tree.primary_a,
+        person__surname="Ахметова",
+        person__name="Айгерим",
+        person__patronymic="Маратовна",
+        person__settlement=tree.village,
+    )
+
+
+@pytest.fixture
+def member_b(tree):
+    return MembershipFactory(
+        primary=tree.primary_b,
+        person__surname="Иванов",
+        person__name="Сергей",
+        person__patronymic="Петрович",
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,243 @@
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.urls import reverse
+
+from pervichka.core.iin import generate_iin
+from pervichka.people.enums import ImportStatus
+from pervichka.people.importing import (
+    member_import_cancel,
+    member_import_check,
+    member_import_confirm,
+)
+from pervichka.people.models import Membership, Person
+from tests.factories import MembershipFactory, unique_fake
+
+HEADER = [
+    "ИИН",
+    "Фамилия",
+    "Имя",
+    "Отчество",
+    "Телефон",
+    "Населенный пункт",
+    "Адрес",
+    "Первичная организация",
+    "Дата вступления",
+    "Номер билета",
+]
+
+
+def row(primary="ППО Талшик", **overrides):
+    fake = unique_fake()
+    values = {
+        "iin": fake.iin,
+        "surname": fake.surname,
+        "name": fake.name,
+        "patronymic": fake.patronymic,
+        "phone": fake.phone,
+        "settlement": "Талшик",
+        "address": fake.address,
+        "primary": primary,
+        "joined": "15.03.2024",
+        "card": "",
+    }
+    values.update(overrides)
+    return list(values.values())
+
+
+def xlsx(rows, header=HEADER) -> SimpleUploadedFile:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for r in rows:
+        sheet.append(r)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("members.xlsx", buffer.getvalue())
+
+
+def csv_file(rows, encoding="cp1251", delimiter=";") -> SimpleUploadedFile:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return SimpleUploadedFile("members.csv", text.getvalue().encode(encoding))
+
+
+def test_check_reports_bad_rows_and_writes_nothing(tree, chair_a, member_b):
+    upload = xlsx(
+        [
+            row(),
+            row(iin="900101300127"),  # wrong check digit
+            row(surname=""),  # missing surname
+            row(phone="12345"),  # impossible phone
+            row(iin=member_b.person.iin),  # already a member elsewhere
+            row(primary="ППО Айсары"),  # not the chair's primary
+            row(settlement="Атлантида"),
+            row(joined="31.02.2024"),
+            row(),
+        ]
+    )
+    job = member_import_check(actor=chair_a, upload=upload)
+    assert (job.total_rows, job.valid_rows) == (9, 2)
+    assert [e["row"] for e in job.errors] == [3, 4, 5, 6, 7, 8, 9]
+    assert list(job.errors[0]["errors"]) == ["iin"]
+    assert list(job.errors[5]["errors"]) == ["settlement"]
+    assert Person.objects.count() == 1  # member_b only
+
+
+def test_confirm_imports_exactly_the_valid_rows(tree, chair_a):
+    upload = xlsx([row(card="C-1"), row(iin="123"), row(card="C-2")])
+    job = member_import_check(actor=chair_a, upload=upload)
+    job = member_import_confirm(actor=chair_a, job=job)
+    assert job.status == ImportStatus.IMPORTED
+    assert job.imported_rows == 2
+    assert [e["row"] for e in job.errors] == [3]
+    members = Membership.objects.filter(primary=tree.primary_a).select_related("person")
+    assert sorted(m.card_number for m in members) == ["C-1", "C-2"]
+    for m in members:
+        assert m.joined == dt.date(2024, 3, 15)
+        assert m.person.settlement == tree.village
+        assert m.person.birth_date is not None
+        assert m.person.consent_method == "imported"
+        assert m.history.get().history_user == chair_a
+        assert m.person.history.get().history_user == chair_a
+
+
+def test_cancel_imports_nothing(tree, chair_a):
+    job = member_import_check(actor=chair_a, upload=xlsx([row(), row()]))
+    member_import_cancel(actor=chair_a, job=job)
+    assert not Person.objects.exists()
+    with pytest.raises(ValidationError):
+        member_import_confirm(actor=chair_a, job=job)
+    assert not Person.objects.exists()
+
+
+def test_confirm_twice_imports_once(tree, chair_a):
+    job = member_import_check(actor=chair_a, upload=xlsx([row(), row()]))
+    member_import_confirm(actor=chair_a, job=job)
+    with pytest.raises(ValidationError):
+        member_import_confirm(actor=chair_a, job=job)
+    assert Membership.objects.count() == 2
+
+
+def test_duplicates_inside_the_file_are_rejected(tree, chair_a):
+    first = row(card="X-1")
+    job = member_import_check(
+        actor=chair_a, upload=xlsx([first, row(iin=first[0]), row(card="X-1")])
+    )
+    assert job.valid_rows == 1
+    assert set(job.errors[0]["errors"]) == {"iin"}
+    assert set(job.errors[1]["errors"]) == {"card_number"}
+
+
+def test_registry_changes_between_check_and_confirm_are_caught(tree, chair_a, chair_b):
+    contested = row()
+    job = member_import_check(actor=chair_a, upload=xlsx([contested, row()]))
+    assert job.valid_rows == 2
+    # Meanwhile the chair of B registers the same person.
+    MembershipFactory(primary=tree.primary_b, person__iin=contested[0])
+    job = member_import_confirm(actor=chair_a, job=job)
+    assert job.imported_rows == 1
+    assert [e["row"] for e in job.errors] == [2]
+    assert Membership.objects.filter(person__iin=contested[0]).count() == 1
+
+
+def test_csv_from_russian_excel_is_read(tree, chair_a):
+    # Windows-1251 has no Kazakh letters, so this file has Russian names only.
+    rows = [
+        row(surname="Петрова", name="Анна", patronymic="Ивановна"),
+        row(surname="Сидоров", name="Олег", patronymic=""),
+    ]
+    job = member_import_check(actor=chair_a, upload=csv_file(rows))
+    job = member_import_confirm(actor=chair_a, job=job)
+    assert job.imported_rows == 2
+    assert set(Person.objects.values_list("surname", flat=True)) == {"Петрова", "Сидоров"}
+
+
+def test_csv_in_utf8_with_commas_keeps_kazakh_letters(tree, chair_a):
+    upload = csv_file(
+        [row(surname="Төлеуова", name="Әсем", patronymic="Ғалым қызы")],
+        encoding="utf-8-sig",
+        delimiter=",",
+    )
+    job = member_import_confirm(
+        actor=chair_a, job=member_import_check(actor=chair_a, upload=upload)
+    )
+    assert job.imported_rows == 1
+    assert Person.objects.get().full_name == "Төлеуова Әсем Ғалым қызы"
+
+
+def test_excel_number_cells_lose_no_leading_zero(tree, chair_a):
+    # Born in 2003: the IIN starts with 0, which Excel drops from a number cell.
+    iin = generate_iin(dt.date(2003, 4, 5), "F", serial=17)
+    assert iin.startswith("03")
+    job = member_import_check(actor=chair_a, upload=xlsx([row(iin=int(iin))]))
+    assert job.valid_rows == 1, job.errors
+
+
+def test_a_file_without_the_required_columns_is_refused(tree, chair_a):
+    with pytest.raises(ValidationError) as exc:
+        member_import_check(actor=chair_a, upload=xlsx([["x"]], header=["Что-то"]))
+    assert "file" in exc.value.message_dict
+
+
+def test_a_file_of_another_type_is_refused(tree, chair_a):
+    with pytest.raises(ValidationError) as exc:
+        member_import_check(actor=chair_a, upload=SimpleUploadedFile("a.pdf", b"%PDF"))
+    assert "file" in exc.value.message_dict
+
+
+def test_a_damaged_workbook_is_refused(tree, chair_a):
+    with pytest.raises(ValidationError):
+        member_import_check(actor=chair_a, upload=SimpleUploadedFile("a.xlsx", b"not a zip"))
+
+
+def test_someone_elses_import_is_missing(tree, chair_a, chair_b):
+    job = member_import_check(actor=chair_a, upload=xlsx([row()]))
+    with pytest.raises(Http404):
+        member_import_confirm(actor=chair_b, job=job)
+    assert not Person.objects.exists()
+
+
+def test_import_pages_end_to_end(tree, login, chair_a, chair_b):
+    client = login(chair_a)
+    response = client.post(
+        reverse("people:import"), {"file": xlsx([row(), row(iin="1")]), "consent_confirmed": "on"}
+    )
+    assert response.status_code == 302
+    report = client.get(response["Location"])
+    assert report.context["job"].valid_rows == 1
+    assert "1" in report.text
+    token = report.context["job"].token
+    # The chair of B cannot see or decide the chair of A's import.
+    other = login(chair_b)
+    assert other.get(reverse("people:import_report", args=[token])).status_code == 404
+    assert (
+        other.post(
+            reverse("people:import_decide", args=[token]), {"decision": "import"}
+        ).status_code
+        == 404
+    )
+    assert not Person.objects.exists()
+    client = login(chair_a)
+    client.post(reverse("people:import_decide", args=[token]), {"decision": "import"})
+    assert Membership.objects.filter(primary=tree.primary_a).count() == 1
+
+
+def test_import_needs_consent_confirmation(tree, login, chair_a):
+    response = login(chair_a).post(reverse("people:import"), {"file": xlsx([row()])})
+    assert "consent_confirmed" in response.context["form"].errors
+
+
+def test_template_headers_are_read_back(tree, login, chair_a):
+    content = login(chair_a).get(reverse("people:import_template")).content
+    header = next(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+    upload = xlsx([row()], header=list(header))
+    assert member_import_check(actor=chair_a, upload=upload).valid_rows == 1
