@@ -2,7 +2,7 @@
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pervichka.core.api import actor
@@ -99,7 +99,7 @@ def create_unit(request, payload: OrgUnitIn):
     unit = services.org_unit_create(
         actor=actor(request), parent=parent, **payload.dict(exclude={"parent_id"})
     )
-    return 201, _with_parent(OrgUnit.objects.filter(pk=unit.pk)).get()
+    return Status(201, _with_parent(OrgUnit.objects.filter(pk=unit.pk)).get())
 
 
 @router.patch("/{unit_id}", response=OrgUnitOut)

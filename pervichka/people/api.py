@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pervichka.core.api import MappedPage, actor
@@ -182,7 +182,7 @@ def create_person(request, payload: PersonCreate):
     user = actor(request)
     unit = org_unit_get(user, payload.unit_id, perm=Perm.PEOPLE_MANAGE)
     person = services.person_create(actor=user, unit=unit, data=_person_data(user, payload))
-    return 201, _PiiView(user).out(Person.objects.select_related("unit").get(pk=person.pk))
+    return Status(201, _PiiView(user).out(Person.objects.select_related("unit").get(pk=person.pk)))
 
 
 @persons_router.patch("/{person_id}", response=PersonOut)
@@ -236,7 +236,7 @@ def create_membership(request, payload: MembershipCreate):
         joined=payload.joined,
         card_number=payload.card_number,
     )
-    return 201, _membership_out(membership)
+    return Status(201, _membership_out(membership))
 
 
 @memberships_router.patch("/{membership_id}", response=MembershipOut)

@@ -1,0 +1,48 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from pervichka.accounts.models import RoleAssignment, User
+from pervichka.core.iin import is_valid_iin
+from pervichka.core.roles import Role
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit
+from pervichka.people.models import Membership, Person
+
+
+def test_no_model_change_lacks_a_migration(db):
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_akzhar_district_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (
+        OrgUnit.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        OrgUnit.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+    )
+
+    district = OrgUnit.objects.get(kind=OrgKind.DISTRICT)
+    assert district.name == "Акжарский районный филиал"
+    assert district.address.startswith("с. Талшик")
+    primaries = OrgUnit.objects.filter(kind=OrgKind.PRIMARY)
+    assert 13 <= primaries.count() <= 17
+    for primary in primaries:
+        assert 80 <= Membership.objects.filter(primary=primary).count() <= 120
+    assert all(is_valid_iin(iin) for iin in Person.objects.values_list("iin", flat=True))
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.get(username="chair").check_password("pervichka-demo")
