@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from pervichka.accounts.auth import ActiveSessionAuth, TokenAuth
+from pervichka.appeals.api import public_router as public_appeals_router
+from pervichka.appeals.api import router as appeals_router
 from pervichka.core.api import install_error_handlers
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
@@ -23,3 +25,5 @@ install_error_handlers(api)
 api.add_router("/org-units", orgs_router)
 api.add_router("/persons", persons_router)
 api.add_router("/memberships", memberships_router)
+api.add_router("/appeals", appeals_router)
+api.add_router("/public", public_appeals_router)

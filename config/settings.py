@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pervichka.orgs",
     "pervichka.people",
     "pervichka.accounts",
+    "pervichka.appeals",
 ]
 
 MIDDLEWARE = [
@@ -273,3 +274,18 @@ PERVICHKA_PAGE_SIZE = 25
 PERVICHKA_API_PAGE_SIZE_MAX = 500
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = PERVICHKA_API_PAGE_SIZE_MAX
+# The SMS gateway's adapter (a class with send(to, text)); the demo prints to the console.
+PERVICHKA_SMS_BACKEND = env_str(
+    "PERVICHKA_SMS_BACKEND",
+    "pervichka.core.notify." + ("LocmemSMSBackend" if TESTING else "ConsoleSMSBackend"),
+)
+# Public forms: submissions per client address per hour.
+PERVICHKA_PUBLIC_RATE_PER_HOUR = env_int("PERVICHKA_PUBLIC_RATE_PER_HOUR", 10)
+# Attachments of appeals.
+PERVICHKA_ATTACHMENT_MAX_BYTES = env_int("PERVICHKA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+PERVICHKA_ATTACHMENT_MAX_FILES = 5
+CELERY_BEAT_SCHEDULE = {
+    "appeals-remind-due": {"task": "appeals.remind_due", "schedule": 3600.0},
+    "notifications-retry": {"task": "core.notifications_retry", "schedule": 900.0},
+}
+PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)

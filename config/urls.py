@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("pervichka.accounts.urls")),
     path("orgs/", include("pervichka.orgs.urls")),
     path("members/", include("pervichka.people.urls")),
+    path("appeals/", include("pervichka.appeals.urls")),
+    path("", include("pervichka.appeals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -31,6 +31,7 @@ def _users(ctx: dict) -> list[tuple[str, str, object, bool, str]]:
 def seed(ctx: dict) -> list[tuple[str, str]]:
     rng = random.Random(7)
     created = []
+    ctx["users"] = {}
     chairs = ctx.get("chairs", {})
     for username, role, unit, staff, description in _users(ctx):
         user = User.objects.filter(username=username).first()
@@ -63,7 +64,9 @@ def seed(ctx: dict) -> list[tuple[str, str]]:
         ).exists():
             RoleAssignment.objects.create(user=user, role=role, org_unit=unit)
         created.append((username, description))
+        ctx["users"][username] = user
     if not User.objects.filter(username="superuser").exists():
         User.objects.create_superuser("superuser", "superuser@example.org", DEMO_PASSWORD)
     created.append(("superuser", "superuser (Django admin, everything)"))
+    ctx["deputies"] = [ctx["users"]["deputy"].person]
     return created

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from pervichka.core.models import CalendarOverride, Notification
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, scope_q
 
@@ -59,3 +60,47 @@ class ScopedAdmin(admin.ModelAdmin):
                 scope_q(request.user, self.manage_perm, "path")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Government-declared transfers of working days: one calendar for the whole country,
+    so any administrator may enter them."""
+
+    list_display = ["date", "is_working", "note"]
+    date_hierarchy = "date"
+
+    def _admin(self, request) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (request.user.is_superuser or has_perm_anywhere(request.user, Perm.APPEALS_ADMIN))
+        )
+
+    def has_module_permission(self, request):
+        return self._admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._admin(request)
+
+    def has_add_permission(self, request):
+        return self._admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._admin(request)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "to", "kind", "status", "attempts"]
+    list_filter = ["status", "channel", "kind"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False

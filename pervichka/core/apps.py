@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,13 @@ class CoreConfig(AppConfig):
     name = "pervichka.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from pervichka.core.calendar import forget_overrides
+        from pervichka.core.models import CalendarOverride
+
+        def _changed(**kwargs):
+            forget_overrides()
+
+        post_save.connect(_changed, sender=CalendarOverride, dispatch_uid="calendar-save")
+        post_delete.connect(_changed, sender=CalendarOverride, dispatch_uid="calendar-delete")

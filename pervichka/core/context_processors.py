@@ -11,6 +11,7 @@ def navigation(request):
             "members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
             "manage_members": has_perm_anywhere(user, Perm.MEMBERS_MANAGE),
             "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
+            "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
             "admin": user.is_staff,
         }
     }

@@ -26,3 +26,13 @@ class TranslatedNameMixin(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def pick_name(ru: str, kk: str = "", en: str = "") -> str:
+    """The reader's language of a name given in three, falling back to Russian."""
+    language = (get_language() or "ru")[:2]
+    if language == "kk" and kk:
+        return kk
+    if language == "en" and en:
+        return en
+    return ru

@@ -21,6 +21,12 @@ class Perm(StrEnum):
     PEOPLE_MANAGE = "people.manage"
     PEOPLE_HISTORY = "people.history"
     ACCOUNTS_MANAGE = "accounts.manage"
+    APPEALS_VIEW = "appeals.view"
+    # The citizen's name, contacts and the text of the appeal: personal data.
+    APPEALS_PII = "appeals.pii"
+    APPEALS_MANAGE = "appeals.manage"
+    # Reception offices, field receptions, categories, deadline rules of a district.
+    APPEALS_ADMIN = "appeals.admin"
 
 
 class Role(models.TextChoices):
@@ -34,25 +40,24 @@ class Role(models.TextChoices):
 
 
 P = Perm
+_PEOPLE = {P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}
+_APPEALS_WORK = {P.APPEALS_VIEW, P.APPEALS_PII, P.APPEALS_MANAGE}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
+    # A chair keeps the primary's members and answers the appeals assigned to the primary.
     Role.CHAIR: frozenset(
-        {
-            P.ORGS_VIEW,
-            P.MEMBERS_VIEW,
-            P.MEMBERS_MANAGE,
-            P.PEOPLE_VIEW,
-            P.PEOPLE_PII,
-            P.PEOPLE_MANAGE,
-            P.PEOPLE_HISTORY,
-        }
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.MEMBERS_MANAGE, P.PEOPLE_HISTORY} | _PEOPLE | _APPEALS_WORK
     ),
-    Role.OPERATOR: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}),
-    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}),
+    # An operator registers appeals and runs the reception offices and field receptions.
+    Role.OPERATOR: frozenset({P.ORGS_VIEW, P.APPEALS_ADMIN} | _PEOPLE | _APPEALS_WORK),
+    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW} | _PEOPLE),
     Role.TRAINER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW}),
-    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW}),
+    # A deputy receives citizens at field receptions and answers what is assigned to them.
+    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW} | _APPEALS_WORK),
     # An auditor reads everything in the subtree but personal data stays masked.
-    Role.AUDITOR: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY}),
+    Role.AUDITOR: frozenset(
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY, P.APPEALS_VIEW}
+    ),
 }
 
 # Which kinds of org unit a role may be held at (a chair chairs a primary, and so on).

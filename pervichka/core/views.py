@@ -1,6 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.core.roles import Perm
@@ -9,9 +8,11 @@ from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: who I am here, and the size of what I look after."""
+    """The start page: who I am here, and the size of what I look after. Citizens (not
+    logged in) get the public portal."""
+    if not request.user.is_authenticated:
+        return redirect("public:home")
     units = org_units_visible(request.user)
     counts = member_counts_by_unit(request.user)
     context = {

@@ -1,0 +1,433 @@
+"""Appeals over the API: the scoped list and card, intake, transitions, and the two public
+operations (submit with an idempotency key, track by code)."""
+
+import datetime as dt
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Header, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from pervichka.appeals import selectors, services
+from pervichka.appeals.enums import Action, Channel, Outcome, Satisfaction
+from pervichka.appeals.enums import Status as AppealStatus
+from pervichka.appeals.models import Appeal, Category
+from pervichka.core.api import MappedPage, actor
+from pervichka.core.ratelimit import client_ip, hit
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404
+from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.people.enums import ConsentMethod
+from pervichka.people.services import PersonData
+
+router = Router(tags=["appeals"])
+public_router = Router(tags=["public"], auth=None)
+
+
+class AppealOut(Schema):
+    id: int
+    number: str
+    tracking_code: str
+    district_id: int
+    unit_id: int
+    channel: Channel
+    category_id: int
+    category: str
+    settlement_id: int | None
+    status: AppealStatus
+    received_at: dt.datetime
+    due_date: dt.date
+    original_due_date: dt.date
+    is_overdue: bool
+    assigned_person_id: int | None
+    assigned_user_id: int | None
+    outcome: Outcome | None
+    answered_at: dt.datetime | None
+    satisfaction: Satisfaction | None
+    repeat_of_id: int | None
+    personal_data_visible: bool
+    person_id: int | None = Field(None, description="Only with the right to personal data.")
+    text: str | None = Field(None, description="Only with the right to personal data.")
+    answer_text: str | None = None
+
+
+class CitizenIn(Schema):
+    iin: str | None = Field(None, max_length=12)
+    surname: str = Field(..., min_length=1, max_length=100)
+    name: str = Field(..., min_length=1, max_length=100)
+    patronymic: str = Field("", max_length=100)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    consent_method: ConsentMethod | None = None
+
+
+class AppealIn(Schema):
+    district_id: int
+    channel: Literal["walk_in", "field", "phone", "social", "letter"]
+    category_id: int
+    settlement_id: int | None = None
+    reception_office_id: int | None = None
+    field_reception_id: int | None = None
+    text: str = Field(..., min_length=1, max_length=20000)
+    received_at: dt.datetime | None = None
+    citizen: CitizenIn
+    confirm_duplicate: bool = False
+
+
+class TransitionIn(Schema):
+    action: Literal[
+        "assign",
+        "start",
+        "extend",
+        "redirect",
+        "answer",
+        "return",
+        "close",
+        "reopen",
+        "satisfaction",
+    ]
+    unit_id: int | None = None
+    person_id: int | None = None
+    user_id: int | None = None
+    until: dt.date | None = None
+    to: str | None = Field(None, max_length=255)
+    text: str | None = Field(None, max_length=20000)
+    outcome: Outcome | None = None
+    publish: bool = True
+    satisfaction: Satisfaction | None = None
+    reason: str = Field("", max_length=5000)
+
+
+class PublicAppealIn(Schema):
+    settlement_id: int
+    category: str = Field(..., description="A category code: housing, utilities, roads, ...")
+    text: str = Field(..., min_length=1, max_length=5000)
+    surname: str = Field(..., min_length=1, max_length=100)
+    name: str = Field(..., min_length=1, max_length=100)
+    patronymic: str = Field("", max_length=100)
+    iin: str | None = Field(None, max_length=12)
+    phone: str = Field(..., min_length=5, max_length=20)
+    email: str = Field("", max_length=254)
+    consent: bool = Field(..., description="Consent to the processing of personal data.")
+    language: Literal["ru", "kk", "en"] = "ru"
+
+
+class PublicAppealOut(Schema):
+    number: str
+    tracking_code: str
+    status: AppealStatus
+    received_at: dt.datetime
+    due_date: dt.date
+    tracking_url: str
+
+
+class PublicTrackOut(Schema):
+    number: str
+    status: AppealStatus
+    category: str
+    received_at: dt.datetime
+    due_date: dt.date
+    answered_at: dt.datetime | None
+    outcome: Outcome | None
+    answer: str | None
+    redirected_to: str | None
+    events: list[dict]
+
+
+def _out(user):
+    from pervichka.core.scoping import scope_paths
+
+    paths = scope_paths(user, Perm.APPEALS_PII)
+
+    def convert(appeal: Appeal) -> dict:
+        pii = paths is None or any(appeal.unit.path.startswith(p) for p in paths)
+        return {
+            "id": appeal.pk,
+            "number": appeal.number,
+            "tracking_code": appeal.tracking_code,
+            "district_id": appeal.district_id,
+            "unit_id": appeal.unit_id,
+            "channel": appeal.channel,
+            "category_id": appeal.category_id,
+            "category": str(appeal.category),
+            "settlement_id": appeal.settlement_id,
+            "status": appeal.status,
+            "received_at": appeal.received_at,
+            "due_date": appeal.due_date,
+            "original_due_date": appeal.original_due_date,
+            "is_overdue": appeal.is_overdue,
+            "assigned_person_id": appeal.assigned_person_id,
+            "assigned_user_id": appeal.assigned_user_id,
+            "outcome": appeal.outcome or None,
+            "answered_at": appeal.answered_at,
+            "satisfaction": appeal.satisfaction or None,
+            "repeat_of_id": appeal.repeat_of_id,
+            "personal_data_visible": pii,
+            "person_id": appeal.person_id if pii else None,
+            "text": appeal.text if pii else None,
+            "answer_text": (appeal.answer_text or None) if pii else None,
+        }
+
+    return convert
+
+
+@router.get("", response=list[AppealOut], summary="Appeals in the caller's scope")
+@paginate(LimitOffsetPagination)
+def list_appeals(
+    request,
+    queue: Literal["mine", "overdue", "due_soon"] | None = None,
+    q: str = "",
+    status: AppealStatus | None = None,
+    category_id: int | None = None,
+    settlement_id: int | None = None,
+    unit_id: int | None = None,
+    channel: Channel | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+):
+    user = actor(request)
+    filters = selectors.AppealFilters(
+        queue=queue or "",
+        q=q,
+        status=status or "",
+        category_id=category_id,
+        settlement_id=settlement_id,
+        unit_id=unit_id,
+        channel=channel or "",
+        received_from=received_from,
+        received_to=received_to,
+    )
+    return MappedPage(selectors.appeals_list(user, filters), _out(user))
+
+
+@router.get("/{appeal_id}", response=AppealOut)
+def get_appeal(request, appeal_id: int):
+    user = actor(request)
+    return _out(user)(selectors.appeal_get(user, appeal_id))
+
+
+@router.post("", response={201: AppealOut}, summary="Register an appeal (operators)")
+def create_appeal(request, payload: AppealIn):
+    user = actor(request)
+    district = get_or_404(selectors.districts_for(user), pk=payload.district_id)
+    category = get_or_404(Category.objects.filter(district=district), pk=payload.category_id)
+    settlement = (
+        get_or_404(Settlement.objects.filter(district=district), pk=payload.settlement_id)
+        if payload.settlement_id
+        else None
+    )
+    office = (
+        get_or_404(selectors.offices_for(user), pk=payload.reception_office_id)
+        if payload.reception_office_id
+        else None
+    )
+    reception = (
+        get_or_404(selectors.field_receptions_for(user), pk=payload.field_reception_id)
+        if payload.field_reception_id
+        else None
+    )
+    citizen = payload.citizen
+    appeal = services.appeal_register(
+        actor=user,
+        district=district,
+        data=PersonData(
+            iin=citizen.iin,
+            surname=citizen.surname,
+            name=citizen.name,
+            patronymic=citizen.patronymic,
+            phone=citizen.phone,
+            email=citizen.email,
+            settlement=settlement,
+            consent_method=citizen.consent_method or "",
+        ),
+        intake=services.Intake(
+            channel=payload.channel,
+            category=category,
+            text=payload.text,
+            settlement=settlement,
+            reception_office=office,
+            field_reception=reception,
+            received_at=payload.received_at,
+            contact_phone=citizen.phone,
+            contact_email=citizen.email,
+        ),
+        confirm_duplicate=payload.confirm_duplicate,
+    )
+    return Status(201, _out(user)(selectors.appeal_get(user, appeal.pk)))
+
+
+@router.post(
+    "/{appeal_id}/transitions", response=AppealOut, summary="Move an appeal along its workflow"
+)
+def transition(request, appeal_id: int, payload: TransitionIn):
+    user = actor(request)
+    appeal = selectors.appeal_get(user, appeal_id, perm=Perm.APPEALS_MANAGE)
+    action = payload.action
+    if action == Action.ASSIGN:
+        unit = get_or_404(OrgUnit.objects.all(), pk=payload.unit_id) if payload.unit_id else None
+        if unit is not None and not unit.path.startswith(appeal.district.path):
+            raise Http404
+        person = (
+            get_or_404(selectors.officials_in(appeal.district), pk=payload.person_id)
+            if payload.person_id
+            else None
+        )
+        assignee = None
+        if payload.user_id:
+            from pervichka.accounts.selectors import users_with_perm_in
+
+            assignee = get_or_404(
+                users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district), pk=payload.user_id
+            )
+        services.appeal_assign(
+            actor=user,
+            appeal=appeal,
+            unit=unit,
+            person=person,
+            user=assignee,
+            reason=payload.reason,
+        )
+    elif action == Action.START:
+        services.appeal_start(actor=user, appeal=appeal)
+    elif action == Action.EXTEND:
+        if payload.until is None:
+            raise ValidationError({"until": [_required()]})
+        services.appeal_extend(
+            actor=user, appeal=appeal, until=payload.until, reason=payload.reason
+        )
+    elif action == Action.REDIRECT:
+        services.appeal_redirect(
+            actor=user, appeal=appeal, to=payload.to or "", reason=payload.reason
+        )
+    elif action == Action.ANSWER:
+        services.appeal_answer(
+            actor=user,
+            appeal=appeal,
+            text=payload.text or "",
+            outcome=payload.outcome or "",
+            publish=payload.publish,
+            reason=payload.reason,
+        )
+    elif action == Action.RETURN:
+        services.appeal_return(actor=user, appeal=appeal, reason=payload.reason)
+    elif action == Action.CLOSE:
+        services.appeal_close(actor=user, appeal=appeal, reason=payload.reason)
+    elif action == Action.REOPEN:
+        services.appeal_reopen(actor=user, appeal=appeal, reason=payload.reason)
+    elif action == Action.SATISFACTION:
+        services.appeal_rate(actor=user, appeal=appeal, satisfaction=payload.satisfaction or "")
+    return _out(user)(selectors.appeal_get(user, appeal_id))
+
+
+def _required() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("This field is required.")
+
+
+@public_router.post(
+    "/appeals",
+    response={201: PublicAppealOut, 200: PublicAppealOut},
+    summary="A citizen submits an appeal (idempotent, rate-limited)",
+)
+def public_submit(
+    request, payload: PublicAppealIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+):
+    """Send the same `Idempotency-Key` when retrying: the first appeal is returned (200)
+    instead of a second one being made (201 on the first success)."""
+    from django.utils.translation import gettext as _
+
+    existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        if not hit(
+            "appeal-submit",
+            client_ip(request),
+            limit=settings.PERVICHKA_PUBLIC_RATE_PER_HOUR,
+            window_seconds=3600,
+        ):
+            raise HttpError(
+                429,
+                _(
+                    "Too many appeals from this connection in the last hour. "
+                    "Please try again later or call the reception office."
+                ),
+            )
+        if not payload.consent:
+            raise ValidationError(
+                {"consent": _("Without your consent we cannot register the appeal.")}
+            )
+        settlement = get_or_404(Settlement.objects.filter(is_active=True), pk=payload.settlement_id)
+        district = settlement.district
+        services.categories_ensure(district=district)
+        category = (
+            Category.objects.filter(district=district, code=payload.category).first()
+            or Category.objects.filter(district=district, code="other").first()
+        )
+        appeal, created = services.appeal_submit_public(
+            district=district,
+            data=PersonData(
+                iin=payload.iin,
+                surname=payload.surname,
+                name=payload.name,
+                patronymic=payload.patronymic,
+                phone=payload.phone,
+                email=payload.email,
+                settlement=settlement,
+                consent_method="electronic",
+            ),
+            intake=services.Intake(
+                channel=Channel.WEB,
+                category=category,
+                text=payload.text,
+                settlement=settlement,
+                contact_phone=payload.phone,
+                contact_email=payload.email,
+                language=payload.language,
+            ),
+            idempotency_key=idempotency_key,
+        )
+    else:
+        appeal, created = existing, False
+    body = {
+        "number": appeal.number,
+        "tracking_code": appeal.tracking_code,
+        "status": appeal.status,
+        "received_at": appeal.received_at,
+        "due_date": appeal.due_date,
+        "tracking_url": f"{settings.SITE_URL}/track/{appeal.tracking_code}/",
+    }
+    return Status(201 if created else 200, body)
+
+
+@public_router.get(
+    "/appeals/{code}",
+    response=PublicTrackOut,
+    summary="Track an appeal by its code (no personal data)",
+)
+def public_track(request, code: str):
+    from django.utils.translation import gettext as _
+
+    if not hit("appeal-track", client_ip(request), limit=120, window_seconds=3600):
+        raise HttpError(429, _("Too many attempts. Please try again in an hour."))
+    appeal = selectors.appeal_by_code(services.normalize_tracking_code(code))
+    if appeal is None:
+        raise Http404
+    published = appeal.answer_published and appeal.status in ("answered", "closed")
+    return {
+        "number": appeal.number,
+        "status": appeal.status,
+        "category": str(appeal.category),
+        "received_at": appeal.received_at,
+        "due_date": appeal.due_date,
+        "answered_at": appeal.answered_at if published else None,
+        "outcome": (appeal.outcome or None) if published else None,
+        "answer": appeal.answer_text if published else None,
+        "redirected_to": appeal.redirected_to or None,
+        "events": [
+            {"action": e.action, "at": e.at.isoformat()}
+            for e in appeal.events.exclude(action="satisfaction")
+        ],
+    }

@@ -1,0 +1,321 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.appeals import selectors
+from pervichka.appeals.enums import Channel, FieldReceptionStatus, Outcome, Satisfaction, Status
+from pervichka.appeals.models import Category, FieldReception, ReceptionOffice
+from pervichka.appeals.services import Intake
+from pervichka.core.forms import (
+    BootstrapMixin,
+    DateInput,
+    DateTimeInput,
+    MultipleFileField,
+)
+from pervichka.core.iin import parse_iin
+from pervichka.core.roles import Perm
+from pervichka.orgs.models import Settlement
+from pervichka.people.enums import ConsentMethod
+from pervichka.people.services import PersonData
+
+
+class PersonFieldsMixin(forms.Form):
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 701 234 56 78"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def clean_iin(self):
+        iin = (self.cleaned_data.get("iin") or "").strip()
+        if iin:
+            parse_iin(iin)
+        return iin
+
+    def person_data(self, consent_method: str) -> PersonData:
+        d = self.cleaned_data
+        return PersonData(
+            iin=d.get("iin") or None,
+            surname=d["surname"],
+            name=d["name"],
+            patronymic=d.get("patronymic", ""),
+            phone=d.get("phone", ""),
+            email=d.get("email", ""),
+            settlement=d.get("settlement"),
+            address=d.get("address", ""),
+            consent_method=consent_method,
+        )
+
+
+class IntakeForm(BootstrapMixin, PersonFieldsMixin):
+    """An operator registers an appeal brought by a citizen."""
+
+    district = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB]
+    )
+    reception_office = forms.ModelChoiceField(
+        label=_("Reception office"), queryset=None, required=False
+    )
+    field_reception = forms.ModelChoiceField(
+        label=_("Field reception"), queryset=None, required=False
+    )
+    received_at = forms.DateTimeField(label=_("Received"), widget=DateTimeInput())
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=None, required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    text = forms.CharField(label=_("Text of the appeal"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = MultipleFileField(
+        label=_("Files and photos"),
+        help_text=_("JPG, PNG, PDF, Word, Excel; up to 5 files of 10 MB."),
+    )
+    consent_method = forms.ChoiceField(
+        label=_("Consent to the processing of personal data"),
+        choices=[("", _("— already on record —"))]
+        + [c for c in ConsentMethod.choices if c[0] != ConsentMethod.IMPORTED],
+        required=False,
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is a new appeal, not a duplicate of the similar ones shown"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = selectors.districts_for(user)
+        self.fields["district"].queryset = districts
+        district = self._district(districts)
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["reception_office"].queryset = (
+            ReceptionOffice.objects.filter(is_active=True, unit__path__startswith=district.path)
+            if district
+            else ReceptionOffice.objects.none()
+        )
+        self.fields["field_reception"].queryset = (
+            FieldReception.objects.filter(unit__path__startswith=district.path)
+            .exclude(status=FieldReceptionStatus.CANCELLED)
+            .select_related("settlement")
+            if district
+            else FieldReception.objects.none()
+        )
+        self.fields["settlement"].queryset = (
+            Settlement.objects.filter(district=district, is_active=True)
+            if district
+            else Settlement.objects.none()
+        )
+        self.fields["category"].queryset = (
+            selectors.categories_for(district) if district else Category.objects.none()
+        )
+        if districts.count() == 1:
+            self.fields["district"].initial = district
+            self.fields["district"].widget = forms.HiddenInput()
+
+    def _district(self, districts):
+        raw = self.data.get("district") if self.is_bound else None
+        if raw:
+            found = districts.filter(pk=raw).first() if str(raw).isdigit() else None
+            if found:
+                return found
+        return districts.first()
+
+    def intake(self) -> Intake:
+        d = self.cleaned_data
+        return Intake(
+            channel=d["channel"],
+            category=d["category"],
+            text=d["text"],
+            settlement=d.get("settlement"),
+            reception_office=d.get("reception_office"),
+            field_reception=d.get("field_reception"),
+            received_at=d["received_at"],
+            contact_phone=d.get("phone", ""),
+            contact_email=d.get("email", ""),
+        )
+
+
+class PublicAppealForm(BootstrapMixin, PersonFieldsMixin):
+    """The citizen's own form on the portal: few fields, consent, a honeypot."""
+
+    settlement = forms.ModelChoiceField(label=_("Your village or town"), queryset=None)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    category = forms.ChoiceField(label=_("What is it about"))
+    text = forms.CharField(
+        label=_("Your appeal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    photos = MultipleFileField(
+        label=_("Photos or documents (optional)"), help_text=_("Up to 3 files: JPG, PNG or PDF.")
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data to answer this appeal."),
+        error_messages={"required": _("Without your consent we cannot register the appeal.")},
+    )
+    # Bots fill every field; people never see this one.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput(), max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.filter(
+            is_active=True, district__is_active=True
+        ).select_related("district")
+        self.fields["phone"].required = True
+        self.fields["phone"].help_text = _("We send the registration number and the answer here.")
+        self.fields["iin"].help_text = _("Optional: helps us find your earlier appeals.")
+        codes = [(code, label) for code, label in self._category_choices()]
+        self.fields["category"].choices = codes
+        self.fields["website"].widget.attrs["class"] = "form-control"
+
+    @staticmethod
+    def _category_choices():
+        from pervichka.appeals.enums import DEFAULT_CATEGORIES
+        from pervichka.core.i18n import pick_name
+
+        return [(code, pick_name(ru, kk, en)) for code, ru, kk, en in DEFAULT_CATEGORIES]
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Organization"), queryset=None)
+    person = forms.ModelChoiceField(
+        label=_("Person (deputy, official)"), queryset=None, required=False
+    )
+    user = forms.ModelChoiceField(label=_("User who works on it"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Comment"), required=False, max_length=500)
+
+    def __init__(self, *args, user, appeal, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pervichka.accounts.selectors import users_with_perm_in
+
+        self.fields["unit"].queryset = selectors.units_for_assignment(user, appeal)
+        self.fields["person"].queryset = selectors.officials_in(appeal.district)
+        self.fields["user"].queryset = users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district)
+
+
+class ExtendForm(BootstrapMixin, forms.Form):
+    until = forms.DateField(label=_("New deadline"), widget=DateInput())
+    reason = forms.CharField(label=_("Reasoned decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RedirectForm(BootstrapMixin, forms.Form):
+    to = forms.CharField(label=_("Sent to (organization)"), max_length=255)
+    reason = forms.CharField(
+        label=_("Why it is outside the branch's competence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    publish = forms.BooleanField(
+        label=_("Show the answer on the tracking page"), required=False, initial=True
+    )
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class RateForm(BootstrapMixin, forms.Form):
+    satisfaction = forms.ChoiceField(label=_("The citizen is"), choices=Satisfaction.choices)
+
+
+class CitizenRateForm(forms.Form):
+    satisfaction = forms.ChoiceField(choices=Satisfaction.choices, widget=forms.RadioSelect)
+
+
+class CitizenReopenForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What is still not solved?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class TrackForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "XXXX-XXXX-XXXX",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+
+class AppealFilterForm(forms.Form):
+    queue = forms.ChoiceField(
+        required=False, choices=[("", ""), ("mine", ""), ("overdue", ""), ("due_soon", "")]
+    )
+    q = forms.CharField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+    category = forms.IntegerField(required=False)
+    settlement = forms.IntegerField(required=False)
+    unit = forms.IntegerField(required=False)
+    channel = forms.ChoiceField(required=False, choices=[("", ""), *Channel.choices])
+    received_from = forms.DateField(required=False)
+    received_to = forms.DateField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+class FieldReceptionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = FieldReception
+        fields = [
+            "starts_at",
+            "settlement",
+            "place",
+            "hosts",
+            "hosts_note",
+            "description",
+            "status",
+            "is_public",
+        ]
+        widgets = {"starts_at": DateTimeInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.filter(district=district)
+        self.fields["hosts"].queryset = selectors.officials_in(district)
+        self.fields["hosts"].required = False
+
+
+class ReceptionOfficeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ReceptionOffice
+        fields = [
+            "name",
+            "name_kk",
+            "name_en",
+            "settlement",
+            "address",
+            "hours",
+            "phone",
+            "is_active",
+        ]
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.filter(district=district)

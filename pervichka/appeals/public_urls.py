@@ -1,0 +1,15 @@
+from django.urls import path
+
+from pervichka.appeals import public_views
+
+app_name = "public"
+urlpatterns = [
+    path("portal/", public_views.public_home, name="home"),
+    path("appeal/", public_views.submit, name="submit"),
+    path("track/", public_views.track, name="track"),
+    path("track/<str:code>/", public_views.track_code, name="track_code"),
+    path("track/<str:code>/coupon/", public_views.coupon, name="coupon"),
+    path("track/<str:code>/rate/", public_views.track_rate, name="track_rate"),
+    path("track/<str:code>/reopen/", public_views.track_reopen, name="track_reopen"),
+    path("receptions/", public_views.receptions_calendar, name="receptions"),
+]

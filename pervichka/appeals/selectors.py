@@ -1,0 +1,203 @@
+"""Reads of appeals, already limited to what the acting user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from pervichka.appeals.enums import OPEN_STATUSES
+from pervichka.appeals.models import Appeal, Category, FieldReception, ReceptionOffice
+from pervichka.core.calendar import calendar
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_at, visible
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit
+
+
+def appeals_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Appeal]:
+    return visible(Appeal.objects.all(), user, perm, "unit__path")
+
+
+def appeal_get(user, pk: object, *, perm: Perm = Perm.APPEALS_VIEW) -> Appeal:
+    return get_or_404(
+        appeals_visible(user, perm=perm).select_related(
+            "district",
+            "unit",
+            "person",
+            "person__unit",
+            "category",
+            "settlement",
+            "reception_office",
+            "field_reception",
+            "assigned_user",
+            "assigned_person",
+            "repeat_of",
+        ),
+        pk=pk,
+    )
+
+
+def can_read_pii(user, appeal: Appeal) -> bool:
+    return has_perm_at(user, Perm.APPEALS_PII, appeal.unit.path)
+
+
+def can_manage(user, appeal: Appeal) -> bool:
+    return has_perm_at(user, Perm.APPEALS_MANAGE, appeal.unit.path)
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    queue: str = ""  # "mine" | "overdue" | "due_soon" | ""
+    q: str = ""
+    status: str = ""
+    category_id: int | None = None
+    settlement_id: int | None = None
+    unit_id: int | None = None
+    channel: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+
+def due_soon_limit(today: dt.date | None = None) -> dt.date:
+    """The last deadline that counts as "due in 3 days": three working days from today."""
+    return calendar().add_working_days(today or timezone.localdate(), 3)
+
+
+def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
+    """The operator's queue and the filtered list; the export shows the same rows."""
+    today = timezone.localdate()
+    queryset = appeals_visible(user).select_related(
+        "category", "settlement", "unit", "person", "assigned_user"
+    )
+    if filters.queue == "mine":
+        queryset = queryset.filter(
+            Q(assigned_user=user) | Q(created_by=user, assigned_user__isnull=True),
+            status__in=OPEN_STATUSES,
+        )
+    elif filters.queue == "overdue":
+        queryset = queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    elif filters.queue == "due_soon":
+        queryset = queryset.filter(
+            status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=due_soon_limit(today)
+        )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.category_id:
+        queryset = queryset.filter(category_id=filters.category_id)
+    if filters.settlement_id:
+        queryset = queryset.filter(settlement_id=filters.settlement_id)
+    if filters.unit_id:
+        unit = OrgUnit.objects.filter(pk=filters.unit_id).only("path").first()
+        queryset = queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.received_from:
+        queryset = queryset.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        queryset = queryset.filter(received_at__date__lte=filters.received_to)
+    for word in filters.q.lower().split():
+        queryset = queryset.filter(search_text__contains=word)
+    if filters.queue in ("overdue", "due_soon"):
+        return queryset.order_by("due_date", "pk")
+    return queryset.order_by("-received_at", "-pk")
+
+
+def overdue_by_primary(user) -> list[dict]:
+    """For the district: per organization, open appeals and how many are overdue."""
+    today = timezone.localdate()
+    rows = (
+        appeals_visible(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values("unit_id", "unit__name", "unit__kind")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-overdue", "unit__name")
+    )
+    return list(rows)
+
+
+def person_appeals(user, person) -> QuerySet[Appeal]:
+    """Earlier appeals of the same citizen that the user may see."""
+    return (
+        appeals_visible(user)
+        .filter(person=person)
+        .select_related("category")
+        .order_by("-received_at")
+    )
+
+
+def districts_for(user, *, perm: Perm = Perm.APPEALS_MANAGE) -> QuerySet[OrgUnit]:
+    """Districts where the user may register appeals."""
+    return visible(OrgUnit.objects.filter(kind=OrgKind.DISTRICT), user, perm).order_by("name")
+
+
+def units_for_assignment(user, appeal: Appeal) -> QuerySet[OrgUnit]:
+    return visible(
+        OrgUnit.objects.filter(
+            path__startswith=appeal.district.path, kind__in=[OrgKind.DISTRICT, OrgKind.PRIMARY]
+        ),
+        user,
+        Perm.APPEALS_MANAGE,
+    ).order_by("path")
+
+
+def categories_for(district) -> QuerySet[Category]:
+    return Category.objects.filter(district=district, is_active=True)
+
+
+def offices_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[ReceptionOffice]:
+    return visible(
+        ReceptionOffice.objects.select_related("unit", "settlement"), user, perm, "unit__path"
+    )
+
+
+def field_receptions_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[FieldReception]:
+    return visible(
+        FieldReception.objects.select_related("unit", "settlement").prefetch_related("hosts"),
+        user,
+        perm,
+        "unit__path",
+    )
+
+
+def field_receptions_upcoming_public(*, days: int = 60) -> QuerySet[FieldReception]:
+    """What the portal announces: planned public receptions from today on."""
+    now = timezone.now()
+    return (
+        FieldReception.objects.filter(
+            is_public=True,
+            status="planned",
+            starts_at__gte=now,
+            starts_at__lte=now + dt.timedelta(days=days),
+        )
+        .select_related("settlement", "unit")
+        .order_by("starts_at")
+    )
+
+
+def appeal_by_code(code: str) -> Appeal | None:
+    return Appeal.objects.select_related("category", "district").filter(tracking_code=code).first()
+
+
+def officials_in(district) -> QuerySet:
+    """People an appeal can be given to, or who receive at a field reception: those holding a
+    position in the district's organizations, and those with a login that works on appeals
+    there (deputies, chairs, operators). A short list, not the whole registry."""
+    from pervichka.accounts.selectors import users_with_perm_in
+    from pervichka.people.models import Person
+
+    with_login = (
+        users_with_perm_in(Perm.APPEALS_MANAGE, district)
+        .filter(person__isnull=False)
+        .values("person_id")
+    )
+    return (
+        Person.objects.filter(
+            Q(positions__org_unit__path__startswith=district.path, positions__end__isnull=True)
+            | Q(pk__in=with_login)
+        )
+        .distinct()
+        .order_by("surname", "name")
+    )

@@ -1,0 +1,938 @@
+"""Writes to appeals. One transaction each; every transition records who, when and why.
+
+Deadlines are computed in Kazakhstan working days (core.calendar) with the district's
+numbers (AppealRules). Messages to the citizen and to the assignee are stored in the
+notification outbox in the same transaction and sent after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pervichka.appeals.enums import (
+    DEFAULT_CATEGORIES,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Action,
+    Channel,
+    Outcome,
+    Satisfaction,
+    SatisfactionSource,
+)
+from pervichka.appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealRules,
+    Attachment,
+    Category,
+    FieldReception,
+    ReceptionOffice,
+    RegistrationCounter,
+)
+from pervichka.core.calendar import add_months, calendar
+from pervichka.core.history import save_as
+from pervichka.core.phones import normalize_phone
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_at
+from pervichka.core.services import notification_queue
+from pervichka.orgs.enums import OrgKind
+from pervichka.people.models import Person
+from pervichka.people.services import PersonData
+
+# Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+SIMILARITY_THRESHOLD = 0.6
+
+
+def _require(actor, perm: Perm, path: str) -> None:
+    if not has_perm_at(actor, perm, path):
+        raise Http404
+
+
+# --- set-up of a district ----------------------------------------------------------------
+
+
+def rules_for(district) -> AppealRules:
+    rules, _created = AppealRules.objects.get_or_create(district=district)
+    return rules
+
+
+def categories_ensure(*, district) -> list[Category]:
+    """The standard categories for a district that has none yet; it may edit them later."""
+    if not Category.objects.filter(district=district).exists():
+        Category.objects.bulk_create(
+            Category(district=district, code=code, name=ru, name_kk=kk, name_en=en, order=index)
+            for index, (code, ru, kk, en) in enumerate(DEFAULT_CATEGORIES)
+        )
+    return list(Category.objects.filter(district=district))
+
+
+def district_of(unit):
+    """The district branch a unit belongs to (itself, for a district)."""
+    from pervichka.orgs.models import OrgUnit
+
+    if unit.kind == OrgKind.DISTRICT:
+        return unit
+    if unit.kind != OrgKind.PRIMARY:
+        raise ValidationError(_("Appeals are registered by a district branch."))
+    return OrgUnit.objects.get(path=unit.path[: -OrgUnit.steplen])
+
+
+# --- numbers and codes -------------------------------------------------------------------
+
+
+def _next_number(district, year: int) -> str:
+    """AKZ-2026-000123: per branch and year, without gaps, safe under concurrent intake."""
+    RegistrationCounter.objects.get_or_create(unit=district, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(unit=district, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = district.code or f"D{district.pk}"
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_tracking_code(text: str) -> str:
+    """What a citizen types, read kindly: spaces and dashes dropped, O as 0, I and L as 1."""
+    code = re.sub(r"[\s\-]", "", text or "").upper()
+    return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+
+
+# --- similarity --------------------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the words of two texts (0..1)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def appeals_similar(
+    *,
+    district,
+    text: str,
+    person: Person | None = None,
+    settlement=None,
+    days: int = 90,
+    limit: int = 5,
+) -> list[tuple[Appeal, float]]:
+    """Recent appeals of the district that say nearly the same: shown before saving."""
+    since = timezone.now() - dt.timedelta(days=days)
+    candidates = Appeal.objects.filter(district=district, received_at__gte=since)
+    filters = []
+    if person is not None and person.pk:
+        filters.append(candidates.filter(person=person))
+    if settlement is not None:
+        filters.append(candidates.filter(settlement=settlement))
+    if not filters:
+        filters.append(candidates)
+    seen: dict[int, tuple[Appeal, float]] = {}
+    for queryset in filters:
+        for appeal in queryset.order_by("-received_at")[:300]:
+            score = similarity(text, appeal.text)
+            if score >= SIMILARITY_THRESHOLD:
+                seen[appeal.pk] = (appeal, score)
+    return sorted(seen.values(), key=lambda item: -item[1])[:limit]
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def _tracking_url(appeal: Appeal) -> str:
+    return f"{settings.SITE_URL}/track/{appeal.tracking_code}/"
+
+
+def _tell_citizen(appeal: Appeal, kind: str, message: str) -> None:
+    ref = f"appeal:{appeal.pk}"
+    text = f"{message} {_tracking_url(appeal)}"
+    notification_queue(channel="sms", to=appeal.contact_phone, body=text, kind=kind, ref=ref)
+    notification_queue(
+        channel="email",
+        to=appeal.contact_email,
+        body=text,
+        kind=kind,
+        ref=ref,
+        subject=_("Your appeal %(number)s") % {"number": appeal.number},
+    )
+
+
+def _citizen_message(appeal: Appeal, kind: str) -> None:
+    with translation.override(appeal.language):
+        if kind == "registered":
+            message = _(
+                "Your appeal is registered as %(number)s, code %(code)s. The answer is "
+                "due by %(due)s."
+            )
+        elif kind == "extended":
+            message = _("The term of your appeal %(number)s is extended to %(due)s.")
+        elif kind == "redirected":
+            message = _("Your appeal %(number)s is outside our competence and was sent to: %(to)s.")
+        elif kind == "answered":
+            message = _("There is an answer to your appeal %(number)s.")
+        else:
+            return
+        _tell_citizen(
+            appeal,
+            f"citizen_{kind}",
+            message
+            % {
+                "number": appeal.number,
+                "code": appeal.tracking_code_display,
+                "due": appeal.due_date.strftime("%d.%m.%Y"),
+                "to": appeal.redirected_to,
+            },
+        )
+
+
+def _tell_assignee(appeal: Appeal, kind: str, message: str, dedupe_key: str | None = None) -> None:
+    ref = f"appeal:{appeal.pk}"
+    user = appeal.assigned_user
+    if user is not None and user.email:
+        notification_queue(
+            channel="email",
+            to=user.email,
+            body=message,
+            kind=kind,
+            ref=ref,
+            subject=message[:120],
+            dedupe_key=f"{dedupe_key}:email" if dedupe_key else None,
+        )
+    person = appeal.assigned_person
+    if person is not None and person.phone:
+        notification_queue(
+            channel="sms",
+            to=person.phone,
+            body=message,
+            kind=kind,
+            ref=ref,
+            dedupe_key=f"{dedupe_key}:sms" if dedupe_key else None,
+        )
+
+
+# --- registration ------------------------------------------------------------------------
+
+
+@dataclass
+class Intake:
+    """What the citizen brings, from a form, the API or the public page."""
+
+    channel: str
+    category: Category
+    text: str
+    settlement: object | None = None
+    reception_office: ReceptionOffice | None = None
+    field_reception: FieldReception | None = None
+    received_at: dt.datetime | None = None
+    contact_phone: str = ""
+    contact_email: str = ""
+    language: str = "ru"
+
+
+def _person_for(*, actor, district, data: PersonData, public: bool) -> Person:
+    """The registry's person for this citizen: found by IIN (or, on the public form, by the
+    same name and phone in the district), else created with the consent given."""
+    data = data.cleaned()
+    person = None
+    if data.iin:
+        person = Person.objects.select_for_update().filter(iin=data.iin).first()
+    elif public and data.phone:
+        person = Person.objects.filter(
+            unit__path__startswith=district.path,
+            phone=data.phone,
+            search_name__startswith=f"{data.surname} {data.name}".lower(),
+        ).first()
+    if person is not None:
+        if not public:
+            # An operator saw the citizen's papers: the registry takes their details.
+            for name in ("surname", "name", "patronymic", "address"):
+                value = getattr(data, name)
+                if value:
+                    setattr(person, name, value)
+            if data.phone:
+                person.phone = data.phone
+            if data.settlement is not None:
+                person.settlement = data.settlement
+        if person.consent_at is None:
+            if not data.consent_method:
+                raise ValidationError(
+                    {"consent_method": _("Consent to the processing of personal data is required.")}
+                )
+            person.consent_at, person.consent_method = timezone.now(), data.consent_method
+        person.full_clean(validate_constraints=False)
+        save_as(person, actor)
+        return person
+    if not data.consent_method:
+        raise ValidationError(
+            {"consent_method": _("Consent to the processing of personal data is required.")}
+        )
+    person = Person(
+        unit=district,
+        iin=data.iin,
+        surname=data.surname,
+        name=data.name,
+        patronymic=data.patronymic,
+        phone=data.phone,
+        email=data.email,
+        settlement=data.settlement,
+        address=data.address,
+        birth_date=data.birth_date,
+        consent_at=timezone.now(),
+        consent_method=data.consent_method,
+    )
+    person.full_clean(validate_constraints=False)
+    save_as(person, actor)
+    return person
+
+
+def _validate_intake(district, intake: Intake) -> None:
+    errors: dict[str, str] = {}
+    if intake.channel not in Channel.values:
+        errors["channel"] = _("Choose the channel.")
+    if intake.category is None or intake.category.district_id != district.pk:
+        errors["category"] = _("Choose a category of this district.")
+    if not (intake.text or "").strip():
+        errors["text"] = _("Write what the appeal is about.")
+    if intake.settlement is not None and intake.settlement.district_id != district.pk:
+        errors["settlement"] = _("This village is not in the district.")
+    if intake.channel == Channel.WALK_IN and intake.reception_office is None:
+        errors["reception_office"] = _("Choose the reception office.")
+    if intake.channel == Channel.FIELD and intake.field_reception is None:
+        errors["field_reception"] = _("Choose the field reception.")
+    if (
+        intake.reception_office is not None
+        and not intake.reception_office.unit.path.startswith(district.path)
+        and not district.path.startswith(intake.reception_office.unit.path)
+    ):
+        errors["reception_office"] = _("This reception office is not the district's.")
+    if intake.field_reception is not None and not intake.field_reception.unit.path.startswith(
+        district.path
+    ):
+        errors["field_reception"] = _("This field reception is not the district's.")
+    if intake.received_at is not None and intake.received_at > timezone.now() + dt.timedelta(
+        minutes=5
+    ):
+        errors["received_at"] = _("The date of receipt cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _register(
+    *, actor, district, data: PersonData, intake: Intake, public: bool, idempotency_key: str | None
+) -> Appeal:
+    _validate_intake(district, intake)
+    person = _person_for(actor=actor, district=district, data=data, public=public)
+    rules = rules_for(district)
+    received_at = intake.received_at or timezone.now()
+    received = timezone.localtime(received_at).date()
+    cal = calendar()
+    due = cal.add_working_days(received, rules.answer_working_days)
+    try:
+        contact_phone = normalize_phone(intake.contact_phone or person.phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    appeal = Appeal(
+        number=_next_number(district, received.year),
+        tracking_code=new_tracking_code(),
+        district=district,
+        unit=district,
+        channel=intake.channel,
+        reception_office=intake.reception_office,
+        field_reception=intake.field_reception,
+        person=person,
+        contact_phone=contact_phone,
+        contact_email=intake.contact_email or person.email,
+        language=intake.language,
+        category=intake.category,
+        settlement=intake.settlement or person.settlement,
+        text=intake.text.strip(),
+        received_at=received_at,
+        due_date=due,
+        original_due_date=due,
+        redirect_due_date=cal.add_working_days(received, rules.redirect_working_days),
+        idempotency_key=idempotency_key,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    since = received_at - dt.timedelta(days=rules.repeat_window_days)
+    appeal.repeat_of = (
+        Appeal.objects.filter(
+            person=person,
+            category=intake.category,
+            received_at__gte=since,
+            received_at__lte=received_at,
+        )
+        .order_by("-received_at")
+        .first()
+    )
+    appeal.search_text = f"{appeal.number} {appeal.text}".lower()
+    appeal.full_clean(exclude=["idempotency_key", "tracking_code"], validate_constraints=False)
+    save_as(appeal, actor)
+    _event(
+        appeal,
+        Action.REGISTER,
+        "",
+        actor=actor,
+        by_citizen=public,
+        details={"channel": intake.channel, "repeat_of": appeal.repeat_of_id},
+    )
+    _citizen_message(appeal, "registered")
+    return appeal
+
+
+def _event(
+    appeal: Appeal,
+    action: str,
+    from_status: str,
+    *,
+    actor,
+    reason: str = "",
+    details: dict | None = None,
+    by_citizen: bool = False,
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        action=action,
+        from_status=from_status,
+        to_status=appeal.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        by_citizen=by_citizen,
+        at=timezone.now(),
+        reason=reason,
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def appeal_register(
+    *, actor, district, data: PersonData, intake: Intake, confirm_duplicate: bool = False
+) -> Appeal:
+    """Register an appeal brought to the branch (walk-in, field reception, phone, letter...).
+
+    A likely duplicate (nearly the same text, same person or village, last 90 days) stops the
+    registration until the operator confirms it is a new appeal.
+    """
+    _require(actor, Perm.APPEALS_MANAGE, district.path)
+    if district.kind != OrgKind.DISTRICT:
+        raise ValidationError(_("Appeals are registered by a district branch."))
+    if not confirm_duplicate:
+        existing = None
+        if data.iin:
+            existing = Person.objects.filter(iin=data.iin.strip()).first()
+        similar = appeals_similar(
+            district=district, text=intake.text, person=existing, settlement=intake.settlement
+        )
+        if similar:
+            raise DuplicateSuspected(similar)
+    return _register(
+        actor=actor, district=district, data=data, intake=intake, public=False, idempotency_key=None
+    )
+
+
+class DuplicateSuspected(ValidationError):
+    def __init__(self, similar: list[tuple[Appeal, float]]):
+        self.similar = similar
+        super().__init__(
+            _(
+                "A very similar appeal was registered recently: %(numbers)s. Check it; if this "
+                "is a new appeal, confirm and save again."
+            )
+            % {"numbers": ", ".join(a.number for a, _s in similar)},
+            code="duplicate",
+        )
+
+
+def appeal_submit_public(
+    *, district, data: PersonData, intake: Intake, idempotency_key: str
+) -> tuple[Appeal, bool]:
+    """A citizen's appeal from the web form or the public API.
+
+    Exactly one appeal per idempotency key: a double click or a retry returns the appeal the
+    first request made (created=False), and two requests racing with one key meet at the
+    key's unique index, where the loser reads the winner's appeal.
+    """
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise ValidationError({"idempotency_key": _("A submission key is required.")})
+    existing = Appeal.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    intake.channel = Channel.WEB
+    try:
+        with transaction.atomic():
+            appeal = _register(
+                actor=None,
+                district=district,
+                data=data,
+                intake=intake,
+                public=True,
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        existing = Appeal.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return appeal, True
+
+
+# --- the workflow ------------------------------------------------------------------------
+
+
+def _check_transition(appeal: Appeal, action: str) -> str | None:
+    allowed_from, to_status = TRANSITIONS[action]
+    if appeal.status not in allowed_from:
+        raise ValidationError(
+            _("An appeal that is «%(status)s» cannot be «%(action)s».")
+            % {"status": appeal.get_status_display(), "action": Action(action).label},
+            code="illegal_transition",
+        )
+    return to_status
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return (
+        Appeal.objects.select_for_update()
+        .select_related("district", "unit", "assigned_user", "assigned_person")
+        .get(pk=appeal.pk)
+    )
+
+
+def _move(
+    appeal: Appeal, action: str, *, actor, reason: str = "", details=None, by_citizen: bool = False
+) -> Appeal:
+    to_status = _check_transition(appeal, action)
+    from_status = appeal.status
+    if to_status is not None:
+        appeal.status = to_status
+    save_as(appeal, actor, reason=reason[:100])
+    _event(
+        appeal,
+        action,
+        from_status,
+        actor=actor,
+        reason=reason,
+        details=details,
+        by_citizen=by_citizen,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_assign(
+    *, actor, appeal: Appeal, unit, person: Person | None = None, user=None, reason: str = ""
+) -> Appeal:
+    """Give the appeal to a primary (or back to the district), a person and/or a user."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    _check_transition(appeal, Action.ASSIGN)
+    if (
+        unit is None
+        or not unit.path.startswith(appeal.district.path)
+        or unit.kind not in (OrgKind.DISTRICT, OrgKind.PRIMARY)
+    ):
+        raise ValidationError({"unit": _("Choose the district or one of its primaries.")})
+    _require(actor, Perm.APPEALS_MANAGE, unit.path)
+    if user is not None and not has_perm_at(user, Perm.APPEALS_MANAGE, unit.path):
+        raise ValidationError({"user": _("This user cannot work on appeals of that organization.")})
+    appeal.unit, appeal.assigned_person, appeal.assigned_user = unit, person, user
+    _move(
+        appeal,
+        Action.ASSIGN,
+        actor=actor,
+        reason=reason,
+        details={
+            "unit": unit.pk,
+            "person": person.pk if person else None,
+            "user": user.pk if user else None,
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_assignee(
+            appeal,
+            "assignee_assigned",
+            _("Appeal %(number)s is assigned to you: %(category)s. The answer is due by %(due)s.")
+            % {
+                "number": appeal.number,
+                "category": appeal.category,
+                "due": appeal.due_date.strftime("%d.%m.%Y"),
+            },
+        )
+    return appeal
+
+
+@transaction.atomic
+def appeal_start(*, actor, appeal: Appeal) -> Appeal:
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    return _move(appeal, Action.START, actor=actor)
+
+
+@transaction.atomic
+def appeal_extend(*, actor, appeal: Appeal, until: dt.date, reason: str) -> Appeal:
+    """Extend the term by a reasoned decision; all extensions together stay within the
+    district's limit (two months by default) and the citizen is told at once."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    _check_transition(appeal, Action.EXTEND)
+    rules = rules_for(appeal.district)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("An extension needs a reasoned decision: write why.")})
+    if until <= appeal.due_date:
+        raise ValidationError(
+            {
+                "until": _("The new deadline must be later than %(due)s.")
+                % {"due": appeal.due_date.strftime("%d.%m.%Y")}
+            }
+        )
+    limit = add_months(appeal.original_due_date, rules.extension_max_months)
+    if until > limit:
+        raise ValidationError(
+            {
+                "until": _(
+                    "Extensions may add at most %(months)d months in total: the latest possible "
+                    "deadline is %(limit)s."
+                )
+                % {"months": rules.extension_max_months, "limit": limit.strftime("%d.%m.%Y")}
+            }
+        )
+    cal = calendar()
+    today = timezone.localdate()
+    notice_due = cal.add_working_days(today, rules.extension_notice_working_days)
+    previous = appeal.due_date
+    appeal.due_date = until
+    appeal.extended_until = until
+    _move(
+        appeal,
+        Action.EXTEND,
+        actor=actor,
+        reason=reason.strip(),
+        details={
+            "from": previous.isoformat(),
+            "until": until.isoformat(),
+            "citizen_notice_due": notice_due.isoformat(),
+        },
+    )
+    _citizen_message(appeal, "extended")
+    return appeal
+
+
+@transaction.atomic
+def appeal_redirect(*, actor, appeal: Appeal, to: str, reason: str) -> Appeal:
+    """Send an appeal outside the branch's competence to whom it concerns; tell the citizen
+    where. Late redirections (after the district's term) are allowed and marked late."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    _check_transition(appeal, Action.REDIRECT)
+    if not (to or "").strip():
+        raise ValidationError({"to": _("Say where the appeal is sent.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why it is outside the branch's competence.")})
+    appeal.redirected_to = to.strip()[:255]
+    late = timezone.localdate() > appeal.redirect_due_date
+    _move(
+        appeal,
+        Action.REDIRECT,
+        actor=actor,
+        reason=reason.strip(),
+        details={"to": appeal.redirected_to, "late": late},
+    )
+    _citizen_message(appeal, "redirected")
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(
+    *, actor, appeal: Appeal, text: str, outcome: str, publish: bool = True, reason: str = ""
+) -> Appeal:
+    """Record the written answer and its outcome; a refusal must give its reasons."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    _check_transition(appeal, Action.ANSWER)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the answer.")})
+    if outcome == Outcome.REFUSED and len(text.strip()) < 20:
+        raise ValidationError({"text": _("A refusal must explain its reasons.")})
+    appeal.answer_text = text.strip()
+    appeal.outcome = outcome
+    appeal.answered_at = timezone.now()
+    appeal.answer_published = publish
+    appeal.satisfaction, appeal.satisfaction_source = "", ""
+    _move(
+        appeal,
+        Action.ANSWER,
+        actor=actor,
+        reason=reason,
+        details={
+            "outcome": outcome,
+            "published": publish,
+            "on_time": timezone.localdate() <= appeal.due_date,
+        },
+    )
+    _citizen_message(appeal, "answered")
+    return appeal
+
+
+@transaction.atomic
+def appeal_return(*, actor, appeal: Appeal, reason: str) -> Appeal:
+    """Send an answer back for rework (a supervisor found it insufficient)."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.district.path)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say what must be reworked.")})
+    return _move(appeal, Action.RETURN, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def appeal_close(*, actor, appeal: Appeal, reason: str = "") -> Appeal:
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    _check_transition(appeal, Action.CLOSE)
+    appeal.closed_at = timezone.now()
+    return _move(appeal, Action.CLOSE, actor=actor, reason=reason)
+
+
+def _reopen(appeal: Appeal, *, actor, reason: str, by_citizen: bool) -> Appeal:
+    _check_transition(appeal, Action.REOPEN)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the answer did not solve the problem.")})
+    rules = rules_for(appeal.district)
+    if (
+        by_citizen
+        and appeal.answered_at
+        and (timezone.now() - appeal.answered_at > dt.timedelta(days=rules.reopen_window_days))
+    ):
+        raise ValidationError(
+            _(
+                "This appeal can no longer be reopened online: more than "
+                "%(days)d days have passed since the answer. Submit a new "
+                "appeal."
+            )
+            % {"days": rules.reopen_window_days}
+        )
+    cal = calendar()
+    appeal.due_date = max(
+        appeal.due_date, cal.add_working_days(timezone.localdate(), rules.answer_working_days)
+    )
+    appeal.closed_at = None
+    return _move(appeal, Action.REOPEN, actor=actor, reason=reason.strip(), by_citizen=by_citizen)
+
+
+@transaction.atomic
+def appeal_reopen(*, actor, appeal: Appeal, reason: str) -> Appeal:
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    return _reopen(appeal, actor=actor, reason=reason, by_citizen=False)
+
+
+@transaction.atomic
+def appeal_reopen_by_citizen(*, appeal: Appeal, reason: str) -> Appeal:
+    """The citizen says, on the tracking page, that the answer did not solve the problem."""
+    appeal = _locked(appeal)
+    return _reopen(appeal, actor=None, reason=reason, by_citizen=True)
+
+
+def _rate(appeal: Appeal, *, actor, satisfaction: str, source: str, by_citizen: bool) -> Appeal:
+    _check_transition(appeal, Action.SATISFACTION)
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("Choose how satisfied the citizen is.")})
+    appeal.satisfaction, appeal.satisfaction_source = satisfaction, source
+    return _move(
+        appeal,
+        Action.SATISFACTION,
+        actor=actor,
+        by_citizen=by_citizen,
+        details={"satisfaction": satisfaction, "source": source},
+    )
+
+
+@transaction.atomic
+def appeal_rate(*, actor, appeal: Appeal, satisfaction: str) -> Appeal:
+    """An operator records what the citizen said on the phone about the answer."""
+    appeal = _locked(appeal)
+    _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    return _rate(
+        appeal,
+        actor=actor,
+        satisfaction=satisfaction,
+        source=SatisfactionSource.CALL,
+        by_citizen=False,
+    )
+
+
+@transaction.atomic
+def appeal_rate_by_citizen(*, appeal: Appeal, satisfaction: str) -> Appeal:
+    appeal = _locked(appeal)
+    return _rate(
+        appeal,
+        actor=None,
+        satisfaction=satisfaction,
+        source=SatisfactionSource.LINK,
+        by_citizen=True,
+    )
+
+
+# --- attachments -------------------------------------------------------------------------
+
+ALLOWED_TYPES = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    ".txt": ("text/plain", ()),
+}
+
+
+def validate_upload(upload) -> str:
+    """The content type of an acceptable file; a clear error for anything else."""
+    name = upload.name or ""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("%(name)s: only photos (JPG, PNG), PDF, Word, Excel and text files are accepted.")
+            % {"name": name}
+        )
+    max_bytes = settings.PERVICHKA_ATTACHMENT_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("%(name)s is larger than %(mb)d MB.")
+            % {"name": name, "mb": max_bytes // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    content_type, signatures = ALLOWED_TYPES[suffix]
+    head = upload.read(8)
+    upload.seek(0)
+    if signatures and not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(
+            _("%(name)s is not really a %(kind)s file.")
+            % {"name": name, "kind": suffix[1:].upper()}
+        )
+    if suffix == ".txt":
+        try:
+            upload.read(65536).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("%(name)s is not a text file.") % {"name": name}) from exc
+        finally:
+            upload.seek(0)
+    return content_type
+
+
+def _store_attachment(appeal: Appeal, upload, actor) -> Attachment:
+    content_type = validate_upload(upload)
+    attachment = Attachment(
+        appeal=appeal,
+        token=secrets.token_hex(16),
+        original_name=(upload.name or "")[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachments_add(*, actor, appeal: Appeal, uploads: list) -> list[Attachment]:
+    """Check every file first, then store them all: a bad file stores none of them."""
+    if actor is not None:
+        _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
+    if appeal.attachments.count() + len(uploads) > settings.PERVICHKA_ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            _("At most %(n)d files per appeal.") % {"n": settings.PERVICHKA_ATTACHMENT_MAX_FILES}
+        )
+    for upload in uploads:
+        validate_upload(upload)
+    return [_store_attachment(appeal, upload, actor) for upload in uploads]
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def appeals_remind_due(*, today: dt.date | None = None) -> int:
+    """Tell assignees of open appeals due in the district's reminder term (2 working days).
+
+    Run hourly (Celery beat) or daily (cron: `manage.py appeals_remind`); each reminder is
+    sent once per appeal and deadline whatever the number of runs.
+    """
+    today = today or timezone.localdate()
+    cal = calendar()
+    sent = 0
+    horizon = cal.add_working_days(today, 10)
+    candidates = (
+        Appeal.objects.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=horizon)
+        .filter(Q(assigned_user__isnull=False) | Q(assigned_person__isnull=False))
+        .select_related("district", "assigned_user", "assigned_person", "category")
+    )
+    rules_cache: dict[int, AppealRules] = {}
+    for appeal in candidates.iterator():
+        rules = rules_cache.setdefault(appeal.district_id, rules_for(appeal.district))
+        if cal.working_days_between(today, appeal.due_date) > rules.reminder_working_days:
+            continue
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            _tell_assignee(
+                appeal,
+                "assignee_due_soon",
+                _("Reminder: the answer to appeal %(number)s is due by %(due)s.")
+                % {"number": appeal.number, "due": appeal.due_date.strftime("%d.%m.%Y")},
+                dedupe_key=f"appeal-due:{appeal.pk}:{appeal.due_date.isoformat()}",
+            )
+        sent += 1
+    return sent
+
+
+# --- offices and field receptions --------------------------------------------------------
+
+
+@transaction.atomic
+def field_reception_save(*, actor, reception: FieldReception, hosts=None) -> FieldReception:
+    _require(actor, Perm.APPEALS_ADMIN, reception.unit.path)
+    if reception.settlement.district_id != district_of(reception.unit).pk:
+        raise ValidationError({"settlement": _("This village is not in the district.")})
+    reception.full_clean()
+    reception.save()
+    if hosts is not None:
+        reception.hosts.set(hosts)
+    return reception
+
+
+@transaction.atomic
+def reception_office_save(*, actor, office: ReceptionOffice) -> ReceptionOffice:
+    _require(actor, Perm.APPEALS_ADMIN, office.unit.path)
+    office.full_clean()
+    office.save()
+    return office

@@ -1,0 +1,450 @@
+"""Staff pages of appeals: queue, intake, the appeal's card and its transitions, offices and
+field receptions. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pervichka.appeals import exporting, selectors, services
+from pervichka.appeals.enums import OPEN_STATUSES, TRANSITIONS, Action, Channel, Status
+from pervichka.appeals.forms import (
+    AnswerForm,
+    AppealFilterForm,
+    AssignForm,
+    ExtendForm,
+    FieldReceptionForm,
+    IntakeForm,
+    RateForm,
+    ReasonForm,
+    ReceptionOfficeForm,
+    RedirectForm,
+)
+from pervichka.appeals.models import FieldReception, ReceptionOffice
+from pervichka.core.forms import apply_validation_error
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.people.models import Person
+
+
+def _require_anywhere(user, perm: Perm) -> None:
+    if not has_perm_anywhere(user, perm):
+        raise Http404
+
+
+def _filters(request: HttpRequest) -> tuple[selectors.AppealFilters, int]:
+    form = AppealFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.AppealFilters(
+        queue=data.get("queue") or "",
+        q=data.get("q") or "",
+        status=data.get("status") or "",
+        category_id=data.get("category"),
+        settlement_id=data.get("settlement"),
+        unit_id=data.get("unit"),
+        channel=data.get("channel") or "",
+        received_from=data.get("received_from"),
+        received_to=data.get("received_to"),
+    ), data.get("page") or 1
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.APPEALS_VIEW)
+    filters, page_number = _filters(request)
+    page = Paginator(selectors.appeals_list(request.user, filters), 25).get_page(page_number)
+    districts = selectors.districts_for(request.user, perm=Perm.APPEALS_VIEW)
+    context = {
+        "page": page,
+        "filters": filters,
+        "today": timezone.localdate(),
+        "due_soon": selectors.due_soon_limit(),
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "categories": _visible_categories(request.user),
+        "settlements": Settlement.objects.filter(district__in=districts).order_by("name")
+        if districts
+        else Settlement.objects.none(),
+        "units": OrgUnit.objects.filter(
+            pk__in=selectors.appeals_visible(request.user).values("unit_id")
+        ).order_by("path"),
+        "can_register": has_perm_anywhere(request.user, Perm.APPEALS_MANAGE)
+        and selectors.districts_for(request.user).exists(),
+        "show_pii": has_perm_anywhere(request.user, Perm.APPEALS_PII),
+        "counts": {
+            queue: selectors.appeals_list(
+                request.user, selectors.AppealFilters(queue=queue)
+            ).count()
+            for queue in ("mine", "overdue", "due_soon")
+        },
+    }
+    template = "appeals/appeal_list.html"
+    if request.htmx and request.htmx.target == "appeal-table":
+        template += "#appeal-table"
+    return render(request, template, context)
+
+
+def _visible_categories(user):
+    from pervichka.appeals.models import Category
+
+    return Category.objects.filter(
+        district__in=selectors.districts_for(user, perm=Perm.APPEALS_VIEW)
+    ).order_by("order")
+
+
+@login_required
+def appeal_export(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.APPEALS_VIEW)
+    filters, _page = _filters(request)
+    response = HttpResponse(
+        exporting.appeals_xlsx(request.user, selectors.appeals_list(request.user, filters)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    """Intake at a reception office, a field reception, by phone or from a letter."""
+    if not selectors.districts_for(request.user).exists():
+        raise Http404
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=_intake_initial(request),
+    )
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        district = form.cleaned_data["district"]
+        try:
+            with transaction.atomic():
+                appeal = services.appeal_register(
+                    actor=request.user,
+                    district=district,
+                    data=form.person_data(form.cleaned_data.get("consent_method") or ""),
+                    intake=form.intake(),
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                )
+                if form.cleaned_data["attachments"]:
+                    services.attachments_add(
+                        actor=request.user, appeal=appeal, uploads=form.cleaned_data["attachments"]
+                    )
+        except services.DuplicateSuspected as exc:
+            similar = exc.similar
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("Appeal %(number)s is registered.") % {"number": appeal.number}
+            )
+            return redirect("appeals:detail", pk=appeal.pk)
+    return render(request, "appeals/appeal_form.html", {"form": form, "similar": similar})
+
+
+def _intake_initial(request: HttpRequest) -> dict:
+    initial = {}
+    if request.GET.get("field_reception", "").isdigit():
+        initial["field_reception"] = int(request.GET["field_reception"])
+        initial["channel"] = Channel.FIELD
+    return initial
+
+
+@login_required
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """As the operator types an IIN: who this is, and their earlier appeals (HTMX)."""
+    if not selectors.districts_for(request.user).exists():
+        raise Http404
+    iin = (request.GET.get("iin") or "").strip()
+    person = None
+    earlier = []
+    if len(iin) == 12 and iin.isdigit():
+        from pervichka.people.selectors import persons_visible
+
+        person = persons_visible(request.user).filter(iin=iin).first()
+        if person is None and Person.objects.filter(iin=iin).exists():
+            person = "elsewhere"
+        elif person is not None:
+            earlier = selectors.person_appeals(request.user, person)[:10]
+    return render(
+        request, "appeals/person_lookup.html", {"person": person, "earlier": earlier, "iin": iin}
+    )
+
+
+def _detail_context(request: HttpRequest, appeal, forms: dict, open_action: str = "") -> dict:
+    today = timezone.localdate()
+    return {
+        "appeal": appeal,
+        "show_pii": selectors.can_read_pii(request.user, appeal),
+        "can_manage": bool(forms),
+        "can_return": has_perm_at(request.user, Perm.APPEALS_MANAGE, appeal.district.path),
+        "events": appeal.events.select_related("actor"),
+        "attachments": appeal.attachments.all(),
+        "earlier": selectors.person_appeals(request.user, appeal.person).exclude(pk=appeal.pk)[:10],
+        "allowed": {a for a, (sources, _to) in TRANSITIONS.items() if appeal.status in sources},
+        "forms": forms,
+        "open_action": open_action,
+        "today": today,
+        "overdue": appeal.status in OPEN_STATUSES and appeal.due_date < today,
+    }
+
+
+@login_required
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_get(request.user, pk)
+    forms = _action_forms(request, appeal) if selectors.can_manage(request.user, appeal) else {}
+    return render(request, "appeals/appeal_detail.html", _detail_context(request, appeal, forms))
+
+
+def _action_forms(request: HttpRequest, appeal, bound: tuple[str, object] | None = None):
+    forms = {
+        Action.ASSIGN: AssignForm(
+            user=request.user,
+            appeal=appeal,
+            initial={
+                "unit": appeal.unit,
+                "person": appeal.assigned_person,
+                "user": appeal.assigned_user,
+            },
+            prefix="assign",
+        ),
+        Action.EXTEND: ExtendForm(prefix="extend"),
+        Action.REDIRECT: RedirectForm(prefix="redirect"),
+        Action.ANSWER: AnswerForm(prefix="answer"),
+        Action.RETURN: ReasonForm(prefix="return"),
+        Action.CLOSE: ReasonForm(prefix="close"),
+        Action.REOPEN: ReasonForm(prefix="reopen"),
+        Action.SATISFACTION: RateForm(prefix="rate"),
+    }
+    if bound:
+        forms[bound[0]] = bound[1]
+    return forms
+
+
+@login_required
+@require_POST
+def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One transition of the appeal, from the card's action forms."""
+    appeal = selectors.appeal_get(request.user, pk, perm=Perm.APPEALS_MANAGE)
+    if action not in Action.values or action == Action.REGISTER:
+        raise Http404
+    actor = request.user
+    form = None
+    try:
+        if action == Action.ASSIGN:
+            form = AssignForm(request.POST, user=actor, appeal=appeal, prefix="assign")
+            if form.is_valid():
+                services.appeal_assign(
+                    actor=actor,
+                    appeal=appeal,
+                    unit=form.cleaned_data["unit"],
+                    person=form.cleaned_data["person"],
+                    user=form.cleaned_data["user"],
+                    reason=form.cleaned_data["reason"],
+                )
+        elif action == Action.START:
+            services.appeal_start(actor=actor, appeal=appeal)
+        elif action == Action.EXTEND:
+            form = ExtendForm(request.POST, prefix="extend")
+            if form.is_valid():
+                services.appeal_extend(actor=actor, appeal=appeal, **form.cleaned_data)
+        elif action == Action.REDIRECT:
+            form = RedirectForm(request.POST, prefix="redirect")
+            if form.is_valid():
+                services.appeal_redirect(actor=actor, appeal=appeal, **form.cleaned_data)
+        elif action == Action.ANSWER:
+            form = AnswerForm(request.POST, prefix="answer")
+            if form.is_valid():
+                services.appeal_answer(actor=actor, appeal=appeal, **form.cleaned_data)
+        elif action in (Action.RETURN, Action.CLOSE, Action.REOPEN):
+            form = ReasonForm(request.POST, prefix=action)
+            if form.is_valid():
+                service = {
+                    Action.RETURN: services.appeal_return,
+                    Action.CLOSE: services.appeal_close,
+                    Action.REOPEN: services.appeal_reopen,
+                }[action]
+                service(actor=actor, appeal=appeal, reason=form.cleaned_data["reason"])
+        elif action == Action.SATISFACTION:
+            form = RateForm(request.POST, prefix="rate")
+            if form.is_valid():
+                services.appeal_rate(
+                    actor=actor, appeal=appeal, satisfaction=form.cleaned_data["satisfaction"]
+                )
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("appeals:detail", pk=pk)
+        apply_validation_error(form, exc)
+    if form is not None and form.errors:
+        messages.error(request, _("The action was not done: see the form below."))
+        appeal = selectors.appeal_get(request.user, pk)
+        context = _detail_context(
+            request, appeal, _action_forms(request, appeal, bound=(action, form)), action
+        )
+        return render(request, "appeals/appeal_detail.html", context)
+    messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+    return redirect("appeals:detail", pk=pk)
+
+
+@login_required
+def appeal_coupon(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable coupon handed to the citizen: number, code, dates. No personal data."""
+    appeal = selectors.appeal_get(request.user, pk)
+    return render(request, "appeals/coupon.html", {"appeal": appeal, "staff": True})
+
+
+@login_required
+@require_POST
+def attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_get(request.user, pk, perm=Perm.APPEALS_MANAGE)
+    try:
+        services.attachments_add(
+            actor=request.user, appeal=appeal, uploads=request.FILES.getlist("files")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The files are attached."))
+    return redirect("appeals:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, token: str) -> FileResponse:
+    appeal = selectors.appeal_get(request.user, pk, perm=Perm.APPEALS_PII)
+    attachment = get_or_404(appeal.attachments.all(), token=token)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def overdue_report(request: HttpRequest) -> HttpResponse:
+    """For the district head: open and overdue appeals per organization."""
+    _require_anywhere(request.user, Perm.APPEALS_VIEW)
+    rows = selectors.overdue_by_primary(request.user)
+    return render(
+        request,
+        "appeals/overdue.html",
+        {
+            "rows": rows,
+            "total_open": sum(r["open"] for r in rows),
+            "total_overdue": sum(r["overdue"] for r in rows),
+        },
+    )
+
+
+# --- reception offices and field receptions ----------------------------------------------
+
+
+def _admin_district(request: HttpRequest) -> OrgUnit:
+    district = selectors.districts_for(request.user, perm=Perm.APPEALS_ADMIN).first()
+    if district is None:
+        raise Http404
+    return district
+
+
+@login_required
+def receptions(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.APPEALS_VIEW)
+    now = timezone.now()
+    receptions = selectors.field_receptions_for(request.user)
+    return render(
+        request,
+        "appeals/receptions.html",
+        {
+            "upcoming": receptions.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": receptions.filter(starts_at__lt=now).order_by("-starts_at")[:50],
+            "offices": selectors.offices_for(request.user),
+            "can_admin": has_perm_anywhere(request.user, Perm.APPEALS_ADMIN),
+        },
+    )
+
+
+@login_required
+def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reception = get_or_404(selectors.field_receptions_for(request.user), pk=pk)
+    appeals = (
+        selectors.appeals_visible(request.user)
+        .filter(field_reception=reception)
+        .select_related("category")
+    )
+    return render(
+        request,
+        "appeals/reception_detail.html",
+        {
+            "reception": reception,
+            "appeals": appeals,
+            "can_admin": has_perm_at(request.user, Perm.APPEALS_ADMIN, reception.unit.path),
+            "can_register": has_perm_at(request.user, Perm.APPEALS_MANAGE, reception.unit.path),
+            "show_pii": has_perm_at(request.user, Perm.APPEALS_PII, reception.unit.path),
+        },
+    )
+
+
+@login_required
+def reception_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        district = _admin_district(request)
+        reception = FieldReception(unit=district)
+    else:
+        reception = get_or_404(
+            selectors.field_receptions_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk
+        )
+        district = services.district_of(reception.unit)
+    form = FieldReceptionForm(
+        request.POST or None, instance=reception, user=request.user, district=district
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reception = services.field_reception_save(
+                actor=request.user,
+                reception=form.save(commit=False),
+                hosts=form.cleaned_data["hosts"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The field reception is saved."))
+            return redirect("appeals:reception", pk=reception.pk)
+    return render(request, "appeals/reception_form.html", {"form": form, "reception": reception})
+
+
+@login_required
+def office_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        district = _admin_district(request)
+        office = ReceptionOffice(unit=district)
+    else:
+        office = get_or_404(selectors.offices_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk)
+        district = (
+            services.district_of(office.unit)
+            if office.unit.kind in (OrgKind.DISTRICT, OrgKind.PRIMARY)
+            else office.unit
+        )
+    form = ReceptionOfficeForm(request.POST or None, instance=office, district=district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reception_office_save(actor=request.user, office=form.save(commit=False))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The reception office is saved."))
+            return redirect("appeals:receptions")
+    return render(request, "appeals/office_form.html", {"form": form, "office": office})
