@@ -157,6 +157,9 @@ else:
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests use a file, not memory: an in-memory database is one connection shared
+            # by every thread of the live server, which hides the races real servers have.
+            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -120,3 +120,11 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def categories(tree):
+    """The district's appeal categories, by code."""
+    from pervichka.appeals.services import categories_ensure
+
+    return {c.code: c for c in categories_ensure(district=tree.district)}

@@ -6,13 +6,20 @@ nobody can add an endpoint without deciding its access rule."""
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from config.api import api
+from pervichka.accounts.services import api_token_create
+from pervichka.appeals import services as appeals
+from pervichka.appeals.models import FieldReception, ReceptionOffice
+from pervichka.orgs.services import position_assign
 from pervichka.people.importing import member_import_check
+from pervichka.people.services import PersonData
 from tests.people.test_import import row, xlsx
 
-OUR_NAMESPACES = {"core", "accounts", "orgs", "people"}
+OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public"}
 
 # Pages about one object of primary A: the outsider must get 404.
 OBJECT_PAGES = {
@@ -25,21 +32,29 @@ OBJECT_PAGES = {
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
+    "appeals:detail": lambda c: [c["appeal"].pk],
+    "appeals:act": lambda c: [c["appeal"].pk, "start"],
+    "appeals:coupon": lambda c: [c["appeal"].pk],
+    "appeals:attachments_add": lambda c: [c["appeal"].pk],
+    "appeals:attachment": lambda c: [c["appeal"].pk, c["attachment"].token],
+    "appeals:reception": lambda c: [c["reception"].pk],
+    "appeals:reception_edit": lambda c: [c["reception"].pk],
+    "appeals:office_edit": lambda c: [c["office"].pk],
 }
-# Pages that list or create within the user's own scope: the outsider sees none of A's data.
+# Pages that list or create within the user's own scope: the outsider sees none of A's data
+# (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
-    "core:home",
-    "people:list",
-    "people:export",
-    "people:add",
-    "people:import",
-    "people:import_template",
-    "orgs:tree",
-    "accounts:tokens",
-    "accounts:password_change",
-}
-# Pages anyone may open.
-PUBLIC_PAGES = {"accounts:login", "accounts:logout", "core:healthz"}
+    "core:home", "people:list", "people:export", "people:add", "people:import",
+    "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
+    "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
+    "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
+}  # fmt: skip
+# Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
+PUBLIC_PAGES = {
+    "accounts:login", "accounts:logout", "core:healthz", "public:home", "public:submit",
+    "public:track", "public:track_code", "public:coupon", "public:track_rate",
+    "public:track_reopen", "public:receptions",
+}  # fmt: skip
 
 
 def our_url_names():
@@ -63,9 +78,7 @@ def test_every_page_has_an_access_rule():
 
 @pytest.fixture
 def cast(tree, chair_a, member_a, district_admin):
-    from pervichka.accounts.services import api_token_create
-    from pervichka.orgs.services import position_assign
-
+    """Primary A's objects of every kind: what the chair of primary B must never reach."""
     position = position_assign(
         actor=district_admin,
         org_unit=tree.primary_a,
@@ -75,7 +88,48 @@ def cast(tree, chair_a, member_a, district_admin):
     )
     job = member_import_check(actor=chair_a, upload=xlsx([row()]))
     token, _raw = api_token_create(actor=chair_a, name="a")
-    return {"tree": tree, "member": member_a, "job": job, "position": position, "token": token}
+    categories = {c.code: c for c in appeals.categories_ensure(district=tree.district)}
+    office = ReceptionOffice.objects.create(
+        unit=tree.district, name="Приёмная", address="x", hours="9-18"
+    )
+    reception = FieldReception.objects.create(
+        unit=tree.district, settlement=tree.village, place="Клуб", starts_at=timezone.now()
+    )
+    appeal = appeals.appeal_register(
+        actor=district_admin,
+        district=tree.district,
+        confirm_duplicate=True,
+        data=PersonData(iin=member_a.person.iin, surname="Ахметова", name="Айгерим"),
+        intake=appeals.Intake(
+            channel="walk_in",
+            category=categories["roads"],
+            text="Ахметова просит дорогу",
+            reception_office=office,
+        ),
+    )
+    appeal = appeals.appeal_assign(actor=district_admin, appeal=appeal, unit=tree.primary_a)
+    [attachment] = appeals.attachments_add(
+        actor=district_admin, appeal=appeal, uploads=[SimpleUploadedFile("a.pdf", b"%PDF-1.4")]
+    )
+    return {
+        "tree": tree,
+        "member": member_a,
+        "job": job,
+        "position": position,
+        "token": token,
+        "appeal": appeal,
+        "attachment": attachment,
+        "office": office,
+        "reception": reception,
+    }
+
+
+def unchanged(cast):
+    cast["member"].refresh_from_db()
+    assert cast["member"].person.surname == "Ахметова"
+    assert cast["member"].status == "active"
+    cast["appeal"].refresh_from_db()
+    assert cast["appeal"].status == "assigned"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -86,14 +140,18 @@ def test_outsider_gets_404_on_object_pages(cast, login, chair_b, name, method):
     assert response.status_code in (404, 405)
     if response.status_code == 405:
         assert method == "get"  # a POST-only URL; its POST is checked in the other case
+    unchanged(cast)
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED_PAGES))
 def test_outsider_finds_none_of_primary_a_in_scoped_pages(cast, login, chair_b, name):
-    response = login(chair_b).get(reverse(name))
-    assert response.status_code == 200
+    # The lookup is asked for A's member by IIN; other pages need no parameters.
+    params = {"iin": cast["member"].person.iin} if name == "appeals:person_lookup" else {}
+    response = login(chair_b).get(reverse(name), params)
+    assert response.status_code in (200, 404)
     assert "Ахметова".encode() not in response.content
     assert cast["member"].person.iin[-4:].encode() not in response.content
+    assert cast["appeal"].number.encode() not in response.content
 
 
 def api_operations():
@@ -106,19 +164,20 @@ API_OBJECT_OPERATIONS = {
     "/api/v1/persons/{person_id}": lambda c: {"person_id": c["member"].person_id},
     "/api/v1/memberships/{membership_id}": lambda c: {"membership_id": c["member"].pk},
     "/api/v1/memberships/{membership_id}/archive": lambda c: {"membership_id": c["member"].pk},
+    "/api/v1/appeals/{appeal_id}": lambda c: {"appeal_id": c["appeal"].pk},
+    "/api/v1/appeals/{appeal_id}/transitions": lambda c: {"appeal_id": c["appeal"].pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
     "/api/v1/memberships/{membership_id}": {"card_number": "X"},
     "/api/v1/memberships/{membership_id}/archive": {"left": "2025-01-01", "reason": "moved"},
     "/api/v1/org-units/{unit_id}": {"name": "Взлом"},
+    "/api/v1/appeals/{appeal_id}/transitions": {"action": "start"},
 }
 API_LISTS = {
-    ("/api/v1/org-units", "get"),
-    ("/api/v1/org-units/tree", "get"),
-    ("/api/v1/persons", "get"),
-    ("/api/v1/memberships", "get"),
-}
+    ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
+    ("/api/v1/persons", "get"), ("/api/v1/memberships", "get"), ("/api/v1/appeals", "get"),
+}  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
     "/api/v1/org-units": lambda c: {"parent_id": c["tree"].primary_a.pk, "name": "X"},
@@ -133,20 +192,30 @@ API_CREATES = {
         "joined": "2025-01-01",
         "person": {"iin": "900101300126", "surname": "X", "name": "Y", "consent_method": "paper"},
     },
+    "/api/v1/appeals": lambda c: {
+        "district_id": c["tree"].district.pk,
+        "channel": "phone",
+        "category_id": c["appeal"].category_id,
+        "text": "x",
+        "citizen": {"surname": "X", "name": "Y", "consent_method": "paper"},
+    },
 }
+# Public operations: no login; they show no personal data (tests/appeals/test_public.py).
+API_PUBLIC = {("/api/v1/public/appeals", "post"), ("/api/v1/public/appeals/{code}", "get")}
 
 
 def test_every_api_operation_has_an_access_rule():
     listed = (
         {(p, m) for p in API_OBJECT_OPERATIONS for m in ("get", "patch", "post")}
         | API_LISTS
+        | API_PUBLIC
         | {(p, "post") for p in API_CREATES}
     )
     unlisted = [op for op in api_operations() if op not in listed]
     assert not unlisted, f"add these operations to tests/test_authorization.py: {unlisted}"
 
 
-@pytest.mark.parametrize(("path", "method"), api_operations())
+@pytest.mark.parametrize(("path", "method"), sorted(set(api_operations()) - API_PUBLIC))
 def test_outsider_gets_404_or_nothing_from_every_api_operation(cast, login, chair_b, path, method):
     client = login(chair_b)
     if path in API_OBJECT_OPERATIONS:
@@ -161,10 +230,16 @@ def test_outsider_gets_404_or_nothing_from_every_api_operation(cast, login, chai
         text = json.dumps(response.json(), ensure_ascii=False)
         assert "Ахметова" not in text
         assert "ППО Талшик" not in text
-        assert "Айсары" in text or path.endswith(("persons", "memberships"))
+        assert cast["appeal"].number not in text
     else:
         response = client.post(path, API_CREATES[path](cast), content_type="application/json")
         assert response.status_code == 404
-    cast["member"].refresh_from_db()
-    assert cast["member"].person.surname == "Ахметова"
-    assert cast["member"].status == "active"
+    unchanged(cast)
+
+
+def test_public_tracking_of_primary_a_appeal_shows_no_personal_data(cast, client):
+    body = client.get(f"/api/v1/public/appeals/{cast['appeal'].tracking_code}").json()
+    text = json.dumps(body, ensure_ascii=False)
+    assert body["number"] == cast["appeal"].number
+    assert "Ахметова" not in text
+    assert "дорогу" not in text

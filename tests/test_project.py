@@ -43,6 +43,23 @@ def test_seed_demo_builds_the_akzhar_district_once():
     assert 13 <= primaries.count() <= 17
     for primary in primaries:
         assert 80 <= Membership.objects.filter(primary=primary).count() <= 120
-    assert all(is_valid_iin(iin) for iin in Person.objects.values_list("iin", flat=True))
+    iins = Person.objects.filter(iin__isnull=False).values_list("iin", flat=True)
+    assert all(is_valid_iin(iin) for iin in iins)
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.get(username="chair").check_password("pervichka-demo")
+
+    from pervichka.appeals.models import Appeal
+
+    statuses = set(Appeal.objects.values_list("status", flat=True))
+    assert 250 <= Appeal.objects.count() <= 350
+    assert statuses == {
+        "registered",
+        "assigned",
+        "in_progress",
+        "answered",
+        "closed",
+        "redirected",
+        "returned",
+        "reopened",
+    }
+    assert any(a.is_overdue for a in Appeal.objects.all())

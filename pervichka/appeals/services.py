@@ -510,8 +510,9 @@ def _check_transition(appeal: Appeal, action: str) -> str | None:
 
 
 def _locked(appeal: Appeal) -> Appeal:
+    # Lock the appeal's row only: PostgreSQL cannot lock the nullable side of an outer join.
     return (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("district", "unit", "assigned_user", "assigned_person")
         .get(pk=appeal.pk)
     )

@@ -285,7 +285,8 @@ def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     actor=actor, appeal=appeal, satisfaction=form.cleaned_data["satisfaction"]
                 )
     except ValidationError as exc:
-        if form is None:
+        if form is None or not hasattr(exc, "error_dict"):
+            # Not about a field (an illegal transition, say): tell it plainly.
             messages.error(request, " ".join(exc.messages))
             return redirect("appeals:detail", pk=pk)
         apply_validation_error(form, exc)

@@ -15,5 +15,9 @@ class CoreConfig(AppConfig):
         def _changed(**kwargs):
             forget_overrides()
 
-        post_save.connect(_changed, sender=CalendarOverride, dispatch_uid="calendar-save")
-        post_delete.connect(_changed, sender=CalendarOverride, dispatch_uid="calendar-delete")
+        post_save.connect(
+            _changed, sender=CalendarOverride, dispatch_uid="calendar-save", weak=False
+        )
+        post_delete.connect(
+            _changed, sender=CalendarOverride, dispatch_uid="calendar-delete", weak=False
+        )

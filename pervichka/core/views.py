@@ -21,9 +21,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "primary_count": units.filter(kind="primary").count(),
         "member_count": sum(counts.values()),
         "can_members": has_perm_anywhere(request.user, Perm.MEMBERS_VIEW),
+        "appeals": _appeal_counts(request.user),
     }
     return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _appeal_counts(user) -> dict | None:
+    """Open and overdue appeals in the user's scope, for the start page."""
+    if not has_perm_anywhere(user, Perm.APPEALS_VIEW):
+        return None
+    from django.utils import timezone
+
+    from pervichka.appeals.enums import OPEN_STATUSES
+    from pervichka.appeals.selectors import appeals_visible
+
+    open_appeals = appeals_visible(user).filter(status__in=OPEN_STATUSES)
+    return {
+        "open": open_appeals.count(),
+        "overdue": open_appeals.filter(due_date__lt=timezone.localdate()).count(),
+    }

@@ -1,0 +1,107 @@
+"""Working days in Kazakhstan: weekends, public holidays with their observed days, and the
+transfers an administrator enters."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pervichka.core.calendar import WorkCalendar, add_months, add_working_days, is_working_day
+from pervichka.core.models import CalendarOverride
+
+D = dt.date
+LAW = WorkCalendar()
+
+
+@pytest.mark.parametrize(
+    ("received", "days", "due"),
+    [
+        # Friday 27 Nov 2026 + 15: Independence Day (Wed 16 Dec) is skipped → Mon 21 Dec.
+        (D(2026, 11, 27), 15, D(2026, 12, 21)),
+        # Nauryz 2026: 21–23 March plus the observed 24 and 25 March are days off.
+        (D(2026, 3, 20), 3, D(2026, 3, 30)),
+        # Received on a Saturday: counting starts on Monday.
+        (D(2026, 11, 28), 1, D(2026, 11, 30)),
+        # New Year: 1 and 2 January are days off, 7 January (Orthodox Christmas) too.
+        (D(2025, 12, 31), 3, D(2026, 1, 8)),
+        (D(2026, 11, 27), 0, D(2026, 11, 27)),
+        (D(2026, 11, 28), 0, D(2026, 11, 30)),
+    ],
+)
+def test_add_working_days_examples(received, days, due):
+    assert LAW.add_working_days(received, days) == due
+
+
+def test_observed_day_after_a_holiday_on_a_weekend():
+    # 8 March 2026 is a Sunday: Monday 9 March is the day off instead.
+    assert not LAW.is_working_day(D(2026, 3, 9))
+    assert LAW.is_working_day(D(2026, 3, 10))
+
+
+def test_transfer_makes_a_saturday_working_and_a_friday_free():
+    calendar = WorkCalendar({D(2026, 12, 19): True, D(2026, 12, 18): False})
+    assert calendar.is_working_day(D(2026, 12, 19))
+    assert not calendar.is_working_day(D(2026, 12, 18))
+    assert calendar.add_working_days(D(2026, 12, 17), 1) == D(2026, 12, 19)
+
+
+@pytest.mark.django_db
+def test_transfers_entered_by_an_administrator_are_used_at_once():
+    assert not is_working_day(D(2026, 12, 19))
+    CalendarOverride.objects.create(date=D(2026, 12, 19), is_working=True, note="перенос")
+    assert is_working_day(D(2026, 12, 19))
+    assert add_working_days(D(2026, 12, 18), 1) == D(2026, 12, 19)
+    CalendarOverride.objects.filter(date=D(2026, 12, 19)).delete()
+    assert not is_working_day(D(2026, 12, 19))
+
+
+overrides = st.dictionaries(
+    st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31)), st.booleans(), max_size=20
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 6, 30)),
+    days=st.integers(1, 60),
+    transfers=overrides,
+)
+def test_deadline_is_a_working_day_exactly_n_working_days_later(start, days, transfers):
+    calendar = WorkCalendar(transfers)
+    due = calendar.add_working_days(start, days)
+    assert due > start
+    assert calendar.is_working_day(due)
+    assert calendar.working_days_between(start, due) == days
+    # No working day is skipped: the day before the deadline is at n-1 working days.
+    assert calendar.working_days_between(start, due - dt.timedelta(days=1)) == days - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 6, 30)),
+    days=st.integers(1, 40),
+    transfers=overrides,
+)
+def test_more_days_give_a_later_deadline(start, days, transfers):
+    calendar = WorkCalendar(transfers)
+    assert calendar.add_working_days(start, days + 1) > calendar.add_working_days(start, days)
+    # Zero days is the receipt day itself when it is a working day, else the next one.
+    assert calendar.add_working_days(start, 1) >= calendar.add_working_days(start, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 6, 30)), days=st.integers(1, 40))
+def test_a_weekend_or_holiday_is_never_a_deadline_without_a_transfer(start, days):
+    due = LAW.add_working_days(start, days)
+    assert due.weekday() < 5
+    import holidays
+
+    assert due not in holidays.KZ(years=due.year)
+
+
+@given(day=st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)), months=st.integers(0, 24))
+def test_add_months_keeps_the_day_or_takes_the_month_end(day, months):
+    result = add_months(day, months)
+    assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
+    assert result.day == day.day or result.day < day.day
