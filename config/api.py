@@ -6,6 +6,7 @@ from pervichka.accounts.auth import ActiveSessionAuth, TokenAuth
 from pervichka.appeals.api import public_router as public_appeals_router
 from pervichka.appeals.api import router as appeals_router
 from pervichka.core.api import install_error_handlers
+from pervichka.dues.api import router as dues_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
 
@@ -26,4 +27,5 @@ api.add_router("/org-units", orgs_router)
 api.add_router("/persons", persons_router)
 api.add_router("/memberships", memberships_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/dues", dues_router)
 api.add_router("/public", public_appeals_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "pervichka.people",
     "pervichka.accounts",
     "pervichka.appeals",
+    "pervichka.dues",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("pervichka.orgs.urls")),
     path("members/", include("pervichka.people.urls")),
     path("appeals/", include("pervichka.appeals.urls")),
+    path("dues/", include("pervichka.dues.urls")),
     path("", include("pervichka.appeals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

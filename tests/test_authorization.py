@@ -3,7 +3,9 @@ primary B (the outsider) is shown to get 404 on primary A's objects and to find 
 primary A's data in lists. A new URL or operation that is not listed fails this test, so
 nobody can add an endpoint without deciding its access rule."""
 
+import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,12 +16,15 @@ from config.api import api
 from pervichka.accounts.services import api_token_create
 from pervichka.appeals import services as appeals
 from pervichka.appeals.models import FieldReception, ReceptionOffice
+from pervichka.dues import services as dues
+from pervichka.dues.models import DuesRate
+from pervichka.dues.statements import statement_import
 from pervichka.orgs.services import position_assign
 from pervichka.people.importing import member_import_check
 from pervichka.people.services import PersonData
 from tests.people.test_import import row, xlsx
 
-OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public"}
+OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public", "dues"}
 
 # Pages about one object of primary A: the outsider must get 404.
 OBJECT_PAGES = {
@@ -40,6 +45,16 @@ OBJECT_PAGES = {
     "appeals:reception": lambda c: [c["reception"].pk],
     "appeals:reception_edit": lambda c: [c["reception"].pk],
     "appeals:office_edit": lambda c: [c["office"].pk],
+    "dues:primary": lambda c: [c["tree"].primary_a.pk],
+    "dues:fund": lambda c: [c["tree"].primary_a.pk],
+    "dues:member": lambda c: [c["member"].pk],
+    "dues:pay": lambda c: [c["member"].pk],
+    "dues:payment_reverse": lambda c: [c["payment"].pk],
+    "dues:spending": lambda c: [c["spending"].pk],
+    "dues:spending_decide": lambda c: [c["spending"].pk, "approve"],
+    "dues:spending_receipt": lambda c: [c["spending"].pk],
+    "dues:spending_receipt_file": lambda c: [c["spending"].pk],
+    "dues:statement": lambda c: [c["statement"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -48,6 +63,8 @@ SCOPED_PAGES = {
     "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
+    "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
+    "dues:rates",
 }  # fmt: skip
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
@@ -111,7 +128,39 @@ def cast(tree, chair_a, member_a, district_admin):
     [attachment] = appeals.attachments_add(
         actor=district_admin, appeal=appeal, uploads=[SimpleUploadedFile("a.pdf", b"%PDF-1.4")]
     )
+    # Dues of primary A: a payment, a spending request, a bank statement of the district.
+    for category, amount in (
+        ("working", 500),
+        ("pensioner", 200),
+        ("student", 100),
+        ("unemployed", 100),
+    ):
+        DuesRate.objects.create(
+            district=tree.district, category=category, amount=amount, valid_from=dt.date(2020, 1, 1)
+        )
+    payment = dues.payment_record(
+        actor=chair_a,
+        membership=member_a,
+        data=dues.PaymentInput(
+            months=[dt.date(2026, 1, 1), dt.date(2026, 2, 1)],
+            method="cash",
+            paid_on=dt.date(2026, 3, 1),
+            receipt_number="1",
+        ),
+    )
+    spending = dues.spending_request(
+        actor=chair_a, primary=tree.primary_a, amount=Decimal("10"), purpose="Ахметова: саженцы"
+    )
+    statement = statement_import(
+        actor=district_admin,
+        district=tree.district,
+        name="s.csv",
+        content=f"Date,Amount,Reference,IIN\n2026-03-01,500,R1,{member_a.person.iin}\n".encode(),
+    )
     return {
+        "payment": payment,
+        "spending": spending,
+        "statement": statement,
         "tree": tree,
         "member": member_a,
         "job": job,
@@ -130,6 +179,10 @@ def unchanged(cast):
     assert cast["member"].status == "active"
     cast["appeal"].refresh_from_db()
     assert cast["appeal"].status == "assigned"
+    cast["payment"].refresh_from_db()
+    assert not cast["payment"].is_reversed
+    cast["spending"].refresh_from_db()
+    assert cast["spending"].status == "requested"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -166,6 +219,12 @@ API_OBJECT_OPERATIONS = {
     "/api/v1/memberships/{membership_id}/archive": lambda c: {"membership_id": c["member"].pk},
     "/api/v1/appeals/{appeal_id}": lambda c: {"appeal_id": c["appeal"].pk},
     "/api/v1/appeals/{appeal_id}/transitions": lambda c: {"appeal_id": c["appeal"].pk},
+    "/api/v1/dues/payments/{payment_id}/reverse": lambda c: {"payment_id": c["payment"].pk},
+    "/api/v1/dues/spending/{spending_id}": lambda c: {"spending_id": c["spending"].pk},
+    "/api/v1/dues/spending/{spending_id}/{decision}": lambda c: {
+        "spending_id": c["spending"].pk,
+        "decision": "approve",
+    },
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -173,10 +232,14 @@ API_BODIES = {
     "/api/v1/memberships/{membership_id}/archive": {"left": "2025-01-01", "reason": "moved"},
     "/api/v1/org-units/{unit_id}": {"name": "Взлом"},
     "/api/v1/appeals/{appeal_id}/transitions": {"action": "start"},
+    "/api/v1/dues/payments/{payment_id}/reverse": {"reason": "взлом"},
+    "/api/v1/dues/spending/{spending_id}/{decision}": {"reason": ""},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
     ("/api/v1/persons", "get"), ("/api/v1/memberships", "get"), ("/api/v1/appeals", "get"),
+    ("/api/v1/dues/payments", "get"), ("/api/v1/dues/ledger", "get"),
+    ("/api/v1/dues/funds", "get"), ("/api/v1/dues/spending", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -198,6 +261,18 @@ API_CREATES = {
         "category_id": c["appeal"].category_id,
         "text": "x",
         "citizen": {"surname": "X", "name": "Y", "consent_method": "paper"},
+    },
+    "/api/v1/dues/payments": lambda c: {
+        "membership_id": c["member"].pk,
+        "months": ["2026-03-01"],
+        "method": "cash",
+        "paid_on": "2026-03-01",
+        "receipt_number": "X",
+    },
+    "/api/v1/dues/spending": lambda c: {
+        "primary_id": c["tree"].primary_a.pk,
+        "amount": "1",
+        "purpose": "x",
     },
 }
 # Public operations: no login; they show no personal data (tests/appeals/test_public.py).

@@ -63,3 +63,20 @@ def test_seed_demo_builds_the_akzhar_district_once():
         "reopened",
     }
     assert any(a.is_overdue for a in Appeal.objects.all())
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_year_of_dues_that_balance():
+    from django.db.models import Sum
+
+    from pervichka.dues.models import Account, Entry, Payment, SpendingRequest
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Payment.objects.count() > 1000
+    assert Entry.objects.aggregate(s=Sum("amount"))["s"] == 0
+    for account in Account.objects.all():
+        assert account.balance == (account.entries.aggregate(s=Sum("amount"))["s"] or 0)
+        if account.kind == "fund":
+            assert account.balance <= 0
+    statuses = set(SpendingRequest.objects.values_list("status", flat=True))
+    assert statuses == {"approved", "requested", "refused"}

@@ -12,6 +12,7 @@ def navigation(request):
             "manage_members": has_perm_anywhere(user, Perm.MEMBERS_MANAGE),
             "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
             "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
+            "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
             "admin": user.is_staff,
         }
     }

@@ -27,6 +27,13 @@ class Perm(StrEnum):
     APPEALS_MANAGE = "appeals.manage"
     # Reception offices, field receptions, categories, deadline rules of a district.
     APPEALS_ADMIN = "appeals.admin"
+    DUES_VIEW = "dues.view"
+    # Record and reverse payments, ask to spend from a primary's fund.
+    DUES_RECORD = "dues.record"
+    # Approve or refuse spending from project funds (the district).
+    DUES_APPROVE = "dues.approve"
+    # Dues rates and the return share of a district.
+    DUES_ADMIN = "dues.admin"
 
 
 class Role(models.TextChoices):
@@ -37,17 +44,24 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")
     DEPUTY = "deputy", _("Deputy")
     AUDITOR = "auditor", _("Auditor (read only)")
+    TREASURER = "treasurer", _("Treasurer")
 
 
 P = Perm
 _PEOPLE = {P.PEOPLE_VIEW, P.PEOPLE_PII, P.PEOPLE_MANAGE}
 _APPEALS_WORK = {P.APPEALS_VIEW, P.APPEALS_PII, P.APPEALS_MANAGE}
+_DUES_WORK = {P.DUES_VIEW, P.DUES_RECORD}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     # A chair keeps the primary's members and answers the appeals assigned to the primary.
     Role.CHAIR: frozenset(
-        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.MEMBERS_MANAGE, P.PEOPLE_HISTORY} | _PEOPLE | _APPEALS_WORK
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.MEMBERS_MANAGE, P.PEOPLE_HISTORY}
+        | _PEOPLE
+        | _APPEALS_WORK
+        | _DUES_WORK
     ),
+    # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
+    Role.TREASURER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW} | _DUES_WORK),
     # An operator registers appeals and runs the reception offices and field receptions.
     Role.OPERATOR: frozenset({P.ORGS_VIEW, P.APPEALS_ADMIN} | _PEOPLE | _APPEALS_WORK),
     Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW} | _PEOPLE),
@@ -56,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW} | _APPEALS_WORK),
     # An auditor reads everything in the subtree but personal data stays masked.
     Role.AUDITOR: frozenset(
-        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY, P.APPEALS_VIEW}
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY, P.APPEALS_VIEW, P.DUES_VIEW}
     ),
 }
 
@@ -69,4 +83,5 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.TRAINER: frozenset({"party", "region", "district"}),
     Role.DEPUTY: frozenset({"region", "district", "primary"}),
     Role.AUDITOR: frozenset({"party", "region", "district", "primary"}),
+    Role.TREASURER: frozenset({"district", "primary"}),
 }

@@ -11,7 +11,13 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths
 from pervichka.orgs.selectors import org_unit_get, settlements_for
 from pervichka.people import selectors, services
-from pervichka.people.enums import ConsentMethod, LeaveReason, MembershipStatus, Sex
+from pervichka.people.enums import (
+    ConsentMethod,
+    DuesCategory,
+    LeaveReason,
+    MembershipStatus,
+    Sex,
+)
 from pervichka.people.models import Membership, Person
 
 persons_router = Router(tags=["persons"])
@@ -76,12 +82,14 @@ class MembershipOut(Schema):
     leave_reason: LeaveReason | None
     status: MembershipStatus
     card_number: str | None
+    dues_category: DuesCategory
 
 
 class MembershipCreate(Schema):
     primary_id: int
     joined: dt.date
     card_number: str = Field("", max_length=20)
+    dues_category: DuesCategory = DuesCategory.WORKING
     person: PersonIn
 
 
@@ -90,6 +98,7 @@ class MembershipPatch(Schema):
     joined: dt.date | None = None
     card_number: str | None = Field(None, max_length=20)
     status: MembershipStatus | None = None
+    dues_category: DuesCategory | None = None
 
 
 class ArchiveIn(Schema):
@@ -204,6 +213,7 @@ def _membership_out(m: Membership) -> dict:
         "leave_reason": m.leave_reason or None,
         "status": m.status,
         "card_number": m.card_number,
+        "dues_category": m.dues_category,
     }
 
 
@@ -235,6 +245,7 @@ def create_membership(request, payload: MembershipCreate):
         data=_person_data(user, payload.person),
         joined=payload.joined,
         card_number=payload.card_number,
+        dues_category=payload.dues_category,
     )
     return Status(201, _membership_out(membership))
 
@@ -269,6 +280,7 @@ def update_membership(request, membership_id: int, payload: MembershipPatch):
         if values.get("card_number") is not None
         else (membership.card_number or ""),
         status=values.get("status"),
+        dues_category=values.get("dues_category"),
     )
     return _membership_out(selectors.membership_get(user, membership_id))
 

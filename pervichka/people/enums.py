@@ -20,6 +20,15 @@ class MembershipStatus(models.TextChoices):
     ARCHIVED = "archived", _("left (archived)")
 
 
+class DuesCategory(models.TextChoices):
+    """What monthly dues a member pays: the district sets an amount or an exemption for each."""
+
+    WORKING = "working", _("working")
+    PENSIONER = "pensioner", _("pensioner")
+    STUDENT = "student", _("student")
+    UNEMPLOYED = "unemployed", _("unemployed")
+
+
 class LeaveReason(models.TextChoices):
     OWN_WISH = "own_wish", _("at own request")
     MOVED = "moved", _("moved away")

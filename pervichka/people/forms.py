@@ -6,7 +6,7 @@ from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
 from pervichka.orgs.selectors import primaries_for, settlements_for
-from pervichka.people.enums import ConsentMethod, LeaveReason, MembershipStatus
+from pervichka.people.enums import ConsentMethod, DuesCategory, LeaveReason, MembershipStatus
 from pervichka.people.services import PersonData
 
 
@@ -37,6 +37,9 @@ class MemberForm(BootstrapMixin, forms.Form):
     primary = forms.ModelChoiceField(label=_("Primary organization"), queryset=None)
     joined = forms.DateField(label=_("Joined"), widget=DateInput())
     card_number = forms.CharField(label=_("Party card number"), max_length=20, required=False)
+    dues_category = forms.ChoiceField(
+        label=_("Dues category"), choices=DuesCategory.choices, initial=DuesCategory.WORKING
+    )
     consent_method = forms.ChoiceField(
         label=_("Consent to the processing of personal data"),
         choices=[("", _("— not given —"))]

@@ -36,7 +36,7 @@ from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.selectors import primaries_for, settlements_for
-from pervichka.people.enums import ConsentMethod, ImportStatus, MembershipStatus
+from pervichka.people.enums import ConsentMethod, DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.models import MemberImport, Membership, Person
 
 CHUNK = 1000
@@ -85,6 +85,11 @@ COLUMNS: list[tuple[str, object, set[str]]] = [
             "№ билета",
             "билет нөмірі",
         },
+    ),
+    (
+        "dues_category",
+        gettext_lazy("Dues category"),
+        {"category", "dues category", "категория", "категория взносов", "жарна санаты"},
     ),
 ]
 REQUIRED = ("iin", "surname", "name")
@@ -188,6 +193,24 @@ def _chunks(rows: Iterator[tuple[int, dict]], size: int) -> Iterator[list[tuple[
 
 
 # --- validating ------------------------------------------------------------------------
+
+
+def _dues_category(text: str, result: RowResult) -> str:
+    """A dues category by its code or its name in any of the three languages."""
+    from django.utils import translation
+
+    if not text:
+        return DuesCategory.WORKING
+    wanted = text.strip().lower()
+    for value, label in DuesCategory.choices:
+        if wanted == value:
+            return value
+        for language in ("ru", "kk", "en"):
+            with translation.override(language):
+                if wanted == str(label).lower():
+                    return value
+    result.error("dues_category", _("Unknown dues category: %(value)s.") % {"value": text})
+    return DuesCategory.WORKING
 
 
 def _text(value: object) -> str:
@@ -314,6 +337,7 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
             )
         ctx.seen_cards.add(card)
     out["card_number"] = card or None
+    out["dues_category"] = _dues_category(_text(values.get("dues_category")), result)
     for key in ("surname", "name", "patronymic"):
         if len(out[key]) > 100:
             result.error(key, _("At most 100 characters."))
@@ -457,6 +481,7 @@ def member_import_confirm(*, actor, job: MemberImport) -> MemberImport:
                     primary=v["primary"],
                     joined=v["joined"],
                     card_number=v["card_number"],
+                    dues_category=v["dues_category"],
                     status=MembershipStatus.ACTIVE,
                     created_by=actor,
                 )

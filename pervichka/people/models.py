@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from pervichka.core.iin import parse_iin, validate_iin
 from pervichka.people.enums import (
     ConsentMethod,
+    DuesCategory,
     ImportStatus,
     LeaveReason,
     MembershipStatus,
@@ -118,6 +119,12 @@ class Membership(models.Model):
         max_length=16,
         choices=MembershipStatus.choices,
         default=MembershipStatus.ACTIVE,
+    )
+    dues_category = models.CharField(
+        _("dues category"),
+        max_length=16,
+        choices=DuesCategory.choices,
+        default=DuesCategory.WORKING,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

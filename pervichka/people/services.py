@@ -21,7 +21,7 @@ from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.enums import OrgKind
-from pervichka.people.enums import ConsentMethod, MembershipStatus
+from pervichka.people.enums import ConsentMethod, DuesCategory, MembershipStatus
 from pervichka.people.models import Membership, Person
 
 PERSON_FIELDS = (
@@ -138,6 +138,7 @@ def member_register(
     data: PersonData,
     joined: dt.date,
     card_number: str = "",
+    dues_category: str = DuesCategory.WORKING,
 ) -> Membership:
     """Make a person a member of `primary`.
 
@@ -167,6 +168,7 @@ def member_register(
         joined=joined,
         card_number=card_number.strip() or None,
         status=MembershipStatus.ACTIVE,
+        dues_category=dues_category,
         created_by=actor,
     )
     _full_clean(membership, exclude=["person"])
@@ -204,6 +206,7 @@ def member_update(
     joined: dt.date,
     card_number: str = "",
     status: str | None = None,
+    dues_category: str | None = None,
 ) -> Membership:
     """Edit a member's details and membership. Moving them needs rights in both primaries."""
     _require(actor, Perm.MEMBERS_MANAGE, membership.primary.path)
@@ -224,6 +227,8 @@ def member_update(
     membership.primary = primary
     membership.joined = joined
     membership.card_number = card_number.strip() or None
+    if dues_category is not None:
+        membership.dues_category = dues_category
     if status is not None:
         if status not in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED):
             raise ValidationError({"status": _("Use Archive to end a membership.")})

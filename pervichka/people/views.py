@@ -92,6 +92,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_pii": selectors.can_see_pii(request.user, person),
         "can_manage": has_perm_at(request.user, Perm.MEMBERS_MANAGE, membership.primary.path),
         "can_history": has_perm_at(request.user, Perm.PEOPLE_HISTORY, person.unit.path),
+        "can_dues": has_perm_at(request.user, Perm.DUES_VIEW, membership.primary.path),
         "other_memberships": selectors.person_memberships(request.user, person).exclude(
             pk=membership.pk
         ),
@@ -111,6 +112,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 data=form.person_data(),
                 joined=form.cleaned_data["joined"],
                 card_number=form.cleaned_data["card_number"],
+                dues_category=form.cleaned_data["dues_category"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -139,6 +141,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "joined": membership.joined,
         "card_number": membership.card_number or "",
         "status": membership.status,
+        "dues_category": membership.dues_category,
     }
     form = MemberEditForm(request.POST or None, user=request.user, initial=initial)
     if membership.status == MembershipStatus.ARCHIVED:
@@ -154,6 +157,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 joined=form.cleaned_data["joined"],
                 card_number=form.cleaned_data["card_number"],
                 status=form.cleaned_data["status"],
+                dues_category=form.cleaned_data["dues_category"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

@@ -26,6 +26,7 @@ def form_data(tree, **overrides):
         "joined": "2025-03-01",
         "card_number": "",
         "consent_method": "paper",
+        "dues_category": "working",
     }
     values.update(overrides)
     return values

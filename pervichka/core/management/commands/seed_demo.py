@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pervichka.accounts import demo as accounts_demo
 from pervichka.appeals import demo as appeals_demo
+from pervichka.dues import demo as dues_demo
 from pervichka.orgs import demo as orgs_demo
 from pervichka.people import demo as people_demo
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         people_demo.seed(ctx)
         logins = accounts_demo.seed(ctx)
         appeals_demo.seed(ctx)
+        dues_demo.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."

@@ -1,0 +1,206 @@
+"""Twelve months of dues in the demo district: most members pay by the quarter, some are in
+arrears, some paid nothing this year; a few spendings from the project funds.
+
+Written in bulk (thousands of payments) with the same posting rules as the services: four
+entries a payment, the return share to the primary's fund; balances are set from the sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from pervichka.core.money import share_of
+from pervichka.dues import services
+from pervichka.dues.enums import AccountKind, PaymentMethod, TransactionKind
+from pervichka.dues.models import (
+    Account,
+    DuesRate,
+    Entry,
+    PaidMonth,
+    Payment,
+    ReturnShare,
+    Transaction,
+)
+from pervichka.people.enums import DuesCategory, MembershipStatus
+from pervichka.people.models import Membership
+
+RATES = {
+    DuesCategory.WORKING: Decimal("500.00"),
+    DuesCategory.PENSIONER: Decimal("200.00"),
+    DuesCategory.STUDENT: Decimal("100.00"),
+}
+SPENDINGS = [
+    ("Саженцы берёз и тополей для акции «ТазаLike»", "ТазаLike", Decimal("18000.00")),
+    ("Футбольный турнир среди сельской молодёжи: мячи и призы", "Өрлеу", Decimal("12500.00")),
+    ("Новогодние подарки детям из многодетных семей", "Социум", Decimal("9000.00")),
+]
+
+
+def seed(ctx: dict) -> None:
+    district = ctx["district"]
+    start = dt.date(timezone.localdate().year - 1, 1, 1)
+    if not DuesRate.objects.filter(district=district).exists():
+        for category, amount in RATES.items():
+            DuesRate.objects.create(
+                district=district, category=category, amount=amount, valid_from=start
+            )
+        DuesRate.objects.create(
+            district=district,
+            category=DuesCategory.UNEMPLOYED,
+            amount=0,
+            exempt=True,
+            valid_from=start,
+        )
+        ReturnShare.objects.create(district=district, share=Decimal("0.200"), valid_from=start)
+    if Payment.objects.filter(primary__in=ctx["primaries"]).exists():
+        return
+    rng = random.Random(4004)
+    today = timezone.localdate()
+    _set_categories(ctx, rng, today)
+    rates = services.Rates(district)
+    current = today.replace(day=1)
+    first_month = services.add_month(current, -11)
+    cash = services.account_for(district, AccountKind.CASH)
+    dues = services.account_for(district, AccountKind.DUES)
+    recorders = {
+        ctx["primaries"][0].pk: ctx["users"]["chair"],
+        ctx["primaries"][3].pk: ctx["users"]["chair2"],
+    }
+    planned = []  # (membership, months, paid_on)
+    for membership in Membership.objects.filter(primary__in=ctx["primaries"]).exclude(
+        status=MembershipStatus.ARCHIVED
+    ):
+        owed = [m for m in services.months_owed(membership, rates, until=today) if m >= first_month]
+        if not owed:
+            continue
+        habit = rng.random()
+        if habit < 0.10:
+            continue  # paid nothing this year
+        quarters = [owed[i : i + 3] for i in range(0, len(owed), 3)]
+        for index, quarter in enumerate(quarters):
+            if habit < 0.30 and rng.random() < 0.45:
+                continue  # an irregular payer skips some quarters
+            if index == len(quarters) - 1 and rng.random() < 0.35:
+                continue  # the current quarter is not paid yet by many
+            last_day = min(today, services.add_month(quarter[-1]) - dt.timedelta(days=1))
+            paid_on = min(today, quarter[0] + dt.timedelta(days=rng.randrange(0, 40)))
+            planned.append((membership, quarter, min(paid_on, last_day)))
+    _write(planned, rates, cash, dues, recorders, ctx["users"]["admin"])
+    _spend(ctx, rng)
+
+
+def _set_categories(ctx, rng: random.Random, today: dt.date) -> None:
+    members = list(Membership.objects.filter(primary__in=ctx["primaries"]).select_related("person"))
+    for m in members:
+        age = (today - m.person.birth_date).days // 365 if m.person.birth_date else 40
+        if age >= 63:
+            m.dues_category = DuesCategory.PENSIONER
+        elif age <= 22:
+            m.dues_category = DuesCategory.STUDENT
+        elif rng.random() < 0.08:
+            m.dues_category = DuesCategory.UNEMPLOYED
+    Membership.objects.bulk_update(members, ["dues_category"], batch_size=500)
+
+
+def _write(planned, rates, cash, dues, recorders, admin) -> None:
+    funds = {}
+    transactions, payments, month_rows, entries = [], [], [], []
+    for number, (membership, months, paid_on) in enumerate(planned, start=1):
+        amounts = [rates.amount_due(membership.dues_category, m) for m in months]
+        total = sum(amounts, Decimal(0))
+        returned = share_of(total, rates.share(paid_on))
+        fund = funds.get(membership.primary_id) or services.account_for(
+            membership.primary, AccountKind.FUND
+        )
+        funds[membership.primary_id] = fund
+        txn = Transaction(
+            kind=TransactionKind.PAYMENT,
+            date=paid_on,
+            memo=f"Взносы: {membership.person.full_name}, "
+            + ", ".join(m.strftime("%m.%Y") for m in months),
+            created_by=recorders.get(membership.primary_id, admin),
+        )
+        transactions.append(
+            (txn, membership, months, amounts, total, returned, fund, paid_on, number)
+        )
+    Transaction.objects.bulk_create([t[0] for t in transactions], batch_size=1000)
+    for txn, membership, _months, _amounts, total, returned, fund, paid_on, number in transactions:
+        for account, amount in ((cash, total), (dues, -total), (dues, returned), (fund, -returned)):
+            if amount:
+                entries.append(Entry(transaction=txn, account=account, amount=amount, date=paid_on))
+        bank = number % 4 == 0
+        payments.append(
+            Payment(
+                membership=membership,
+                primary_id=membership.primary_id,
+                amount=total,
+                method=PaymentMethod.BANK if bank else PaymentMethod.CASH,
+                receipt_number="" if bank else f"КВ-{number:06d}",
+                bank_reference=f"KASPI{paid_on:%Y%m%d}{number:06d}" if bank else None,
+                paid_on=paid_on,
+                transaction=txn,
+                recorded_by=txn.created_by,
+            )
+        )
+    Entry.objects.bulk_create(entries, batch_size=2000)
+    Payment.objects.bulk_create(payments, batch_size=1000)
+    by_txn = {p.transaction_id: p for p in payments}
+    for txn, membership, months, amounts, *_rest in transactions:
+        payment = by_txn[txn.pk]
+        month_rows.extend(
+            PaidMonth(
+                payment=payment,
+                membership=membership,
+                primary_id=membership.primary_id,
+                month=m,
+                amount=a,
+            )
+            for m, a in zip(months, amounts, strict=True)
+        )
+    PaidMonth.objects.bulk_create(month_rows, batch_size=2000)
+    _recompute_balances()
+
+
+def _recompute_balances() -> None:
+    sums = defaultdict(Decimal)
+    for row in Entry.objects.values("account_id").annotate(total=Sum("amount")):
+        sums[row["account_id"]] = row["total"]
+    for account in Account.objects.all():
+        Account.objects.filter(pk=account.pk).update(balance=sums[account.pk])
+
+
+def _spend(ctx, rng: random.Random) -> None:
+    admin = ctx["users"]["admin"]
+    chair = ctx["users"]["chair"]
+    for index, (purpose, project, amount) in enumerate(SPENDINGS):
+        primary = ctx["primaries"][index * 4]
+        request = services.spending_request(
+            actor=admin, primary=primary, amount=amount, purpose=purpose, project_ref=project
+        )
+        if index < 2:
+            services.spending_approve(
+                actor=admin, request=request, reason="Соответствует плану проектов"
+            )
+    services.spending_request(
+        actor=chair,
+        primary=ctx["primaries"][0],
+        amount=Decimal("5000.00"),
+        purpose="Краска и кисти для субботника у школы",
+        project_ref="ТазаLike",
+    )
+    refused = services.spending_request(
+        actor=admin,
+        primary=ctx["primaries"][5],
+        amount=Decimal("250000.00"),
+        purpose="Ремонт здания клуба",
+        project_ref="Социум",
+    )
+    services.spending_refuse(
+        actor=admin, request=refused, reason="Сумма больше средств фонда; ремонт — за счёт акимата"
+    )

@@ -1,0 +1,107 @@
+"""What dues contribute to the rating: per org unit and period.
+
+For a primary the figures are its own; for a district or region they are the sums over the
+primaries below it (a prefix match on the tree path).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.core.kpis import Period, register
+from pervichka.dues import selectors
+from pervichka.dues.services import Rates, add_month, district_of, month_start
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit
+
+
+def _primaries_under(unit_ids: Iterable[int]) -> tuple[dict[int, list[int]], list[int]]:
+    units = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).only("path", "kind"))
+    q = Q()
+    for unit in units:
+        q |= Q(path__startswith=unit.path)
+    primaries = (
+        list(OrgUnit.objects.filter(q, kind=OrgKind.PRIMARY).values_list("pk", "path"))
+        if units
+        else []
+    )
+    groups: dict[int, list[int]] = defaultdict(list)
+    for unit in units:
+        for pk, path in primaries:
+            if path.startswith(unit.path):
+                groups[unit.pk].append(pk)
+    return groups, [pk for pk, _path in primaries]
+
+
+@register("collection_rate", _("dues collection rate"))
+def collection_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Member-months paid / member-months owed in the period."""
+    groups, primaries = _primaries_under(unit_ids)
+    counts = selectors.collection_counts(primaries, period)
+    result = {}
+    for unit_id, members in groups.items():
+        owed = sum(counts[p][0] for p in members)
+        paid = sum(counts[p][1] for p in members)
+        result[unit_id] = paid / owed if owed else 0.0
+    return result
+
+
+@register("arrears_share", _("share of members in arrears"), higher_is_better=False)
+def arrears_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Members present at the period's end who owe for any of the 12 months before its last
+    month, over all members owing dues then."""
+    from pervichka.dues.models import PaidMonth
+    from pervichka.people.models import Membership
+
+    groups, primaries = _primaries_under(unit_ids)
+    last = month_start(period.end)
+    window = [add_month(last, -i) for i in range(1, 13)]
+    members = list(
+        Membership.objects.filter(primary_id__in=primaries, joined__lte=period.end)
+        .filter(Q(left__isnull=True) | Q(left__gte=period.end))
+        .values_list("pk", "primary_id", "joined", "dues_category")
+    )
+    paid: dict[int, set] = defaultdict(set)
+    for membership_id, month in PaidMonth.objects.filter(
+        primary_id__in=primaries, is_reversed=False, month__in=window
+    ).values_list("membership_id", "month"):
+        paid[membership_id].add(month)
+    rates_by_primary: dict[int, Rates] = {}
+    districts: dict[str, Rates] = {}
+    for unit in OrgUnit.objects.filter(pk__in=primaries).only("path", "kind"):
+        key = unit.path[: -OrgUnit.steplen]
+        if key not in districts:
+            districts[key] = Rates(district_of(unit))
+        rates_by_primary[unit.pk] = districts[key]
+    owing: dict[int, int] = defaultdict(int)
+    behind: dict[int, int] = defaultdict(int)
+    for pk, primary_id, joined, category in members:
+        rates = rates_by_primary[primary_id]
+        owed = [m for m in window if m >= month_start(joined) and rates.amount_due(category, m)]
+        if not owed and not rates.amount_due(category, last):
+            continue
+        owing[primary_id] += 1
+        if any(m not in paid[pk] for m in owed):
+            behind[primary_id] += 1
+    result = {}
+    for unit_id, group in groups.items():
+        total = sum(owing[p] for p in group)
+        result[unit_id] = sum(behind[p] for p in group) / total if total else 0.0
+    return result
+
+
+@register("fund_spent_share", _("share of the project fund spent"))
+def fund_spent_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Spent in the period / (the fund at its start + returned into it in the period)."""
+    groups, primaries = _primaries_under(unit_ids)
+    flows = selectors.fund_flows(primaries, period)
+    result = {}
+    for unit_id, group in groups.items():
+        available = sum(flows[p]["opening"] + flows[p]["returned"] for p in group)
+        spent = sum(flows[p]["spent"] for p in group)
+        result[unit_id] = float(spent / available) if available > 0 else 0.0
+    return result

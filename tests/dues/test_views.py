@@ -1,0 +1,168 @@
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal
+
+import openpyxl
+from django.urls import reverse
+
+from pervichka.dues import services
+from pervichka.dues.models import Payment
+from tests.dues.conftest import fund
+from tests.factories import MembershipFactory
+
+
+def test_chair_records_a_payment_from_the_member_card(tree, login, chair_a, payer):
+    client = login(chair_a)
+    page = client.get(reverse("dues:pay", args=[payer.pk]))
+    assert page.status_code == 200
+    key = uuid.uuid4().hex
+    data = {
+        "months": ["2026-01-01", "2026-02-01"],
+        "method": "cash",
+        "receipt_number": "КВ-77",
+        "bank_reference": "",
+        "paid_on": "2026-11-20",
+        "idempotency_key": key,
+    }
+    response = client.post(reverse("dues:pay", args=[payer.pk]), data)
+    assert response["Location"] == reverse("dues:member", args=[payer.pk])
+    client.post(reverse("dues:pay", args=[payer.pk]), data)  # a double click
+    assert Payment.objects.count() == 1
+    assert fund(tree.primary_a) == Decimal("200.00")
+    card = client.get(reverse("dues:member", args=[payer.pk])).content.decode()
+    assert 'data-month="2026-01" data-state="paid"' in card
+    assert 'data-month="2026-03" data-state="arrears"' in card
+
+
+def test_payment_form_errors_are_shown(tree, login, chair_a, payer):
+    response = login(chair_a).post(
+        reverse("dues:pay", args=[payer.pk]),
+        {
+            "months": ["2026-01-01"],
+            "method": "cash",
+            "receipt_number": "",
+            "paid_on": "2026-11-20",
+            "idempotency_key": uuid.uuid4().hex,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "receipt_number" in response.context["form"].errors
+    assert not Payment.objects.exists()
+
+
+def test_primary_month_view_and_export(tree, login, chair_a, payer, pay):
+    MembershipFactory(
+        primary=tree.primary_a,
+        joined=dt.date(2026, 1, 1),
+        person__surname="Должников",
+        person__patronymic="",
+    )
+    pay(payer, [1, 2, 3])
+    client = login(chair_a)
+    response = client.get(reverse("dues:primary", args=[tree.primary_a.pk]), {"month": "2026-03"})
+    assert response.context["rate"] == 0.5
+    rows = {
+        r.membership.person.surname: (r.paid, r.arrears_months) for r in response.context["rows"]
+    }
+    assert rows == {"Плательщиков": (True, 0), "Должников": (False, 2)}
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("dues:primary", args=[tree.primary_a.pk]),
+                {"month": "2026-03", "format": "xlsx"},
+            ).content
+        )
+    ).active
+    assert sheet.max_row == 3
+
+
+def test_district_table_shows_each_primary(tree, login, district_admin, payer, pay):
+    pay(payer, [1, 2, 3, 4])
+    response = login(district_admin).get(reverse("dues:district"), {"year": "2026"})
+    rows = {r.primary.name: r for r in response.context["rows"]}
+    assert set(rows) == {"ППО Талшик", "ППО Айсары"}
+    talshik = rows["ППО Талшик"]
+    assert (talshik.collected, talshik.returned, talshik.balance) == (
+        Decimal("2000.00"),
+        Decimal("400.00"),
+        Decimal("400.00"),
+    )
+    assert talshik.paid_months == 4
+    export = login(district_admin).get(reverse("dues:district"), {"year": "2026", "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 3
+
+
+def test_fund_statement_has_a_running_balance(tree, login, chair_a, district_admin, payer, pay):
+    pay(payer, [1, 2, 3, 4, 5])
+    request = services.spending_request(
+        actor=chair_a, primary=tree.primary_a, amount=Decimal("120"), purpose="Мячи"
+    )
+    services.spending_approve(actor=district_admin, request=request)
+    response = login(chair_a).get(
+        reverse("dues:fund", args=[tree.primary_a.pk]), {"year": dt.date.today().year}
+    )
+    lines = response.context["lines"]
+    assert [(line.inflow, line.outflow, line.balance) for line in lines] == [
+        (Decimal("500.00"), 0, Decimal("500.00")),
+        (0, Decimal("120.00"), Decimal("380.00")),
+    ]
+
+
+def test_spending_request_and_decision_pages(tree, login, chair_a, district_admin, payer, pay):
+    pay(payer, [1, 2, 3])
+    chair = login(chair_a)
+    response = chair.post(
+        reverse("dues:spending_new"),
+        {"primary": tree.primary_a.pk, "amount": "250", "purpose": "Саженцы", "project_ref": ""},
+    )
+    spending = tree.primary_a.spending_requests.get()
+    assert response["Location"] == reverse("dues:spending", args=[spending.pk])
+    # The chair cannot approve their own request.
+    chair.post(reverse("dues:spending_decide", args=[spending.pk, "approve"]))
+    spending.refresh_from_db()
+    assert spending.status == "requested"
+    admin = login(district_admin)
+    admin.post(reverse("dues:spending_decide", args=[spending.pk, "approve"]))
+    spending.refresh_from_db()
+    assert spending.status == "approved"
+    assert fund(tree.primary_a) == Decimal("50.00")  # 300 returned, 250 spent
+    too_much = services.spending_request(
+        actor=chair_a, primary=tree.primary_a, amount=Decimal("60"), purpose="Краска"
+    )
+    response = admin.post(
+        reverse("dues:spending_decide", args=[too_much.pk, "approve"]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "has 50,00 ₸; this needs 60,00 ₸" in response.content.decode()
+    too_much.refresh_from_db()
+    assert too_much.status == "requested"
+
+
+def test_bank_statement_page(tree, login, district_admin, payer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = f"Date,Amount,Reference,IIN\n2026-02-01,500,REF-1,{payer.person.iin}\n".encode()
+    response = login(district_admin).post(
+        reverse("dues:statements"),
+        {"district": tree.district.pk, "file": SimpleUploadedFile("s.csv", content)},
+    )
+    report = tree.district.pk and response["Location"]
+    page = login(district_admin).get(report).content.decode()
+    assert 'id="matched">1<' in page
+
+
+def test_rates_page_sets_a_rate(tree, login, district_admin, rates):
+    response = login(district_admin).post(
+        reverse("dues:rates"),
+        {
+            "rate": "1",
+            "rate-category": "student",
+            "rate-amount": "150",
+            "rate-valid_from": "2027-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert tree.district.dues_rates.get(category="student", valid_from="2027-01-01").amount == 150
