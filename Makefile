@@ -11,7 +11,8 @@ PYTEST_WORKERS ?= 2
 # (docs/deployment.md) and calls manage.py directly.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install install-test migrate demo lint format messages catalogs clean
+.PHONY: run test install install-test migrate demo lint format messages catalogs clean \
+	bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,17 @@ run: demo
 test: install-test
 	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs
 	PERVICHKA_TESTING=1 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# National scale (needs PostgreSQL at 127.0.0.1:5432 and wrk): generates the database
+# pervichka_bench once (about 17 minutes), then measures and writes docs/benchmarks.md.
+bench: install-test
+	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs
+	$(BIN)/python -m bench.run --notes bench/NOTES.md
+
+# The same at a few thousand rows, on a fresh database: what CI runs (figures not judged).
+bench-smoke: install-test
+	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs
+	$(BIN)/python -m bench.run --smoke
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -20,3 +22,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("PERVICHKA_BENCH") == "1":  # benchmark floors only (bench/views.py)
+    from bench.views import durable_write
+
+    urlpatterns.append(path("bench/write", durable_write))

@@ -28,6 +28,16 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits and cached figures must not carry over from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Tree:
     party: OrgUnit

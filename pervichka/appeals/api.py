@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from pervichka.appeals import selectors, services
 from pervichka.appeals.enums import Action, Channel, Outcome, Satisfaction
 from pervichka.appeals.enums import Status as AppealStatus
 from pervichka.appeals.models import Appeal, Category
-from pervichka.core.api import MappedPage, actor
+from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.ratelimit import client_ip, hit
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
@@ -175,7 +175,7 @@ def _out(user):
 
 
 @router.get("", response=list[AppealOut], summary="Appeals in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_appeals(
     request,
     queue: Literal["mine", "overdue", "due_soon"] | None = None,
@@ -359,13 +359,12 @@ def public_submit(
             raise ValidationError(
                 {"consent": _("Without your consent we cannot register the appeal.")}
             )
-        settlement = get_or_404(Settlement.objects.filter(is_active=True), pk=payload.settlement_id)
-        district = settlement.district
-        services.categories_ensure(district=district)
-        category = (
-            Category.objects.filter(district=district, code=payload.category).first()
-            or Category.objects.filter(district=district, code="other").first()
+        settlement = get_or_404(
+            Settlement.objects.filter(is_active=True).select_related("district"),
+            pk=payload.settlement_id,
         )
+        district = settlement.district
+        category = services.category_for_public(district=district, code=payload.category)
         appeal, created = services.appeal_submit_public(
             district=district,
             data=PersonData(

@@ -22,7 +22,6 @@ from pervichka.appeals.forms import (
     PublicAppealForm,
     TrackForm,
 )
-from pervichka.appeals.models import Category
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.ratelimit import client_ip, hit
 
@@ -95,11 +94,7 @@ def _submit(form: PublicAppealForm):
     data = form.cleaned_data
     settlement = data["settlement"]
     district = settlement.district
-    services.categories_ensure(district=district)
-    category = (
-        Category.objects.filter(district=district, code=data["category"]).first()
-        or Category.objects.filter(district=district, code="other").first()
-    )
+    category = services.category_for_public(district=district, code=data["category"])
     intake = services.Intake(
         channel=Channel.WEB,
         category=category,

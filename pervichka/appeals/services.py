@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
@@ -95,13 +95,37 @@ def district_of(unit):
 
 
 def _next_number(district, year: int) -> str:
-    """AKZ-2026-000123: per branch and year, without gaps, safe under concurrent intake."""
-    RegistrationCounter.objects.get_or_create(unit=district, year=year)
-    counter = RegistrationCounter.objects.select_for_update().get(unit=district, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    """AKZ-2026-000123: per branch and year, without gaps, safe under concurrent intake.
+
+    One statement takes the next number and locks the counter's row until the transaction
+    ends, so two intakes at once get two numbers and a rolled-back one leaves no gap."""
     prefix = district.code or f"D{district.pk}"
-    return f"{prefix}-{year}-{counter.last:06d}"
+    table = RegistrationCounter._meta.db_table
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "unit_id" = %s AND "year" = %s '
+                'RETURNING "last"',
+                [district.pk, year],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{prefix}-{year}-{row[0]:06d}"
+        RegistrationCounter.objects.get_or_create(unit=district, year=year)
+    raise RuntimeError("the registration counter could not be created")
+
+
+def category_for_public(*, district, code: str) -> Category:
+    """The district's category with this code (the public form's choice), else "other"."""
+    found = {
+        c.code: c for c in Category.objects.filter(district=district, code__in=[code, "other"])
+    }
+    if not found:
+        categories_ensure(district=district)
+        found = {
+            c.code: c for c in Category.objects.filter(district=district, code__in=[code, "other"])
+        }
+    return found.get(code) or found["other"]
 
 
 def new_tracking_code() -> str:
@@ -264,6 +288,7 @@ def _person_for(*, actor, district, data: PersonData, public: bool) -> Person:
             search_name__startswith=f"{data.surname} {data.name}".lower(),
         ).first()
     if person is not None:
+        changed = not public
         if not public:
             # An operator saw the citizen's papers: the registry takes their details.
             for name in ("surname", "name", "patronymic", "address"):
@@ -280,8 +305,10 @@ def _person_for(*, actor, district, data: PersonData, public: bool) -> Person:
                     {"consent_method": _("Consent to the processing of personal data is required.")}
                 )
             person.consent_at, person.consent_method = timezone.now(), data.consent_method
-        person.full_clean(validate_constraints=False)
-        save_as(person, actor)
+            changed = True
+        if changed:  # an anonymous form that changes nothing writes nothing (and locks nothing)
+            person.full_clean(validate_constraints=False)
+            save_as(person, actor)
         return person
     if not data.consent_method:
         raise ValidationError(
@@ -353,7 +380,6 @@ def _register(
     except ValidationError as exc:
         raise ValidationError({"phone": exc.messages}) from exc
     appeal = Appeal(
-        number=_next_number(district, received.year),
         tracking_code=new_tracking_code(),
         district=district,
         unit=district,
@@ -385,8 +411,31 @@ def _register(
         .order_by("-received_at")
         .first()
     )
+    # Fields and choices are checked here; the references were checked above and the unique
+    # columns are the database's to guard (a query each would only repeat it).
+    appeal.full_clean(
+        exclude=[
+            "idempotency_key",
+            "tracking_code",
+            "number",
+            "district",
+            "unit",
+            "person",
+            "category",
+            "settlement",
+            "reception_office",
+            "field_reception",
+            "repeat_of",
+            "created_by",
+            "assigned_person",
+            "assigned_user",
+        ],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    # The number last: the counter's row lock is then held only for the inserts and commit.
+    appeal.number = _next_number(district, received.year)
     appeal.search_text = f"{appeal.number} {appeal.text}".lower()
-    appeal.full_clean(exclude=["idempotency_key", "tracking_code"], validate_constraints=False)
     save_as(appeal, actor)
     _event(
         appeal,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from pervichka.appeals.forms import (
 )
 from pervichka.appeals.models import FieldReception, ReceptionOffice
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.enums import OrgKind
@@ -62,7 +62,7 @@ def _filters(request: HttpRequest) -> tuple[selectors.AppealFilters, int]:
 def appeal_list(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, page_number = _filters(request)
-    page = Paginator(selectors.appeals_list(request.user, filters), 25).get_page(page_number)
+    page = CappedPaginator(selectors.appeals_list(request.user, filters), 50).get_page(page_number)
     districts = selectors.districts_for(request.user, perm=Perm.APPEALS_VIEW)
     context = {
         "page": page,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 
 
 def actor(request: HttpRequest):
@@ -54,6 +56,19 @@ def install_error_handlers(api: NinjaAPI) -> NinjaAPI:
     def http_error(request, exc):
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
+    @api.exception_handler(OverflowError)
+    def number_out_of_range(request, exc):
+        # An id or offset larger than the database's integers (found by fuzzing).
+        return api.create_response(
+            request, error_body(_("A number in the request is out of range.")), status=422
+        )
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        return api.create_response(
+            request, error_body(_("A value in the request is out of range.")), status=422
+        )
+
     @api.exception_handler(DjangoValidationError)
     def django_validation(request, exc: DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -93,3 +108,12 @@ class MappedPage:
 
     def __getitem__(self, item):
         return [self.to_dict(row) for row in self.queryset[item]]
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset with bounds the database can hold (an unbounded offset made PostgreSQL
+    and SQLite fail on integer overflow: found by fuzzing)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)

@@ -61,3 +61,43 @@ def register(name: str, label: str, *, higher_is_better: bool = True):
 
 def compute(name: str, org_unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     return REGISTRY[name].function(list(org_unit_ids), period)
+
+
+@dataclass
+class UnitGroups:
+    """Which units a KPI is asked for, which units' own figures it sums, and for each such
+    unit the asked units it counts towards (itself and its ancestors among those asked)."""
+
+    asked: list[int]
+    members: list[int]
+    owners: dict[int, list[int]]
+
+
+def units_and_primaries(
+    unit_ids: Iterable[int], *, kinds: tuple[str, ...] = ("primary",)
+) -> UnitGroups:
+    """Expand asked units to the units of `kinds` under them with one prefix query per asked
+    unit that is above those kinds (primaries asked for themselves need none)."""
+    from django.db.models import Q
+
+    from pervichka.orgs.models import OrgUnit
+
+    asked = list(dict.fromkeys(unit_ids))
+    units = list(OrgUnit.objects.filter(pk__in=asked).only("path", "kind"))
+    direct = {u.pk: u.path for u in units if u.kind in kinds and u.kind == "primary"}
+    above = [u for u in units if u.pk not in direct]
+    paths: dict[int, str] = dict(direct)
+    if above:
+        q = Q()
+        for unit in above:
+            q |= Q(path__startswith=unit.path)
+        paths.update(OrgUnit.objects.filter(q, kind__in=kinds).values_list("pk", "path"))
+    asked_paths = {u.pk: u.path for u in units}
+    owners: dict[int, list[int]] = {pk: [] for pk in paths}
+    by_path = {path: pk for pk, path in asked_paths.items()}
+    for pk, path in paths.items():
+        for i in range(4, len(path) + 1, 4):
+            owner = by_path.get(path[:i])
+            if owner is not None:
+                owners[pk].append(owner)
+    return UnitGroups(asked=asked, members=list(paths), owners=owners)

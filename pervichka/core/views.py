@@ -1,5 +1,7 @@
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.core.roles import Perm
@@ -7,21 +9,34 @@ from pervichka.core.scoping import has_perm_anywhere
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
 
+# The start page's figures are counts over the whole scope (a region: tens of thousands of
+# members). They are kept for a minute per user: nobody needs them more exact than that,
+# and a district head opening the page many times a day should not recount them each time.
+FIGURES_SECONDS = 60
+
+
+def _figures(user) -> dict:
+    units = org_units_visible(user)
+    counts = member_counts_by_unit(user)
+    return {
+        "unit_count": units.count(),
+        "primary_count": units.filter(kind="primary").count(),
+        "member_count": sum(counts.values()),
+        "appeals": _appeal_counts(user),
+    }
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: who I am here, and the size of what I look after. Citizens (not
     logged in) get the public portal."""
     if not request.user.is_authenticated:
         return redirect("public:home")
-    units = org_units_visible(request.user)
-    counts = member_counts_by_unit(request.user)
+    user = request.user
+    key = f"home-figures:{user.pk}:{user.role_assignments.count()}:{timezone.localdate()}"
     context = {
-        "roles": roles_of(request.user),
-        "unit_count": units.count(),
-        "primary_count": units.filter(kind="primary").count(),
-        "member_count": sum(counts.values()),
-        "can_members": has_perm_anywhere(request.user, Perm.MEMBERS_VIEW),
-        "appeals": _appeal_counts(request.user),
+        "roles": roles_of(user),
+        "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
+        **cache.get_or_set(key, lambda: _figures(user), FIGURES_SECONDS),
     }
     return render(request, "core/home.html", context)
 
@@ -34,8 +49,6 @@ def _appeal_counts(user) -> dict | None:
     """Open and overdue appeals in the user's scope, for the start page."""
     if not has_perm_anywhere(user, Perm.APPEALS_VIEW):
         return None
-    from django.utils import timezone
-
     from pervichka.appeals.enums import OPEN_STATUSES
     from pervichka.appeals.selectors import appeals_visible
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Header, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from pervichka.core.api import MappedPage, actor
+from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_q
 from pervichka.dues import selectors, services
@@ -118,7 +118,7 @@ def _spending_out(s: SpendingRequest) -> dict:
 
 
 @router.get("/payments", response=list[PaymentOut], summary="Dues payments in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_payments(
     request,
     primary_id: int | None = None,
@@ -180,7 +180,7 @@ def reverse_payment(request, payment_id: int, payload: ReasonIn):
 
 
 @router.get("/ledger", response=list[EntryOut], summary="Ledger entries of accounts in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def ledger(
     request,
     unit_id: int | None = None,
@@ -230,7 +230,7 @@ def funds(request):
 
 
 @router.get("/spending", response=list[SpendingOut], summary="Spending requests in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_spending(request, status: SpendingStatus | None = None):
     queryset = selectors.spending_visible(actor(request))
     if status:

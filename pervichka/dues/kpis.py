@@ -12,29 +12,20 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register
+from pervichka.core.kpis import Period, register, units_and_primaries
 from pervichka.dues import selectors
 from pervichka.dues.services import Rates, add_month, district_of, month_start
-from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 
 
 def _primaries_under(unit_ids: Iterable[int]) -> tuple[dict[int, list[int]], list[int]]:
-    units = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).only("path", "kind"))
-    q = Q()
-    for unit in units:
-        q |= Q(path__startswith=unit.path)
-    primaries = (
-        list(OrgUnit.objects.filter(q, kind=OrgKind.PRIMARY).values_list("pk", "path"))
-        if units
-        else []
-    )
-    groups: dict[int, list[int]] = defaultdict(list)
-    for unit in units:
-        for pk, path in primaries:
-            if path.startswith(unit.path):
-                groups[unit.pk].append(pk)
-    return groups, [pk for pk, _path in primaries]
+    """{asked unit: its primaries}, and all those primaries."""
+    groups = units_and_primaries(unit_ids)
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for primary, owners in groups.owners.items():
+        for owner in owners:
+            by_unit[owner].append(primary)
+    return {u: by_unit.get(u, []) for u in groups.asked}, groups.members
 
 
 @register("collection_rate", _("dues collection rate"))

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
 from pervichka.core.kpis import Period
@@ -178,35 +179,67 @@ def primary_month(primary: OrgUnit, month: dt.date) -> tuple[list[MemberMonthRow
 # --- per-primary figures for many primaries at once --------------------------------------
 
 
+def _month_index(expression):
+    """Months since year 0 of a date expression: comparable on every database."""
+    return ExtractYear(expression) * 12 + ExtractMonth(expression)
+
+
 def collection_counts(primary_ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
     """{primary: (member-months owed, member-months paid)} over the period's months.
 
-    One grouped query per month for what is owed (members present that month, by category),
-    and one for what is paid; the district's exempt categories are applied per month.
+    Owed: one grouped query sums, per primary and category, the months each member is in the
+    organization during the period (month arithmetic in SQL); a category owes for a month
+    by its district's rate then. Where a rate changes inside the period (rare), that
+    category's months are counted one by one. Paid: one grouped query.
     """
-    primaries = {u.pk: u for u in OrgUnit.objects.filter(pk__in=primary_ids).only("path", "kind")}
-    district_paths = {pk: u.path[: -OrgUnit.steplen] for pk, u in primaries.items()}
+    months = period.months()
+    first, last = months[0], months[-1]
+    first_index, last_index = first.year * 12 + first.month, last.year * 12 + last.month
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=primary_ids).only("path", "kind")}
+    district_paths = {pk: u.path[: -OrgUnit.steplen] for pk, u in units.items()}
     districts = {d.path: d for d in OrgUnit.objects.filter(path__in=set(district_paths.values()))}
     rates = {path: Rates(d) for path, d in districts.items()}
-    owed: dict[int, int] = defaultdict(int)
-    for month in period.months():
-        month_end = add_month(month) - dt.timedelta(days=1)
-        rows = (
-            Membership.objects.filter(primary_id__in=primary_ids, joined__lte=month_end)
-            .filter(Q(left__isnull=True) | Q(left__gte=month))
-            .values("primary_id", "dues_category")
-            .annotate(n=Count("pk"))
+    present = (
+        Membership.objects.filter(
+            primary_id__in=primary_ids, joined__lte=add_month(last) - dt.timedelta(days=1)
         )
-        for row in rows:
-            district_rates = rates.get(district_paths[row["primary_id"]])
-            if district_rates and district_rates.amount_due(row["dues_category"], month):
-                owed[row["primary_id"]] += row["n"]
+        .filter(Q(left__isnull=True) | Q(left__gte=first))
+        .annotate(
+            start=Greatest(_month_index(F("joined")), Value(first_index)),
+            stop=Least(Coalesce(_month_index(F("left")), Value(last_index)), Value(last_index)),
+        )
+        .values("primary_id", "dues_category")
+        .annotate(member_months=Sum(F("stop") - F("start") + 1), members=Count("pk"))
+    )
+    owed: dict[int, int] = defaultdict(int)
+    partial: dict[str, set[int]] = defaultdict(set)  # category → primaries to count by month
+    for row in present:
+        district_rates = rates.get(district_paths[row["primary_id"]])
+        if district_rates is None:
+            continue
+        owing = [bool(district_rates.amount_due(row["dues_category"], m)) for m in months]
+        if all(owing):
+            owed[row["primary_id"]] += row["member_months"]
+        elif any(owing):
+            partial[row["dues_category"]].add(row["primary_id"])
+    for category, ids in partial.items():
+        for month in months:
+            rows = (
+                Membership.objects.filter(
+                    primary_id__in=ids,
+                    dues_category=category,
+                    joined__lte=add_month(month) - dt.timedelta(days=1),
+                )
+                .filter(Q(left__isnull=True) | Q(left__gte=month))
+                .values("primary_id")
+                .annotate(n=Count("pk"))
+            )
+            for row in rows:
+                if rates[district_paths[row["primary_id"]]].amount_due(category, month):
+                    owed[row["primary_id"]] += row["n"]
     paid_rows = (
         PaidMonth.objects.filter(
-            primary_id__in=primary_ids,
-            is_reversed=False,
-            month__gte=month_start(period.start),
-            month__lte=month_start(period.end),
+            primary_id__in=primary_ids, is_reversed=False, month__gte=first, month__lte=last
         )
         .values("primary_id")
         .annotate(n=Count("pk"))

@@ -4,7 +4,6 @@ statement, spending requests, bank statements, rates. Thin views over services/s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from decimal import Decimal
 
@@ -117,7 +116,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
     totals["rate"] = totals["paid"] / totals["owed"] if totals["owed"] else None
     chart = {
         "labels": [str(r.primary) for r in rows],
-        "rates": [round((r.collection_rate or 0) * 100, 1) for r in rows],
+        "values": [round((r.collection_rate or 0) * 100, 1) for r in rows],
         "collected": [float(r.collected) for r in rows],
     }
     return render(
@@ -128,7 +127,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "period": period,
             "label": label,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "pending": selectors.pending_spending(request.user).count(),
             "can_approve": has_perm_anywhere(request.user, Perm.DUES_APPROVE),
             "can_record": has_perm_anywhere(request.user, Perm.DUES_RECORD),

@@ -3,9 +3,9 @@
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from pervichka.core.api import actor
+from pervichka.core.api import Pagination, actor
 from pervichka.core.roles import Perm
 from pervichka.orgs import selectors, services
 from pervichka.orgs.enums import OrgKind
@@ -64,7 +64,7 @@ def _with_parent(queryset):
 
 
 @router.get("", response=list[OrgUnitOut], summary="List visible org units in tree order")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request, kind: OrgKind | None = None, parent_id: int | None = None):
     queryset = selectors.org_units_visible(actor(request))
     if kind:
@@ -105,5 +105,7 @@ def create_unit(request, payload: OrgUnitIn):
 @router.patch("/{unit_id}", response=OrgUnitOut)
 def update_unit(request, unit_id: int, payload: OrgUnitPatch):
     unit = selectors.org_unit_get(actor(request), unit_id, perm=Perm.ORGS_MANAGE)
-    services.org_unit_update(actor=actor(request), unit=unit, **payload.dict(exclude_unset=True))
+    # A null in a PATCH means "leave as it is": these fields have no empty state.
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    services.org_unit_update(actor=actor(request), unit=unit, **changes)
     return _with_parent(OrgUnit.objects.filter(pk=unit_id)).get()

@@ -3,9 +3,9 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from pervichka.core.api import MappedPage, actor
+from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths
@@ -169,7 +169,7 @@ def _person_data(user, payload: PersonIn, base: Person | None = None) -> service
 
 
 @persons_router.get("", response=list[PersonOut], summary="Persons in the caller's scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_persons(request, q: str = "", iin: str = ""):
     user = actor(request)
     queryset = selectors.persons_visible(user).select_related("unit").order_by("search_name", "pk")
@@ -218,7 +218,7 @@ def _membership_out(m: Membership) -> dict:
 
 
 @memberships_router.get("", response=list[MembershipOut], summary="Memberships in scope")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_memberships(
     request, primary_id: int | None = None, status: MembershipStatus | None = None, q: str = ""
 ):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from pervichka.core.bulk import insert_with_history
 from pervichka.core.iin import parse_iin
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
@@ -412,18 +414,24 @@ def member_import_check(*, actor, upload: UploadedFile, default_primary=None) ->
     job.file.save(f"upload{suffix}", upload, save=False)
     total = valid = 0
     errors: list[dict] = []
+    # The rows that passed, normalized, one JSON line each: the confirmation reads these
+    # instead of validating the whole file a second time.
+    checked = _checked_rows_path(job)
     try:
-        for results, _persons in _validate(
-            actor, Path(job.file.path), job.file.name, default_primary
-        ):
-            for result in results:
-                total += 1
-                if result.errors:
-                    errors.append({"row": result.row, "errors": result.errors})
-                else:
-                    valid += 1
+        with checked.open("w", encoding="utf-8") as out:
+            for results, _persons in _validate(
+                actor, Path(job.file.path), job.file.name, default_primary
+            ):
+                for result in results:
+                    total += 1
+                    if result.errors:
+                        errors.append({"row": result.row, "errors": result.errors})
+                    else:
+                        valid += 1
+                        out.write(json.dumps(_to_json(result), ensure_ascii=False) + "\n")
     except ImportFileError as exc:
         job.file.delete(save=False)
+        checked.unlink(missing_ok=True)
         raise ValidationError({"file": str(exc)}) from exc
     job.total_rows, job.valid_rows, job.errors = total, valid, errors
     job.status = ImportStatus.CHECKED
@@ -433,6 +441,53 @@ def member_import_check(*, actor, upload: UploadedFile, default_primary=None) ->
 
 def _consent_time():
     return timezone.now()
+
+
+def _checked_rows_path(job: MemberImport) -> Path:
+    return Path(job.file.path).with_suffix(".checked.jsonl")
+
+
+def _to_json(result: RowResult) -> dict:
+    v = result.values
+    return {
+        "row": result.row,
+        "iin": v["iin"],
+        "surname": v["surname"],
+        "name": v["name"],
+        "patronymic": v["patronymic"],
+        "phone": v["phone"],
+        "address": v["address"],
+        "settlement": v["settlement"].pk if v["settlement"] is not None else None,
+        "primary": v["primary"].pk,
+        "joined": v["joined"].isoformat(),
+        "card_number": v["card_number"],
+        "dues_category": v["dues_category"],
+    }
+
+
+def _checked_chunks(actor, job: MemberImport) -> Iterator[tuple[list[RowResult], dict]]:
+    """The rows the check passed, chunk by chunk, checked again against the registry (it may
+    have changed since) and against the actor's primaries (their rights may have)."""
+    primaries = {p.pk: p for p in primaries_for(actor, perm=Perm.MEMBERS_MANAGE)}
+    settlements = {s.pk: s for s in settlements_for(actor)}
+    with _checked_rows_path(job).open(encoding="utf-8") as source:
+        lines = (json.loads(line) for line in source)
+        for chunk in _chunks(((row["row"], row) for row in lines), CHUNK):
+            results = []
+            for number, row in chunk:
+                values = dict(row)
+                values["joined"] = dt.date.fromisoformat(row["joined"])
+                values["settlement"] = settlements.get(row["settlement"])
+                values["primary"] = primaries.get(row["primary"])
+                result = RowResult(row=number, values=values)
+                if values["primary"] is None:
+                    result.error(
+                        "primary",
+                        _("Unknown primary organization, or not yours: %(value)s.")
+                        % {"value": row["primary"]},
+                    )
+                results.append(result)
+            yield results, _check_against_registry(results)
 
 
 @transaction.atomic
@@ -445,11 +500,14 @@ def member_import_confirm(*, actor, job: MemberImport) -> MemberImport:
         raise ValidationError(_("This import has already been decided."))
     _require_import_right(actor, job.default_primary)
     now = _consent_time()
-    total = imported = 0
-    errors: list[dict] = []
-    for results, persons in _validate(
-        actor, Path(job.file.path), job.file.name, job.default_primary
-    ):
+    total, imported = len(job.errors), 0
+    errors: list[dict] = list(job.errors)
+    if _checked_rows_path(job).exists():
+        chunks = _checked_chunks(actor, job)
+    else:  # an import checked before the checked rows were kept: validate the file again
+        total, errors = 0, []
+        chunks = _validate(actor, Path(job.file.path), job.file.name, job.default_primary)
+    for results, persons in chunks:
         new_persons: list[Person] = []
         reused: list[Person] = []
         memberships: list[Membership] = []
@@ -486,14 +544,7 @@ def member_import_confirm(*, actor, job: MemberImport) -> MemberImport:
                     created_by=actor,
                 )
             )
-        if new_persons:
-            bulk_create_with_history(
-                new_persons,
-                Person,
-                batch_size=CHUNK,
-                default_user=actor,
-                default_change_reason="import",
-            )
+        insert_with_history(Person, new_persons, actor=actor, reason="import")
         if reused:
             bulk_update_with_history(
                 reused,
@@ -518,15 +569,9 @@ def member_import_confirm(*, actor, job: MemberImport) -> MemberImport:
             )
         for membership in memberships:
             membership.person_id = membership.person.pk
-        if memberships:
-            bulk_create_with_history(
-                memberships,
-                Membership,
-                batch_size=CHUNK,
-                default_user=actor,
-                default_change_reason="import",
-            )
+        insert_with_history(Membership, memberships, actor=actor, reason="import")
         imported += len(memberships)
+    errors.sort(key=lambda item: item["row"])
     job.status = ImportStatus.IMPORTED
     job.total_rows, job.imported_rows, job.errors = total, imported, errors
     job.valid_rows = imported

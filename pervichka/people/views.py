@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.selectors import primaries_for
@@ -51,7 +51,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     """The registry with search and filters; typing in the search box swaps the table only."""
     _require_anywhere(request.user, Perm.MEMBERS_VIEW)
     filters, page_number = _filters(request)
-    paginator = Paginator(selectors.members_list(request.user, filters), 25)
+    paginator = CappedPaginator(selectors.members_list(request.user, filters), 25)
     page = paginator.get_page(page_number)
     context = {
         "page": page,

@@ -38,3 +38,25 @@ def test_normalize_phone_rejects_numbers_that_do_not_exist(raw):
 
 def test_format_phone_groups_digits():
     assert format_phone("+77012345678") == "+7 701 234 5678"
+
+
+def test_the_fast_path_agrees_with_phonenumbers():
+    import random
+
+    import phonenumbers
+
+    from pervichka.core.phones import KZ_MOBILE_CODES
+
+    rng = random.Random(5)
+    for code in sorted(KZ_MOBILE_CODES):
+        for _ in range(30):
+            subscriber = f"{rng.randrange(10**7):07d}"
+            number = phonenumbers.parse(f"+7{code}{subscriber}", "KZ")
+            assert phonenumbers.is_valid_number(number), (code, subscriber)
+            assert phonenumbers.region_code_for_number(number) == "KZ"
+            for written in (
+                f"+7 {code} {subscriber}",
+                f"8{code}{subscriber}",
+                f"8 ({code}) {subscriber[:3]}-{subscriber[3:5]}-{subscriber[5:]}",
+            ):
+                assert normalize_phone(written) == f"+7{code}{subscriber}"

@@ -1,0 +1,383 @@
+"""One benchmark per function; each runs in its own process (see run.py) so that its peak
+memory is its own. Every figure is paired with a floor measured in the same run on the
+same data: a hand-written SQL query, PostgreSQL COPY, or a bare Django view.
+
+    python -m bench.measures <name> [--smoke]      prints one JSON object
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+RESULTS: dict = {}
+
+
+def timed(function, repeat: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _period():
+    from pervichka.core.kpis import Period
+
+    today = timezone.localdate()
+    return Period(dt.date(today.year, 1, 1), today)
+
+
+# --- rating-style aggregation ------------------------------------------------------------
+
+COLLECTION_SQL = """
+WITH months AS (
+    SELECT m::date AS m, (m + interval '1 month' - interval '1 day')::date AS m_end
+    FROM generate_series(date_trunc('month', %(start)s::date), date_trunc('month', %(end)s::date),
+                         interval '1 month') AS m
+), rates AS (
+    SELECT DISTINCT ON (r.district_id, r.category, months.m)
+           r.district_id, r.category, months.m, (NOT r.exempt AND r.amount > 0) AS owes
+    FROM dues_duesrate r JOIN months ON r.valid_from <= months.m_end
+    ORDER BY r.district_id, r.category, months.m, r.valid_from DESC
+), owed AS (
+    SELECT ms.primary_id, COUNT(*) AS n
+    FROM people_membership ms
+    JOIN orgs_orgunit p ON p.id = ms.primary_id
+    JOIN orgs_orgunit d ON d.path = substr(p.path, 1, length(p.path) - 4)
+    JOIN months ON ms.joined <= months.m_end AND (ms."left" IS NULL OR ms."left" >= months.m)
+    JOIN rates ON rates.district_id = d.id AND rates.category = ms.dues_category
+              AND rates.m = months.m AND rates.owes
+    GROUP BY ms.primary_id
+), paid AS (
+    SELECT primary_id, COUNT(*) AS n FROM dues_paidmonth
+    WHERE NOT is_reversed AND month >= date_trunc('month', %(start)s::date)
+      AND month <= date_trunc('month', %(end)s::date)
+    GROUP BY primary_id
+)
+SELECT p.id, COALESCE(paid.n, 0)::float8 / NULLIF(owed.n, 0)
+FROM orgs_orgunit p
+LEFT JOIN owed ON owed.primary_id = p.id LEFT JOIN paid ON paid.primary_id = p.id
+WHERE p.kind = 'primary'
+"""
+
+ON_TIME_SQL = """
+SELECT a.unit_id, COUNT(*) FILTER (
+           WHERE (a.answered_at AT TIME ZONE 'Asia/Almaty')::date <= a.due_date)::float8
+       / COUNT(*)
+FROM appeals_appeal a
+WHERE (a.answered_at AT TIME ZONE 'Asia/Almaty')::date BETWEEN %(start)s AND %(end)s
+GROUP BY a.unit_id
+"""
+
+
+def aggregation(smoke: bool) -> dict:
+    from pervichka.core.kpis import compute
+    from pervichka.orgs.models import OrgUnit
+
+    period = _period()
+    primaries = list(OrgUnit.objects.filter(kind="primary").values_list("pk", flat=True))
+    repeat = 3 if smoke else 5
+    out = {}
+    for name, sql in (
+        ("collection_rate", COLLECTION_SQL),
+        ("appeals_answered_on_time", ON_TIME_SQL),
+    ):
+
+        def floor(sql=sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {"start": period.start, "end": period.end})
+                return dict(cursor.fetchall())
+
+        floor_times, floor_result = timed(floor, repeat)
+        ours_times, ours_result = timed(lambda name=name: compute(name, primaries, period), repeat)
+        # The floor must compute the same figures, or the comparison means nothing.
+        mismatches = [
+            pk
+            for pk in primaries
+            if abs((ours_result.get(pk) or 0.0) - (floor_result.get(pk) or 0.0)) > 1e-9
+        ]
+        out[name] = {
+            "ours_s": statistics.median(ours_times),
+            "floor_s": statistics.median(floor_times),
+            "units": len(primaries),
+            "mismatches": len(mismatches),
+        }
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+# --- member import -----------------------------------------------------------------------
+
+
+def _import_rows(count: int, primaries: list[str], seed: int) -> list[list[str]]:
+    from pervichka.core.fake import fake_person
+    from pervichka.people.models import Person
+
+    rng = random.Random(seed)
+    existing = set()
+    rows, seen = [], set()
+    while len(rows) < count:
+        fake = fake_person(rng, min_age=18, max_age=80)
+        if fake.iin in seen:
+            continue
+        seen.add(fake.iin)
+        rows.append(
+            [
+                fake.iin,
+                fake.surname,
+                fake.name,
+                fake.patronymic,
+                fake.phone,
+                rng.choice(primaries),
+                "01.03.2024",
+            ]
+        )
+    taken = set(Person.objects.filter(iin__in=[r[0] for r in rows]).values_list("iin", flat=True))
+    existing |= taken
+    return [r for r in rows if r[0] not in existing]
+
+
+def member_import(smoke: bool) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pervichka.accounts.models import RoleAssignment, User
+    from pervichka.orgs.models import OrgUnit
+    from pervichka.people.importing import member_import_check, member_import_confirm
+    from pervichka.people.models import Membership, Person
+
+    count = int(os.environ.get("BENCH_IMPORT_ROWS") or (2_000 if smoke else 100_000))
+    district = OrgUnit.objects.filter(kind="district").order_by("pk").first()
+    primaries = list(
+        OrgUnit.objects.filter(kind="primary", path__startswith=district.path).values_list(
+            "name", flat=True
+        )
+    )
+    rows = _import_rows(count, primaries, seed=7)
+    header = [
+        "ИИН",
+        "Фамилия",
+        "Имя",
+        "Отчество",
+        "Телефон",
+        "Первичная организация",
+        "Дата вступления",
+    ]
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    content = text.getvalue().encode("utf-8")
+    # A district administrator imports into the primaries of the district, as in life.
+    actor, _ = User.objects.get_or_create(username="bench-district-importer")
+    RoleAssignment.objects.get_or_create(user=actor, role="admin", org_unit=district)
+    primary_ids = dict(
+        OrgUnit.objects.filter(kind="primary", path__startswith=district.path).values_list(
+            "name", "pk"
+        )
+    )
+
+    # The floor: COPY of the same rows into the same two tables, rolled back.
+    def copy_floor():
+        from pervichka.core.scale import copy_rows, next_id
+
+        now = timezone.now()
+        with transaction.atomic():
+            person_id, membership_id = next_id(Person), next_id(Membership)
+            copy_rows(
+                Person,
+                [
+                    "id",
+                    "iin",
+                    "surname",
+                    "name",
+                    "patronymic",
+                    "phone",
+                    "unit_id",
+                    "address",
+                    "email",
+                    "search_name",
+                    "sex",
+                    "consent_at",
+                    "consent_method",
+                    "created_at",
+                    "updated_at",
+                ],
+                (
+                    (
+                        person_id + i,
+                        r[0],
+                        r[1],
+                        r[2],
+                        r[3],
+                        r[4],
+                        primary_ids[r[5]],
+                        "",
+                        "",
+                        f"{r[1]} {r[2]}".lower(),
+                        "",
+                        now,
+                        "imported",
+                        now,
+                        now,
+                    )
+                    for i, r in enumerate(rows)
+                ),
+            )
+            copy_rows(
+                Membership,
+                [
+                    "id",
+                    "person_id",
+                    "primary_id",
+                    "joined",
+                    "status",
+                    "dues_category",
+                    "leave_reason",
+                    "created_at",
+                ],
+                (
+                    (
+                        membership_id + i,
+                        person_id + i,
+                        primary_ids[r[5]],
+                        dt.date(2024, 3, 1),
+                        "active",
+                        "working",
+                        "",
+                        now,
+                    )
+                    for i, r in enumerate(rows)
+                ),
+            )
+            transaction.set_rollback(True)
+
+    floor_times, _ = timed(copy_floor, 1)
+    rss_before = peak_rss_mb()
+
+    def ours():
+        with tempfile.TemporaryDirectory() as media:
+            from django.conf import settings
+
+            settings.MEDIA_ROOT = media
+            with transaction.atomic():
+                job = member_import_check(
+                    actor=actor, upload=SimpleUploadedFile("members.csv", content)
+                )
+                job = member_import_confirm(actor=actor, job=job)
+                imported = job.imported_rows
+                transaction.set_rollback(True)
+            return imported
+
+    ours_times, imported = timed(ours, 1)
+    return {
+        "rows": len(rows),
+        "imported": imported,
+        "ours_s": ours_times[0],
+        "floor_s": floor_times[0],
+        "ours_rows_s": len(rows) / ours_times[0],
+        "floor_rows_s": len(rows) / floor_times[0],
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# --- the appeals list --------------------------------------------------------------------
+
+LIST_SQL = """
+SELECT a.id, a.number, a.received_at, a.status, a.due_date, c.name, s.name, u.name
+FROM appeals_appeal a
+JOIN orgs_orgunit u ON u.id = a.unit_id
+JOIN appeals_category c ON c.id = a.category_id
+LEFT JOIN orgs_settlement s ON s.id = a.settlement_id
+WHERE u.path LIKE %(prefix)s AND a.status = %(status)s AND a.search_text LIKE %(word)s
+ORDER BY a.received_at DESC, a.id DESC
+LIMIT 50
+"""
+
+
+def appeals_list(smoke: bool) -> dict:
+    from pervichka.accounts.models import RoleAssignment, User
+    from pervichka.appeals.scale import WORDS
+    from pervichka.appeals.selectors import AppealFilters, appeals_list
+    from pervichka.core.paginator import CappedPaginator
+    from pervichka.orgs.models import OrgUnit
+
+    region = OrgUnit.objects.filter(kind="region").order_by("pk").first()
+    user, _ = User.objects.get_or_create(username="bench-region-admin")
+    RoleAssignment.objects.get_or_create(user=user, role="admin", org_unit=region)
+    rng = random.Random(11)
+    runs = 10 if smoke else 40
+    queries = [
+        (rng.choice(["closed", "answered", "in_progress"]), rng.choice(WORDS)) for _ in range(runs)
+    ]
+    ours_times, floor_times = [], []
+    for status, word in queries:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                LIST_SQL, {"prefix": region.path + "%", "status": status, "word": f"%{word}%"}
+            )
+            floor_rows = cursor.fetchall()
+        floor_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        page = CappedPaginator(
+            appeals_list(user, AppealFilters(status=status, q=word)), 50
+        ).get_page(1)
+        ours_rows = [(a.pk, a.number, str(a.category), a.unit_id) for a in page]
+        ours_times.append(time.perf_counter() - started)
+        assert [r[0] for r in floor_rows] == [r[0] for r in ours_rows], "different pages"
+    return {
+        "runs": runs,
+        "ours_p50": percentile(ours_times, 50),
+        "ours_p95": percentile(ours_times, 95),
+        "floor_p50": percentile(floor_times, 50),
+        "floor_p95": percentile(floor_times, 95),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+MEASURES = {
+    "aggregation": aggregation,
+    "member_import": member_import,
+    "appeals_list": appeals_list,
+}
+
+
+if __name__ == "__main__":
+    name = sys.argv[1]
+    smoke = "--smoke" in sys.argv
+    result = MEASURES[name](smoke)
+    print(json.dumps(result, default=str))
+    Path(os.environ.get("BENCH_OUT", "/dev/null")).write_text(json.dumps(result, default=str))

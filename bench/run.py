@@ -1,0 +1,242 @@
+"""Run every benchmark against a generated database and write the results table.
+
+    python -m bench.run                      # national scale (generates pervichka_bench once)
+    python -m bench.run --smoke              # CI: a fresh small database, no goals judged
+    python -m bench.run --database NAME --regenerate
+
+Each in-process benchmark runs in its own Python process (peak memory is its own); the HTTP
+benchmark runs gunicorn and wrk on loopback. Every figure is a ratio to a floor measured in
+the same run on the same data. The table's columns are fixed so that a script can read it:
+`measure | ours | floor | ratio | goal | met`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def psql(sql: str) -> str:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        rows = (
+            conn.execute(sql).fetchall()
+            if sql.lstrip().upper().startswith("SELECT")
+            else conn.execute(sql) and []
+        )
+        return rows
+
+
+def database_url(name: str) -> str:
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def manage(args: list[str], url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(name: str, *, smoke: bool, regenerate: bool) -> str:
+    url = database_url(name)
+    exists = bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+    if exists and not regenerate:
+        print(f"using the generated database {name}", file=sys.stderr)
+        return url
+    psql(f'DROP DATABASE IF EXISTS "{name}"')
+    psql(f'CREATE DATABASE "{name}"')
+    manage(["migrate", "-v0"], url)
+    manage(["generate_scale", "--smoke"] if smoke else ["generate_scale"], url)
+    return url
+
+
+def measure(name: str, url: str, smoke: bool) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "BENCH_OUT": out.name}
+        args = [sys.executable, "-m", "bench.measures", name] + (["--smoke"] if smoke else [])
+        subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        return json.loads(Path(out.name).read_text())
+
+
+def http(url: str, smoke: bool) -> dict:
+    os.environ["DATABASE_URL"] = url
+    # The session cookie made here must be signed with the server's key.
+    os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    from bench.http_load import run
+
+    return run(url, smoke=smoke)
+
+
+def rows_from(results: dict) -> list[tuple]:
+    """(measure, ours, floor, ratio, goal, met) for the table."""
+    rows = []
+
+    def add(measure, ours, floor, ratio, goal, ok, unit=""):
+        rows.append(
+            (
+                measure,
+                f"{ours}{unit}",
+                f"{floor}{unit}",
+                f"{ratio:.2f}",
+                goal,
+                "yes" if ok else "no",
+            )
+        )
+
+    agg = results["aggregation"]
+    for kpi in ("collection_rate", "appeals_answered_on_time"):
+        r = agg[kpi]
+        ratio = r["ours_s"] / r["floor_s"]
+        add(
+            f"aggregation per primary: {kpi} ({r['units']:,} primaries), s",
+            f"{r['ours_s']:.3f}",
+            f"{r['floor_s']:.3f}",
+            ratio,
+            "≤ 2",
+            ratio <= 2 and r["mismatches"] == 0,
+        )
+    imp = results["member_import"]
+    ratio = imp["ours_rows_s"] / imp["floor_rows_s"]
+    add(
+        f"member import of {imp['rows']:,} rows (check + confirm vs COPY), rows/s",
+        f"{imp['ours_rows_s']:,.0f}",
+        f"{imp['floor_rows_s']:,.0f}",
+        ratio,
+        "≥ 0.5",
+        ratio >= 0.5,
+    )
+    lst = results["appeals_list"]
+    for p in ("p50", "p95"):
+        ratio = lst[f"ours_{p}"] / lst[f"floor_{p}"]
+        add(
+            f"appeals list, filters + text search + page of 50, {p}, ms",
+            f"{lst[f'ours_{p}'] * 1000:.1f}",
+            f"{lst[f'floor_{p}'] * 1000:.1f}",
+            ratio,
+            "≤ 2" if p == "p95" else "—",
+            ratio <= 2 if p == "p95" else True,
+        )
+    web = results.get("http", {})
+    if "bare" in web:
+        bare = web["bare"]
+        for key, label, goal in (
+            ("submit", "public appeal submission", 0.5),
+            ("dashboard", "district dashboard", 0.3),
+        ):
+            r = web[key]
+            ratio = r["rps"] / bare["rps"]
+            add(
+                f"{label} vs bare view, requests/s",
+                f"{r['rps']:,.0f}",
+                f"{bare['rps']:,.0f}",
+                ratio,
+                f"≥ {goal}",
+                ratio >= goal,
+            )
+            add(
+                f"{label} vs bare view, p95 latency, ms",
+                f"{r['p95_ms']:.1f}",
+                f"{bare['p95_ms']:.1f}",
+                r["p95_ms"] / bare["p95_ms"],
+                "—",
+                True,
+            )
+        durable = web.get("durable_write")
+        if durable:
+            r = web["submit"]
+            add(
+                "public appeal submission vs one durable INSERT + COMMIT, requests/s",
+                f"{r['rps']:,.0f}",
+                f"{durable['rps']:,.0f}",
+                r["rps"] / durable["rps"],
+                "—",
+                True,
+            )
+    return rows
+
+
+def write(results: dict, output: Path, command: str, smoke: bool) -> None:
+    rows = rows_from(results)
+    memory = [
+        ("aggregation", results["aggregation"]["peak_rss_mb"]),
+        ("member import", results["member_import"]["peak_rss_mb"]),
+        ("appeals list", results["appeals_list"]["peak_rss_mb"]),
+    ]
+    if "server_rss_mb" in results.get("http", {}):
+        memory.append(
+            (
+                f"gunicorn, {results['http']['workers']} workers, after the load",
+                results["http"]["server_rss_mb"],
+            )
+        )
+    lines = [
+        "# Benchmarks" + (" (smoke size: the figures are not judged)" if smoke else ""),
+        "",
+        f"Measured on {dt.date.today().isoformat()} on {platform.node()} "
+        f"({os.cpu_count()} cores, {platform.platform()}), PostgreSQL, Python "
+        f"{platform.python_version()}.",
+        "",
+        f"Reproduce: `{command}`",
+        "",
+        "| measure | ours | floor | ratio | goal | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    lines += ["", "Peak memory (resident):", ""]
+    lines += [f"- {name}: {mb:,.0f} MB" for name, mb in memory]
+    notes = results.get("notes")
+    if notes:
+        lines += ["", notes.strip()]
+    lines += [
+        "",
+        "Raw figures:",
+        "",
+        "```json",
+        json.dumps(results, indent=1, default=str),
+        "```",
+        "",
+    ]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[: len(rows) + 8]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--database", default=None)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--output", default=None)
+    parser.add_argument("--notes", default=None, help="a Markdown file appended to the report")
+    args = parser.parse_args()
+    name = args.database or ("pervichka_bench_smoke" if args.smoke else "pervichka_bench")
+    output = Path(args.output or ("bench/results/smoke.md" if args.smoke else "docs/benchmarks.md"))
+    url = prepare(name, smoke=args.smoke, regenerate=args.regenerate or args.smoke)
+    results = {
+        name: measure(name, url, args.smoke)
+        for name in ("aggregation", "member_import", "appeals_list")
+    }
+    results["http"] = http(url, args.smoke)
+    if args.notes:
+        results["notes"] = Path(args.notes).read_text(encoding="utf-8")
+    command = "make bench" if not args.smoke else "make bench-smoke"
+    write(results, ROOT / output, command, args.smoke)
+
+
+if __name__ == "__main__":
+    main()

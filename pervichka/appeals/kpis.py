@@ -1,0 +1,37 @@
+"""What appeals contribute to the rating, per org unit and period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.appeals.models import Appeal
+from pervichka.core.kpis import Period, register, units_and_primaries
+
+
+@register("appeals_answered_on_time", _("appeals answered on time"))
+def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Of the appeals answered in the period, the share answered by their deadline.
+
+    Counted for the organization responsible for the appeal and every unit above it."""
+    groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
+    rows = (
+        Appeal.objects.filter(
+            unit_id__in=groups.members,
+            answered_at__date__gte=period.start,
+            answered_at__date__lte=period.end,
+        )
+        .annotate(answered_on=TruncDate("answered_at"))
+        .values("unit_id")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_date"))))
+    )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        for unit_id in groups.owners[row["unit_id"]]:
+            totals[unit_id][0] += row["total"]
+            totals[unit_id][1] += row["on_time"]
+    return {u: (totals[u][1] / totals[u][0] if totals[u][0] else 0.0) for u in groups.asked}

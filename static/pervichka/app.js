@@ -1,0 +1,45 @@
+// Small behaviours the pages share. Kept out of the HTML so that the Content-Security-Policy
+// can forbid inline scripts (config/settings.py, pervichka/core/middleware.py).
+(function () {
+  "use strict";
+
+  // A form marked data-disable-on-submit sends once: a double click makes one request.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("[data-disable-on-submit]")) {
+      var button = form.querySelector("button[type=submit]");
+      if (button) { setTimeout(function () { button.disabled = true; }, 0); }
+    }
+  });
+
+  // A select or input marked data-submit-on-change sends its form when changed;
+  // data-disables names a field of the form to switch off when this one has a value.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-submit-on-change]")) {
+      var other = field.dataset.disables && field.form.elements[field.dataset.disables];
+      if (other) { other.disabled = !!field.value; }
+      field.form.submit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.matches && event.target.matches("[data-print]")) { window.print(); }
+  });
+
+  // <canvas data-chart="id-of-a-json-script">: a horizontal bar chart of percentages.
+  function drawCharts() {
+    if (typeof Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+      new Chart(canvas, {
+        type: "bar",
+        data: {labels: data.labels, datasets: [{label: "%", data: data.values,
+                                                backgroundColor: "#0d6efd"}]},
+        options: {indexAxis: "y", maintainAspectRatio: false,
+                  scales: {x: {min: 0, max: 100}}, plugins: {legend: {display: false}}}
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", drawCharts);
+})();

@@ -1,0 +1,114 @@
+"""The authorization matrix by role: for every role, a user holding it inside primary A's
+subtree reaches exactly the pages its permissions allow (200), and a user holding it outside
+the subtree reaches none of them (404). The rule of each page is declared here once, as the
+permission it needs at the unit the object belongs to; `ROLE_PERMISSIONS` is the spec."""
+
+import pytest
+from django.urls import reverse
+
+from pervichka.core.roles import ROLE_UNIT_KINDS, Perm, Role
+from pervichka.core.scoping import forget_scope, has_perm_at
+from tests.factories import UserFactory, grant
+from tests.test_authorization import OBJECT_PAGES
+from tests.test_authorization import cast as cast
+
+P = Perm
+# page → (permission needed for GET, the unit whose subtree must hold it). Pages that only
+# take POST, or that belong to the user who made the object, are listed with None.
+PAGE_RULES = {
+    "people:detail": (P.MEMBERS_VIEW, "primary_a"),
+    "people:edit": (P.MEMBERS_MANAGE, "primary_a"),
+    "people:archive": (P.MEMBERS_MANAGE, "primary_a"),
+    "people:history": (P.PEOPLE_HISTORY, "primary_a"),
+    "people:import_report": None,  # the importer's own
+    "people:import_decide": None,
+    "orgs:detail": (P.ORGS_VIEW, "primary_a"),
+    "orgs:position_end": None,  # POST only
+    "accounts:token_revoke": None,  # the token's owner only
+    "appeals:detail": (P.APPEALS_VIEW, "primary_a"),
+    "appeals:act": None,
+    "appeals:coupon": (P.APPEALS_VIEW, "primary_a"),
+    "appeals:attachments_add": None,
+    "appeals:attachment": (P.APPEALS_PII, "primary_a"),
+    "appeals:reception": (P.APPEALS_VIEW, "district"),
+    "appeals:reception_edit": (P.APPEALS_ADMIN, "district"),
+    "appeals:office_edit": (P.APPEALS_ADMIN, "district"),
+    "dues:primary": (P.DUES_VIEW, "primary_a"),
+    "dues:fund": (P.DUES_VIEW, "primary_a"),
+    "dues:member": (P.DUES_VIEW, "primary_a"),
+    "dues:pay": (P.DUES_RECORD, "primary_a"),
+    "dues:payment_reverse": None,
+    "dues:spending": (P.DUES_VIEW, "primary_a"),
+    "dues:spending_decide": None,
+    "dues:spending_receipt": None,
+    "dues:spending_receipt_file": None,  # no receipt yet: missing for everyone
+    "dues:statement": (P.DUES_RECORD, "district"),
+}
+
+
+def test_every_object_page_has_a_role_rule():
+    assert set(PAGE_RULES) == set(OBJECT_PAGES)
+
+
+def _holder(role: str, tree, *, inside: bool):
+    """A user with `role` at the nearest unit it may be held at, in or out of A's subtree."""
+    kinds = ROLE_UNIT_KINDS[role]
+    if inside:
+        unit = (
+            tree.primary_a
+            if "primary" in kinds and role == Role.CHAIR
+            else (tree.district if "district" in kinds else tree.primary_a)
+        )
+    else:
+        unit = tree.other_district if "district" in kinds else tree.primary_b
+    user = grant(UserFactory(username=f"{role}-{'in' if inside else 'out'}"), role, unit)
+    forget_scope(user)
+    return user
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_a_role_inside_the_subtree_reaches_what_its_permissions_allow(cast, client, role):
+    user = _holder(role, cast["tree"], inside=True)
+    client.force_login(user)
+    for name, rule in PAGE_RULES.items():
+        if rule is None:
+            continue
+        perm, unit = rule
+        allowed = has_perm_at(user, perm, getattr(cast["tree"], unit).path)
+        response = client.get(reverse(name, args=OBJECT_PAGES[name](cast)))
+        assert response.status_code == (200 if allowed else 404), (role, name)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_a_role_outside_the_subtree_reaches_nothing(cast, client, role):
+    user = _holder(role, cast["tree"], inside=False)
+    client.force_login(user)
+    for name in OBJECT_PAGES:
+        url = reverse(name, args=OBJECT_PAGES[name](cast))
+        assert client.get(url).status_code in (404, 405), (role, name, "GET")
+        assert client.post(url).status_code == 404, (role, name, "POST")
+
+
+def test_the_superuser_reaches_every_page(cast, client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@x.org", "x"))
+    for name, rule in PAGE_RULES.items():
+        if rule is not None:
+            assert client.get(reverse(name, args=OBJECT_PAGES[name](cast))).status_code == 200
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_a_role_outside_the_subtree_gets_404_from_every_api_object(cast, client, role):
+    from tests.test_authorization import API_BODIES, API_CREATES, API_OBJECT_OPERATIONS
+
+    user = _holder(role, cast["tree"], inside=False)
+    client.force_login(user)
+    for path, params in API_OBJECT_OPERATIONS.items():
+        url = path.format(**params(cast))
+        for method in ("get", "post", "patch"):
+            response = getattr(client, method)(
+                url, API_BODIES.get(path, {}), content_type="application/json"
+            )
+            assert response.status_code in (404, 405), (role, method, path)
+    for path, body in API_CREATES.items():
+        response = client.post(path, body(cast), content_type="application/json")
+        assert response.status_code == 404, (role, path)
