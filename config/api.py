@@ -9,6 +9,7 @@ from pervichka.core.api import install_error_handlers
 from pervichka.dues.api import router as dues_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
+from pervichka.youth.api import router as youth_router
 
 api = NinjaAPI(
     title="Pervichka API",
@@ -28,4 +29,5 @@ api.add_router("/persons", persons_router)
 api.add_router("/memberships", memberships_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/dues", dues_router)
+api.add_router("/youth", youth_router)
 api.add_router("/public", public_appeals_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "pervichka.accounts",
     "pervichka.appeals",
     "pervichka.dues",
+    "pervichka.youth",
 ]
 
 MIDDLEWARE = [
@@ -292,5 +293,6 @@ PERVICHKA_ATTACHMENT_MAX_FILES = 5
 CELERY_BEAT_SCHEDULE = {
     "appeals-remind-due": {"task": "appeals.remind_due", "schedule": 3600.0},
     "notifications-retry": {"task": "core.notifications_retry", "schedule": 900.0},
+    "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)

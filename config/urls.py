@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/", include("pervichka.people.urls")),
     path("appeals/", include("pervichka.appeals.urls")),
     path("dues/", include("pervichka.dues.urls")),
+    path("youth/", include("pervichka.youth.urls")),
     path("", include("pervichka.appeals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

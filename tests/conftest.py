@@ -12,6 +12,35 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from tests.factories import MembershipFactory, SettlementFactory, UserFactory, grant, make_unit
 
+# The data migrations that seed reference data every installation starts with.
+REFERENCE_DATA_MIGRATIONS = [
+    "pervichka.youth.migrations.0002_catalog",
+]
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        return bool(marker.kwargs.get("transaction", marker.args and marker.args[0]))
+    return bool({"live_server", "transactional_db"} & set(item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Tests that commit (live server, browser, concurrency) end with a flush, which also
+    wipes what the data migrations seeded (support measures, projects). Seed it again (the
+    seeds are idempotent) so such a test does not depend on what ran before it."""
+    if not _is_transactional(request.node):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for name in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(name).forwards(apps, None)
+
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls our
 # fixtures make there are still synchronous, so Django's async guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

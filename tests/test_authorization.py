@@ -24,7 +24,7 @@ from pervichka.people.importing import member_import_check
 from pervichka.people.services import PersonData
 from tests.people.test_import import row, xlsx
 
-OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public", "dues"}
+OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth"}
 
 # Pages about one object of primary A: the outsider must get 404.
 OBJECT_PAGES = {
@@ -55,6 +55,10 @@ OBJECT_PAGES = {
     "dues:spending_receipt": lambda c: [c["spending"].pk],
     "dues:spending_receipt_file": lambda c: [c["spending"].pk],
     "dues:statement": lambda c: [c["statement"].pk],
+    "youth:person": lambda c: [c["young"].pk],
+    "youth:case_open": lambda c: [c["young"].pk],
+    "youth:case": lambda c: [c["case"].pk],
+    "youth:case_act": lambda c: [c["case"].pk, "note"],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -64,7 +68,7 @@ SCOPED_PAGES = {
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
-    "dues:rates",
+    "dues:rates", "youth:registry", "youth:new", "youth:followups", "youth:dashboard",
 }  # fmt: skip
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
@@ -157,7 +161,24 @@ def cast(tree, chair_a, member_a, district_admin):
         name="s.csv",
         content=f"Date,Amount,Reference,IIN\n2026-03-01,500,R1,{member_a.person.iin}\n".encode(),
     )
+    # A young person of primary A with an open case.
+    from pervichka.youth import services as youth
+
+    young = youth.young_person_register(
+        actor=district_admin,
+        primary=tree.primary_a,
+        facts={},
+        data=PersonData(
+            surname="Ахметова",
+            name="Молодая",
+            birth_date=dt.date(2004, 1, 1),
+            consent_method="paper",
+        ),
+    )
+    case = youth.case_open(actor=district_admin, yp=young, needs=["employment"])
     return {
+        "young": young,
+        "case": case,
         "payment": payment,
         "spending": spending,
         "statement": statement,
@@ -183,6 +204,7 @@ def unchanged(cast):
     assert not cast["payment"].is_reversed
     cast["spending"].refresh_from_db()
     assert cast["spending"].status == "requested"
+    assert not cast["case"].notes.exists()
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -225,6 +247,18 @@ API_OBJECT_OPERATIONS = {
         "spending_id": c["spending"].pk,
         "decision": "approve",
     },
+    "/api/v1/youth/people/{young_person_id}": lambda c: {"young_person_id": c["young"].pk},
+    "/api/v1/youth/people/{young_person_id}/eligibility": lambda c: {
+        "young_person_id": c["young"].pk
+    },
+    "/api/v1/youth/people/{young_person_id}/cases": lambda c: {"young_person_id": c["young"].pk},
+    "/api/v1/youth/cases/{case_id}": lambda c: {"case_id": c["case"].pk},
+    "/api/v1/youth/cases/{case_id}/referrals": lambda c: {"case_id": c["case"].pk},
+    "/api/v1/youth/cases/{case_id}/placements": lambda c: {"case_id": c["case"].pk},
+    "/api/v1/youth/cases/{case_id}/referrals/{referral_id}/move": lambda c: {
+        "case_id": c["case"].pk,
+        "referral_id": 1,
+    },
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -234,12 +268,21 @@ API_BODIES = {
     "/api/v1/appeals/{appeal_id}/transitions": {"action": "start"},
     "/api/v1/dues/payments/{payment_id}/reverse": {"reason": "взлом"},
     "/api/v1/dues/spending/{spending_id}/{decision}": {"reason": ""},
+    "/api/v1/youth/people/{young_person_id}/cases": {"needs": ["employment"]},
+    "/api/v1/youth/cases/{case_id}/referrals": {"measure_id": 1},
+    "/api/v1/youth/cases/{case_id}/placements": {
+        "kind": "work",
+        "started_on": "2026-01-01",
+        "organization": "x",
+    },
+    "/api/v1/youth/cases/{case_id}/referrals/{referral_id}/move": {"to": "accepted"},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
     ("/api/v1/persons", "get"), ("/api/v1/memberships", "get"), ("/api/v1/appeals", "get"),
     ("/api/v1/dues/payments", "get"), ("/api/v1/dues/ledger", "get"),
     ("/api/v1/dues/funds", "get"), ("/api/v1/dues/spending", "get"),
+    ("/api/v1/youth/people", "get"), ("/api/v1/youth/cases", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -273,6 +316,13 @@ API_CREATES = {
         "primary_id": c["tree"].primary_a.pk,
         "amount": "1",
         "purpose": "x",
+    },
+    "/api/v1/youth/people": lambda c: {
+        "primary_id": c["tree"].primary_a.pk,
+        "surname": "X",
+        "name": "Y",
+        "birth_date": "2004-01-01",
+        "consent_method": "paper",
     },
 }
 # Public operations: no login; they show no personal data (tests/appeals/test_public.py).

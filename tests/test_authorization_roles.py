@@ -43,6 +43,10 @@ PAGE_RULES = {
     "dues:spending_receipt": None,
     "dues:spending_receipt_file": None,  # no receipt yet: missing for everyone
     "dues:statement": (P.DUES_RECORD, "district"),
+    "youth:person": (P.YOUTH_VIEW, "primary_a"),
+    "youth:case_open": None,
+    "youth:case": (P.YOUTH_VIEW, "primary_a"),
+    "youth:case_act": None,
 }
 
 

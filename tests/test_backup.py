@@ -22,14 +22,17 @@ def _url(db, name: str) -> str:
 
 def _counts(url: str) -> dict[str, int]:
     with psycopg.connect(url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+            )
+        ]
         return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def test_backup_and_restore_give_the_same_row_counts(tree, member_a, member_b, register,
-                                                     tmp_path):
+def test_backup_and_restore_give_the_same_row_counts(tree, member_a, member_b, register, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("backup.sh and restore.sh are for PostgreSQL: run with DATABASE_URL set")
     if not shutil.which("pg_dump"):
@@ -46,11 +49,15 @@ def test_backup_and_restore_give_the_same_row_counts(tree, member_a, member_b, r
         conn.execute(f'CREATE DATABASE "{target_name}"')
     try:
         dump = tmp_path / "backup.dump"
-        subprocess.run([str(ROOT / "scripts/backup.sh"), source, str(dump)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(ROOT / "scripts/backup.sh"), source, str(dump)], check=True, capture_output=True
+        )
         assert dump.stat().st_size > 0
-        subprocess.run([str(ROOT / "scripts/restore.sh"), str(dump), _url(db, target_name)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(ROOT / "scripts/restore.sh"), str(dump), _url(db, target_name)],
+            check=True,
+            capture_output=True,
+        )
         original, restored = _counts(source), _counts(_url(db, target_name))
         assert restored == original
         assert original["people_person"] >= 8

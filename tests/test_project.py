@@ -80,3 +80,20 @@ def test_seed_demo_has_a_year_of_dues_that_balance():
             assert account.balance <= 0
     statuses = set(SpendingRequest.objects.values_list("status", flat=True))
     assert statuses == {"approved", "requested", "refused"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_young_people_with_cases_in_every_state():
+    from pervichka.youth.models import Case, Placement, Referral, YoungPerson
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert 140 <= YoungPerson.objects.count() <= 160
+    assert set(Case.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert set(Referral.objects.values_list("status", flat=True)) == {
+        "referred",
+        "accepted",
+        "started",
+        "completed",
+        "refused",
+    }
+    assert Placement.objects.filter(lasted_3m__isnull=False).exists()

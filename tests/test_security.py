@@ -14,14 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    env = {**os.environ, "DJANGO_DEBUG": "0", "PERVICHKA_TESTING": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-           "DJANGO_ALLOWED_HOSTS": "pervichka.example.kz", "STATIC_ROOT": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "PERVICHKA_TESTING": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "pervichka.example.kz",
+        "STATIC_ROOT": str(tmp_path),
+    }
     env.pop("PERVICHKA_SECURE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -13,6 +13,7 @@ def navigation(request):
             "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
             "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
             "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
+            "youth": has_perm_anywhere(user, Perm.YOUTH_VIEW),
             "admin": user.is_staff,
         }
     }

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import openpyxl
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,7 +19,8 @@ def xlsx_response(
     sheet = workbook.create_sheet(str(sheet_title)[:31])
     sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append(row)
+        # Lazy translations (choice labels) are written as the text they stand for.
+        sheet.append([str(value) if isinstance(value, Promise) else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -22,7 +22,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(CSP_EXEMPT):
-            response.headers.setdefault("Content-Security-Policy",
-                                        getattr(settings, "PERVICHKA_CSP", CSP))
+            response.headers.setdefault(
+                "Content-Security-Policy", getattr(settings, "PERVICHKA_CSP", CSP)
+            )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         return response

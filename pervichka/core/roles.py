@@ -34,6 +34,10 @@ class Perm(StrEnum):
     DUES_APPROVE = "dues.approve"
     # Dues rates and the return share of a district.
     DUES_ADMIN = "dues.admin"
+    # Young people's cases: personal and sensitive, for youth workers, the chair of the
+    # young person's primary and the district's administrators only.
+    YOUTH_VIEW = "youth.view"
+    YOUTH_MANAGE = "youth.manage"
 
 
 class Role(models.TextChoices):
@@ -59,12 +63,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _PEOPLE
         | _APPEALS_WORK
         | _DUES_WORK
+        | {P.YOUTH_VIEW, P.YOUTH_MANAGE}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
     Role.TREASURER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW} | _DUES_WORK),
     # An operator registers appeals and runs the reception offices and field receptions.
     Role.OPERATOR: frozenset({P.ORGS_VIEW, P.APPEALS_ADMIN} | _PEOPLE | _APPEALS_WORK),
-    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW} | _PEOPLE),
+    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW, P.YOUTH_VIEW, P.YOUTH_MANAGE} | _PEOPLE),
     Role.TRAINER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW}),
     # A deputy receives citizens at field receptions and answers what is assigned to them.
     Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW} | _APPEALS_WORK),

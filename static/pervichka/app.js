@@ -37,7 +37,8 @@
         data: {labels: data.labels, datasets: [{label: "%", data: data.values,
                                                 backgroundColor: "#0d6efd"}]},
         options: {indexAxis: "y", maintainAspectRatio: false,
-                  scales: {x: {min: 0, max: 100}}, plugins: {legend: {display: false}}}
+                  scales: {x: data.percent === false ? {min: 0} : {min: 0, max: 100}},
+                  plugins: {legend: {display: false}}}
       });
     });
   }

@@ -18,6 +18,7 @@ from pervichka.core.scale import ScaleContext
 from pervichka.dues import scale as dues_scale
 from pervichka.orgs import scale as orgs_scale
 from pervichka.people import scale as people_scale
+from pervichka.youth import scale as youth_scale
 
 FULL = {
     "regions": 20,
@@ -40,6 +41,7 @@ STEPS = [
     ("members", people_scale),
     ("dues", dues_scale),
     ("appeals", appeals_scale),
+    ("youth", youth_scale),
 ]
 
 

@@ -9,6 +9,7 @@ from pervichka.appeals import demo as appeals_demo
 from pervichka.dues import demo as dues_demo
 from pervichka.orgs import demo as orgs_demo
 from pervichka.people import demo as people_demo
+from pervichka.youth import demo as youth_demo
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         logins = accounts_demo.seed(ctx)
         appeals_demo.seed(ctx)
         dues_demo.seed(ctx)
+        youth_demo.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."

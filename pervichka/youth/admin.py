@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from pervichka.core.admin import ScopedAdmin
+from pervichka.core.roles import Perm
+from pervichka.youth.models import MRP, SupportMeasure, YouthRules
+
+
+@admin.register(SupportMeasure)
+class SupportMeasureAdmin(admin.ModelAdmin):
+    """The catalogue: national measures (no district) for superusers; a district edits and
+    adds its own."""
+
+    list_display = [
+        "name",
+        "code",
+        "district",
+        "min_age",
+        "max_age",
+        "settlement_kind",
+        "only_neet",
+        "benefit_mrp",
+        "is_active",
+    ]
+    list_filter = ["is_active", "settlement_kind"]
+
+    def get_queryset(self, request):
+        from pervichka.core.scoping import scope_q
+
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(scope_q(request.user, Perm.YOUTH_MANAGE, "district__path"))
+
+    def has_module_permission(self, request):
+        from pervichka.core.scoping import has_perm_anywhere
+
+        return request.user.is_staff and (
+            request.user.is_superuser or has_perm_anywhere(request.user, Perm.YOUTH_MANAGE)
+        )
+
+    has_view_permission = has_change_permission = has_add_permission = (
+        lambda self, request, obj=None: self.has_module_permission(request)
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YouthRules)
+class YouthRulesAdmin(ScopedAdmin):
+    scope_path = "district__path"
+    view_perm = Perm.YOUTH_MANAGE
+    manage_perm = Perm.YOUTH_MANAGE
+    list_display = ["district", "max_age", "followup_days"]
+
+
+@admin.register(MRP)
+class MRPAdmin(admin.ModelAdmin):
+    list_display = ["year", "value"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

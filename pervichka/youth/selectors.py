@@ -1,0 +1,191 @@
+"""Reads of youth work, limited to youth workers, the chair of the young person's primary and
+the district's administrators (YOUTH_VIEW over the primary's subtree)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from pervichka.core.calendar import add_months
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, visible
+from pervichka.youth.enums import CaseStatus, YouthStatus
+from pervichka.youth.models import Case, Placement, Referral, SupportMeasure, YoungPerson
+from pervichka.youth.rules import age_on, derive_status, eligibility
+
+
+def youth_visible(user, *, perm: Perm = Perm.YOUTH_VIEW) -> QuerySet[YoungPerson]:
+    return visible(
+        YoungPerson.objects.select_related("person", "person__settlement", "primary"),
+        user,
+        perm,
+        "primary__path",
+    )
+
+
+def young_person_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> YoungPerson:
+    return get_or_404(youth_visible(user, perm=perm), pk=pk)
+
+
+def cases_visible(user, *, perm: Perm = Perm.YOUTH_VIEW) -> QuerySet[Case]:
+    return visible(
+        Case.objects.select_related("young_person__person", "young_person__primary", "worker"),
+        user,
+        perm,
+        "young_person__primary__path",
+    )
+
+
+def case_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> Case:
+    return get_or_404(cases_visible(user, perm=perm), pk=pk)
+
+
+def measures_for(primary) -> QuerySet[SupportMeasure]:
+    """The national catalogue and the primary's district's own measures."""
+    from pervichka.orgs.models import OrgUnit
+
+    district_path = primary.path[: -OrgUnit.steplen]
+    return SupportMeasure.objects.filter(is_active=True).filter(
+        Q(district__isnull=True) | Q(district__path=district_path)
+    )
+
+
+def eligibility_table(yp: YoungPerson, *, on: dt.date | None = None) -> list[tuple]:
+    on = on or timezone.localdate()
+    return [(m, eligibility(yp, m, on=on)) for m in measures_for(yp.primary)]
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    status: str = ""
+    neet_only: bool = False
+    settlement_id: int | None = None
+    primary_id: int | None = None
+    q: str = ""
+
+
+# The facts that make each status, as a query: derive_status() in SQL.
+def _status_q(status: str) -> Q:
+    employed = Q(employed=True)
+    student = Q(employed=False, in_education=True)
+    training = Q(employed=False, in_education=False, in_training=True)
+    rest = Q(employed=False, in_education=False, in_training=False)
+    return {
+        YouthStatus.EMPLOYED: employed,
+        YouthStatus.STUDENT: student,
+        YouthStatus.TRAINING: training,
+        YouthStatus.MILITARY: rest & Q(military_service=True),
+        YouthStatus.PARENTAL_LEAVE: rest & Q(military_service=False, parental_leave=True),
+        YouthStatus.JOB_SEEKER: rest
+        & Q(military_service=False, parental_leave=False, registered_job_seeker=True),
+        YouthStatus.NEET: rest
+        & Q(military_service=False, parental_leave=False, registered_job_seeker=False),
+    }[status]
+
+
+def neet_q() -> Q:
+    return (
+        _status_q(YouthStatus.PARENTAL_LEAVE)
+        | _status_q(YouthStatus.JOB_SEEKER)
+        | _status_q(YouthStatus.NEET)
+    )
+
+
+def registry(user, filters: RegistryFilters) -> QuerySet[YoungPerson]:
+    queryset = youth_visible(user).annotate(
+        has_open_case=Exists(
+            Case.objects.filter(young_person=OuterRef("pk"), status=CaseStatus.OPEN)
+        )
+    )
+    if filters.status:
+        queryset = queryset.filter(_status_q(filters.status))
+    if filters.neet_only:
+        queryset = queryset.filter(neet_q())
+    if filters.settlement_id:
+        queryset = queryset.filter(person__settlement_id=filters.settlement_id)
+    if filters.primary_id:
+        queryset = queryset.filter(primary_id=filters.primary_id)
+    for word in filters.q.lower().split():
+        queryset = queryset.filter(person__search_name__contains=word)
+    return queryset.order_by("person__surname", "person__name", "pk")
+
+
+def status_of(yp: YoungPerson) -> str:
+    return derive_status(yp)
+
+
+def followups_due(user, *, today: dt.date | None = None) -> dict:
+    """Open cases whose follow-up date has come, and placements whose 3- or 6-month check
+    is due and not yet recorded."""
+    today = today or timezone.localdate()
+    cases = cases_visible(user).filter(status=CaseStatus.OPEN, next_followup__lte=today)
+    placements = Placement.objects.filter(case__in=cases_visible(user)).select_related(
+        "case__young_person__person"
+    )
+    checks = []
+    for p in placements.filter(Q(lasted_3m__isnull=True) | Q(lasted_6m__isnull=True)):
+        for months in (3, 6):
+            if (
+                getattr(p, f"lasted_{months}m") is None
+                and add_months(p.started_on, months) <= today
+            ):
+                checks.append((p, months))
+                break
+    return {"cases": cases.order_by("next_followup"), "checks": checks}
+
+
+@dataclass
+class Dashboard:
+    total: int
+    neet: int
+    neet_by_settlement: list[tuple[str, int]]
+    referrals_by_measure: list[tuple[str, dict]]
+    cases_open: int
+    cases_placed: int
+    placement_rate: float | None
+    median_days_to_placement: float | None
+    lasted_6m_share: float | None
+
+
+def dashboard(user) -> Dashboard:
+    people = youth_visible(user)
+    neet = people.filter(neet_q())
+    by_settlement = Counter(
+        (str(p.person.settlement) if p.person.settlement_id else "—") for p in neet
+    )
+    referrals = Referral.objects.filter(case__in=cases_visible(user)).select_related("measure")
+    by_measure: dict[str, Counter] = {}
+    for r in referrals:
+        by_measure.setdefault(str(r.measure), Counter())[r.status] += 1
+    cases = cases_visible(user)
+    placed_cases = cases.filter(placements__isnull=False).distinct()
+    days = []
+    for case in placed_cases.prefetch_related("placements"):
+        first = min(p.started_on for p in case.placements.all())
+        days.append((first - timezone.localtime(case.opened_at).date()).days)
+    checked_6m = Placement.objects.filter(case__in=cases, lasted_6m__isnull=False)
+    total_cases = cases.count()
+    return Dashboard(
+        total=people.count(),
+        neet=neet.count(),
+        neet_by_settlement=by_settlement.most_common(),
+        referrals_by_measure=sorted(
+            ((m, dict(c)) for m, c in by_measure.items()), key=lambda item: -sum(item[1].values())
+        ),
+        cases_open=cases.filter(status=CaseStatus.OPEN).count(),
+        cases_placed=len(days),
+        placement_rate=len(days) / total_cases if total_cases else None,
+        median_days_to_placement=statistics.median(days) if days else None,
+        lasted_6m_share=(checked_6m.filter(lasted_6m=True).count() / checked_6m.count())
+        if checked_6m.exists()
+        else None,
+    )
+
+
+def age_of(yp: YoungPerson) -> int | None:
+    return age_on(yp.person.birth_date, timezone.localdate())

@@ -1,0 +1,311 @@
+"""Youth pages: the register, a young person, a case with its referrals and placements,
+follow-ups due, the district's dashboard. Thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pervichka.core.exporting import xlsx_response
+from pervichka.core.forms import apply_validation_error
+from pervichka.core.paginator import CappedPaginator
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.orgs.selectors import primaries_for, settlements_for
+from pervichka.youth import selectors, services
+from pervichka.youth.enums import YouthStatus
+from pervichka.youth.forms import (
+    CaseForm,
+    CheckForm,
+    CloseForm,
+    FactsForm,
+    NoteForm,
+    PlacementForm,
+    ReferralForm,
+    ReferralMoveForm,
+    RegistryFilterForm,
+    YoungPersonForm,
+)
+from pervichka.youth.models import Placement, Referral
+from pervichka.youth.rules import derive_status
+
+
+def _require_anywhere(user, perm: Perm) -> None:
+    if not has_perm_anywhere(user, perm):
+        raise Http404
+
+
+def _filters(request: HttpRequest):
+    form = RegistryFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.RegistryFilters(
+        status=data.get("status") or "",
+        neet_only=bool(data.get("neet")),
+        settlement_id=data.get("settlement"),
+        primary_id=data.get("primary"),
+        q=data.get("q") or "",
+    ), data.get("page") or 1
+
+
+@login_required
+def registry(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.YOUTH_VIEW)
+    filters, page_number = _filters(request)
+    queryset = selectors.registry(request.user, filters)
+    if request.GET.get("format") == "xlsx":
+        today = timezone.localdate()
+        return xlsx_response(
+            f"youth-{today.isoformat()}.xlsx",
+            _("Young people"),
+            [
+                _("Name"),
+                _("Age"),
+                _("Status"),
+                _("Education"),
+                _("Settlement"),
+                _("Primary organization"),
+                _("Open case"),
+            ],
+            (
+                [
+                    yp.person.full_name,
+                    selectors.age_of(yp),
+                    YouthStatus(derive_status(yp)).label,
+                    yp.get_education_display(),
+                    str(yp.person.settlement or ""),
+                    str(yp.primary),
+                    _("yes") if yp.has_open_case else _("no"),
+                ]
+                for yp in queryset.iterator()
+            ),
+        )
+    page = CappedPaginator(queryset, 25).get_page(page_number)
+    rows = [(yp, YouthStatus(derive_status(yp)), selectors.age_of(yp)) for yp in page]
+    return render(
+        request,
+        "youth/registry.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "statuses": YouthStatus.choices,
+            "settlements": settlements_for(request.user),
+            "primaries": primaries_for(request.user, perm=Perm.YOUTH_VIEW),
+            "can_manage": has_perm_anywhere(request.user, Perm.YOUTH_MANAGE),
+        },
+    )
+
+
+@login_required
+def young_person_new(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.YOUTH_MANAGE)
+    form = YoungPersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            yp = services.young_person_register(
+                actor=request.user,
+                primary=form.cleaned_data["primary"],
+                data=form.person_data(),
+                facts=form.facts(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is on the register.") % {"name": yp.person})
+            return redirect("youth:person", pk=yp.pk)
+    return render(request, "youth/person_form.html", {"form": form})
+
+
+@login_required
+def young_person(request: HttpRequest, pk: int) -> HttpResponse:
+    yp = selectors.young_person_get(request.user, pk)
+    can_manage = has_perm_at(request.user, Perm.YOUTH_MANAGE, yp.primary.path)
+    initial = {name: getattr(yp, name) for name in FactsForm.base_fields}
+    form = FactsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.young_person_update(actor=request.user, yp=yp, facts=form.facts())
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The changes have been saved."))
+                return redirect("youth:person", pk=pk)
+    return render(
+        request,
+        "youth/person.html",
+        {
+            "yp": yp,
+            "status": YouthStatus(derive_status(yp)),
+            "age": selectors.age_of(yp),
+            "form": form,
+            "can_manage": can_manage,
+            "cases": yp.cases.select_related("worker"),
+            "open_case": yp.cases.filter(status="open").first(),
+            "eligibility": selectors.eligibility_table(yp),
+            "case_form": CaseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    yp = selectors.young_person_get(request.user, pk, perm=Perm.YOUTH_MANAGE)
+    form = CaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, yp=yp, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The case is opened."))
+            return redirect("youth:case", pk=case.pk)
+    else:
+        messages.error(request, _("Check the form."))
+    return redirect("youth:person", pk=pk)
+
+
+def _case_context(request, case, **forms) -> dict:
+    yp = case.young_person
+    measures = selectors.measures_for(yp.primary)
+    return {
+        "case": case,
+        "yp": yp,
+        "status": YouthStatus(derive_status(yp)),
+        "age": selectors.age_of(yp),
+        "can_manage": has_perm_at(request.user, Perm.YOUTH_MANAGE, yp.primary.path)
+        and case.status == "open",
+        "referrals": case.referrals.select_related("measure"),
+        "placements": case.placements.select_related("referral__measure"),
+        "notes": case.notes.select_related("author"),
+        "eligibility": selectors.eligibility_table(yp),
+        "case_form": forms.get("case_form")
+        or CaseForm(
+            initial={
+                "needs": case.needs,
+                "assessment": case.assessment,
+                "plan": case.plan,
+                "next_followup": case.next_followup,
+            }
+        ),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "referral_form": forms.get("referral_form") or ReferralForm(measures=measures),
+        "placement_form": forms.get("placement_form") or PlacementForm(case=case),
+        "close_form": CloseForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)
+    return render(request, "youth/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The case page's forms: update, note, refer, move a referral, place, check, close."""
+    case = selectors.case_get(request.user, pk, perm=Perm.YOUTH_MANAGE)
+    actor = request.user
+    form = None
+    try:
+        if action == "update":
+            form = CaseForm(request.POST)
+            if form.is_valid():
+                services.case_update(actor=actor, case=case, **form.cleaned_data)
+        elif action == "note":
+            form = NoteForm(request.POST)
+            if form.is_valid():
+                services.case_note_add(actor=actor, case=case, **form.cleaned_data)
+        elif action == "refer":
+            form = ReferralForm(
+                request.POST, measures=selectors.measures_for(case.young_person.primary)
+            )
+            if form.is_valid():
+                services.referral_create(actor=actor, case=case, **form.cleaned_data)
+        elif action == "move":
+            referral = get_or_404(
+                Referral.objects.filter(case=case), pk=request.POST.get("referral")
+            )
+            move = ReferralMoveForm(request.POST)
+            if move.is_valid():
+                services.referral_move(actor=actor, referral=referral, **move.cleaned_data)
+        elif action == "place":
+            form = PlacementForm(request.POST, case=case)
+            if form.is_valid():
+                services.placement_record(actor=actor, case=case, **form.cleaned_data)
+        elif action == "check":
+            placement = get_or_404(
+                Placement.objects.filter(case=case), pk=request.POST.get("placement")
+            )
+            check = CheckForm(request.POST)
+            if check.is_valid():
+                services.placement_check(actor=actor, placement=placement, **check.cleaned_data)
+        elif action == "close":
+            close = CloseForm(request.POST)
+            if close.is_valid():
+                services.case_close(actor=actor, case=case, reason=close.cleaned_data["reason"])
+        else:
+            raise Http404
+    except ValidationError as exc:
+        if form is not None and hasattr(exc, "error_dict"):
+            apply_validation_error(form, exc)
+        else:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("youth:case", pk=pk)
+    if form is not None and form.errors:
+        names = {
+            "update": "case_form",
+            "note": "note_form",
+            "refer": "referral_form",
+            "place": "placement_form",
+        }
+        messages.error(request, _("The action was not done: see the form below."))
+        return render(
+            request,
+            "youth/case.html",
+            _case_context(request, selectors.case_get(request.user, pk), **{names[action]: form}),
+        )
+    messages.success(request, _("Saved."))
+    return redirect("youth:case", pk=pk)
+
+
+@login_required
+def followups(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.YOUTH_VIEW)
+    return render(
+        request,
+        "youth/followups.html",
+        {**selectors.followups_due(request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request.user, Perm.YOUTH_VIEW)
+    data = selectors.dashboard(request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = [[_("NEET by settlement"), name, n] for name, n in data.neet_by_settlement]
+        rows += [
+            [_("Referrals by measure"), name, sum(c.values())]
+            for name, c in data.referrals_by_measure
+        ]
+        return xlsx_response(
+            "youth-dashboard.xlsx", _("Youth"), [_("Figure"), _("Name"), _("Count")], rows
+        )
+    chart = {
+        "labels": [n for n, _c in data.neet_by_settlement],
+        "values": [c for _n, c in data.neet_by_settlement],
+        "percent": False,
+    }
+    return render(request, "youth/dashboard.html", {"d": data, "chart": chart})
