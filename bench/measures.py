@@ -101,6 +101,32 @@ WHERE (a.answered_at AT TIME ZONE 'Asia/Almaty')::date BETWEEN %(start)s AND %(e
 GROUP BY a.unit_id
 """
 
+SURVIVAL_SQL = """
+WITH latest AS (
+    SELECT DISTINCT ON (c.planting_id) c.planting_id, c.alive
+    FROM projects_survivalcheck c
+    WHERE c.checked_on BETWEEN %(start)s AND %(end)s
+    ORDER BY c.planting_id, c.checked_on DESC, c.id DESC
+)
+SELECT p.primary_id, SUM(l.alive)::float8 / SUM(p.count)
+FROM latest l JOIN projects_planting p ON p.id = l.planting_id
+GROUP BY p.primary_id
+"""
+
+HOURS_SQL = """
+SELECT e.primary_id, SUM(ep.hours)::float8
+FROM projects_eventparticipant ep JOIN projects_event e ON e.id = ep.event_id
+WHERE e.status = 'held' AND e.date BETWEEN %(start)s AND %(end)s
+GROUP BY e.primary_id
+"""
+
+AGGREGATIONS = (
+    ("collection_rate", COLLECTION_SQL),
+    ("appeals_answered_on_time", ON_TIME_SQL),
+    ("tree_survival_rate", SURVIVAL_SQL),
+    ("volunteer_hours", HOURS_SQL),
+)
+
 
 def aggregation(smoke: bool) -> dict:
     from pervichka.core.kpis import compute
@@ -110,10 +136,7 @@ def aggregation(smoke: bool) -> dict:
     primaries = list(OrgUnit.objects.filter(kind="primary").values_list("pk", flat=True))
     repeat = 3 if smoke else 5
     out = {}
-    for name, sql in (
-        ("collection_rate", COLLECTION_SQL),
-        ("appeals_answered_on_time", ON_TIME_SQL),
-    ):
+    for name, sql in AGGREGATIONS:
 
         def floor(sql=sql):
             with connection.cursor() as cursor:

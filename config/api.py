@@ -9,6 +9,8 @@ from pervichka.core.api import install_error_handlers
 from pervichka.dues.api import router as dues_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
+from pervichka.projects.api import public_router as public_ideas_router
+from pervichka.projects.api import router as projects_router
 from pervichka.youth.api import router as youth_router
 
 api = NinjaAPI(
@@ -30,4 +32,6 @@ api.add_router("/memberships", memberships_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/dues", dues_router)
 api.add_router("/youth", youth_router)
+api.add_router("/projects", projects_router)
 api.add_router("/public", public_appeals_router)
+api.add_router("/public/ideas", public_ideas_router)

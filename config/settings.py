@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "pervichka.appeals",
     "pervichka.dues",
     "pervichka.youth",
+    "pervichka.projects",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +297,14 @@ CELERY_BEAT_SCHEDULE = {
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
+# Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
+# plain background (an offline installation). The tile server's host is let into the CSP.
+PERVICHKA_MAP_TILES = env_str(
+    "PERVICHKA_MAP_TILES", "" if TESTING else "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# The ideas contest: SMS codes for votes per client address per hour, and the key that
+# turns a phone number into the voter's anonymous hash (default: SECRET_KEY; set it
+# separately so that rotating SECRET_KEY does not let people vote twice).
+PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
+PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")

@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
+from pervichka.appeals import public_urls as appeals_public
+from pervichka.projects import public_urls as projects_public
 
 admin.site.site_header = "Pervichka"
 admin.site.site_title = "Pervichka"
@@ -17,7 +19,9 @@ urlpatterns = [
     path("appeals/", include("pervichka.appeals.urls")),
     path("dues/", include("pervichka.dues.urls")),
     path("youth/", include("pervichka.youth.urls")),
-    path("", include("pervichka.appeals.public_urls")),
+    path("projects/", include("pervichka.projects.urls")),
+    # The public portal: one namespace for the pages of every app that citizens see.
+    path("", include((appeals_public.urlpatterns + projects_public.urlpatterns, "public"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

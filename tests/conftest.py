@@ -15,6 +15,7 @@ from tests.factories import MembershipFactory, SettlementFactory, UserFactory, g
 # The data migrations that seed reference data every installation starts with.
 REFERENCE_DATA_MIGRATIONS = [
     "pervichka.youth.migrations.0002_catalog",
+    "pervichka.projects.migrations.0002_catalog",
 ]
 
 

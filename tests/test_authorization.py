@@ -24,7 +24,9 @@ from pervichka.people.importing import member_import_check
 from pervichka.people.services import PersonData
 from tests.people.test_import import row, xlsx
 
-OUR_NAMESPACES = {"core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth"}
+OUR_NAMESPACES = {
+    "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
+}  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
 OBJECT_PAGES = {
@@ -59,6 +61,14 @@ OBJECT_PAGES = {
     "youth:case_open": lambda c: [c["young"].pk],
     "youth:case": lambda c: [c["case"].pk],
     "youth:case_act": lambda c: [c["case"].pk, "note"],
+    "projects:event": lambda c: [c["event"].pk],
+    "projects:event_act": lambda c: [c["event"].pk, "status"],
+    "projects:event_photo": lambda c: [c["event"].pk, c["photo"].pk],
+    "projects:planting": lambda c: [c["planting"].pk],
+    "projects:volunteer": lambda c: [c["member"].person_id],
+    "projects:target_set": lambda c: ["tazalike", c["tree"].primary_a.pk],
+    "projects:idea": lambda c: [c["idea"].pk],
+    "projects:shortlist": lambda c: [c["idea"].contest_id],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -69,12 +79,18 @@ SCOPED_PAGES = {
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
     "dues:rates", "youth:registry", "youth:new", "youth:followups", "youth:dashboard",
+    "projects:catalog", "projects:project", "projects:events", "projects:event_new",
+    "projects:plantings", "projects:planting_new", "projects:volunteers", "projects:ideas",
 }  # fmt: skip
+# Scoped pages that take arguments that are not objects of primary A.
+SCOPED_ARGS = {"projects:project": ["tazalike"]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
     "accounts:login", "accounts:logout", "core:healthz", "public:home", "public:submit",
     "public:track", "public:track_code", "public:coupon", "public:track_rate",
-    "public:track_reopen", "public:receptions",
+    "public:track_reopen", "public:receptions", "public:projects", "public:project",
+    "public:ideas", "public:idea_submit", "public:idea", "public:idea_vote",
+    "public:idea_vote_confirm", "public:shortlist",
 }  # fmt: skip
 
 
@@ -176,7 +192,54 @@ def cast(tree, chair_a, member_a, district_admin):
         ),
     )
     case = youth.case_open(actor=district_admin, yp=young, needs=["employment"])
+    # Projects of primary A: a held event with Ахметова volunteering, its photo, a planting;
+    # an idea of the district's contest from Ахметова (the outsider is no juror).
+    from pervichka.projects import services as projects
+    from pervichka.projects.models import Project
+
+    event = projects.event_create(
+        actor=chair_a,
+        project=Project.objects.get(code="tazalike"),
+        primary=tree.primary_a,
+        data=projects.EventData(title="Ахметова: посадка берёз", date=dt.date(2026, 5, 5)),
+    )
+    event = projects.event_set_status(actor=chair_a, event=event, status="held")
+    projects.participant_add(
+        actor=chair_a, event=event, role="volunteer", hours=3, person=member_a.person
+    )
+    photo = projects.photo_add(
+        actor=chair_a,
+        event=event,
+        upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32),
+    )
+    planting = projects.planting_create(
+        actor=chair_a,
+        project=Project.objects.get(code="tazalike"),
+        primary=tree.primary_a,
+        data=projects.PlantingData(
+            planted_on=dt.date(2026, 5, 5),
+            settlement=tree.village,
+            species="берёза",
+            count=20,
+            site_kind="street",
+            planted_by="Ахметова и волонтёры",
+        ),
+    )
+    idea, _new = projects.idea_submit_public(
+        settlement=tree.village,
+        data=PersonData(
+            surname="Ахметова", name="Айгерим", phone="+77011110000", consent_method="electronic"
+        ),
+        title="Ахметова: фонари на остановках",
+        text="Поставить фонари на солнечных батареях на всех остановках села.",
+        idempotency_key="cast-idea-0001",
+    )
+    idea = projects.idea_moderate(actor=district_admin, idea=idea, to="published")
     return {
+        "event": event,
+        "photo": photo,
+        "planting": planting,
+        "idea": idea,
         "young": young,
         "case": case,
         "payment": payment,
@@ -205,6 +268,13 @@ def unchanged(cast):
     cast["spending"].refresh_from_db()
     assert cast["spending"].status == "requested"
     assert not cast["case"].notes.exists()
+    cast["event"].refresh_from_db()
+    assert cast["event"].status == "held"
+    assert cast["event"].participants.count() == 1
+    assert not cast["planting"].checks.exists()
+    cast["idea"].refresh_from_db()
+    assert cast["idea"].status == "published"
+    assert not cast["idea"].scores.exists()
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -222,7 +292,7 @@ def test_outsider_gets_404_on_object_pages(cast, login, chair_b, name, method):
 def test_outsider_finds_none_of_primary_a_in_scoped_pages(cast, login, chair_b, name):
     # The lookup is asked for A's member by IIN; other pages need no parameters.
     params = {"iin": cast["member"].person.iin} if name == "appeals:person_lookup" else {}
-    response = login(chair_b).get(reverse(name), params)
+    response = login(chair_b).get(reverse(name, args=SCOPED_ARGS.get(name, [])), params)
     assert response.status_code in (200, 404)
     assert "Ахметова".encode() not in response.content
     assert cast["member"].person.iin[-4:].encode() not in response.content
@@ -259,6 +329,20 @@ API_OBJECT_OPERATIONS = {
         "case_id": c["case"].pk,
         "referral_id": 1,
     },
+    "/api/v1/projects/{code}/progress/{unit_id}": lambda c: {
+        "code": "tazalike",
+        "unit_id": c["tree"].primary_a.pk,
+    },
+    "/api/v1/projects/events/{event_id}": lambda c: {"event_id": c["event"].pk},
+    "/api/v1/projects/events/{event_id}/status": lambda c: {"event_id": c["event"].pk},
+    "/api/v1/projects/events/{event_id}/participants": lambda c: {"event_id": c["event"].pk},
+    "/api/v1/projects/events/{event_id}/spending": lambda c: {"event_id": c["event"].pk},
+    "/api/v1/projects/plantings/{planting_id}/checks": lambda c: {"planting_id": c["planting"].pk},
+    "/api/v1/projects/ideas/{idea_id}/moderation": lambda c: {"idea_id": c["idea"].pk},
+    "/api/v1/projects/ideas/{idea_id}/scores": lambda c: {"idea_id": c["idea"].pk},
+    "/api/v1/projects/contests/{contest_id}/ranking": lambda c: {
+        "contest_id": c["idea"].contest_id
+    },
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -276,6 +360,16 @@ API_BODIES = {
         "organization": "x",
     },
     "/api/v1/youth/cases/{case_id}/referrals/{referral_id}/move": {"to": "accepted"},
+    "/api/v1/projects/events/{event_id}/status": {"status": "cancelled"},
+    "/api/v1/projects/events/{event_id}/participants": {
+        "person_id": 1,
+        "role": "volunteer",
+        "hours": "1",
+    },
+    "/api/v1/projects/events/{event_id}/spending": {"spending_id": 1},
+    "/api/v1/projects/plantings/{planting_id}/checks": {"checked_on": "2026-06-01", "alive": 1},
+    "/api/v1/projects/ideas/{idea_id}/moderation": {"to": "rejected", "reason": "взлом"},
+    "/api/v1/projects/ideas/{idea_id}/scores": {"scores": {"1": 1}},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
@@ -283,6 +377,9 @@ API_LISTS = {
     ("/api/v1/dues/payments", "get"), ("/api/v1/dues/ledger", "get"),
     ("/api/v1/dues/funds", "get"), ("/api/v1/dues/spending", "get"),
     ("/api/v1/youth/people", "get"), ("/api/v1/youth/cases", "get"),
+    ("/api/v1/projects", "get"), ("/api/v1/projects/events", "get"),
+    ("/api/v1/projects/plantings", "get"), ("/api/v1/projects/volunteers", "get"),
+    ("/api/v1/projects/ideas", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -324,14 +421,33 @@ API_CREATES = {
         "birth_date": "2004-01-01",
         "consent_method": "paper",
     },
+    "/api/v1/projects/events": lambda c: {
+        "project": "socium",
+        "primary_id": c["tree"].primary_a.pk,
+        "title": "X",
+        "date": "2026-01-01",
+    },
+    "/api/v1/projects/plantings": lambda c: {
+        "primary_id": c["tree"].primary_a.pk,
+        "planted_on": "2026-05-01",
+        "settlement_id": c["tree"].village.pk,
+        "species": "x",
+        "count": 1,
+        "site_kind": "yard",
+        "planted_by": "x",
+    },
 }
 # Public operations: no login; they show no personal data (tests/appeals/test_public.py).
-API_PUBLIC = {("/api/v1/public/appeals", "post"), ("/api/v1/public/appeals/{code}", "get")}
+API_PUBLIC = {
+    ("/api/v1/public/appeals", "post"), ("/api/v1/public/appeals/{code}", "get"),
+    ("/api/v1/public/ideas", "post"), ("/api/v1/public/ideas/{code}", "get"),
+    ("/api/v1/public/ideas/{code}/vote-code", "post"), ("/api/v1/public/ideas/votes", "post"),
+}  # fmt: skip
 
 
 def test_every_api_operation_has_an_access_rule():
     listed = (
-        {(p, m) for p in API_OBJECT_OPERATIONS for m in ("get", "patch", "post")}
+        {(p, m) for p in API_OBJECT_OPERATIONS for m in ("get", "patch", "post", "put")}
         | API_LISTS
         | API_PUBLIC
         | {(p, "post") for p in API_CREATES}

@@ -47,6 +47,15 @@ PAGE_RULES = {
     "youth:case_open": None,
     "youth:case": (P.YOUTH_VIEW, "primary_a"),
     "youth:case_act": None,
+    "projects:event": (P.PROJECTS_VIEW, "primary_a"),
+    "projects:event_act": None,  # POST only
+    "projects:event_photo": (P.PROJECTS_VIEW, "primary_a"),
+    "projects:planting": (P.PROJECTS_VIEW, "primary_a"),
+    "projects:volunteer": (P.PROJECTS_VIEW, "primary_a"),
+    "projects:target_set": None,  # POST only
+    # Either right opens the contest's ideas: moderators see all, the jury the published.
+    "projects:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
+    "projects:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
 }
 
 
@@ -77,8 +86,9 @@ def test_a_role_inside_the_subtree_reaches_what_its_permissions_allow(cast, clie
     for name, rule in PAGE_RULES.items():
         if rule is None:
             continue
-        perm, unit = rule
-        allowed = has_perm_at(user, perm, getattr(cast["tree"], unit).path)
+        perms, unit = rule
+        perms = perms if isinstance(perms, tuple) else (perms,)
+        allowed = any(has_perm_at(user, p, getattr(cast["tree"], unit).path) for p in perms)
         response = client.get(reverse(name, args=OBJECT_PAGES[name](cast)))
         assert response.status_code == (200 if allowed else 404), (role, name)
 
@@ -108,7 +118,7 @@ def test_a_role_outside_the_subtree_gets_404_from_every_api_object(cast, client,
     client.force_login(user)
     for path, params in API_OBJECT_OPERATIONS.items():
         url = path.format(**params(cast))
-        for method in ("get", "post", "patch"):
+        for method in ("get", "post", "patch", "put"):
             response = getattr(client, method)(
                 url, API_BODIES.get(path, {}), content_type="application/json"
             )

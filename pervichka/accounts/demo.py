@@ -26,6 +26,7 @@ def _users(ctx: dict) -> list[tuple[str, str, object, bool, str]]:
         ("deputy", Role.DEPUTY, ctx["district"], False, "deputy of the district maslikhat"),
         ("auditor", Role.AUDITOR, ctx["region"], False, "auditor, read only (region)"),
         ("treasurer", Role.TREASURER, primaries[0], False, f"treasurer of {primaries[0].name_en}"),
+        ("jury", Role.JUROR, ctx["district"], False, "jury member of the ideas contest (Akzhar)"),
     ]
 
 

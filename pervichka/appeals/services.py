@@ -49,7 +49,7 @@ from pervichka.core.services import notification_queue
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData
+from pervichka.people.services import PersonData, person_for_citizen
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -274,63 +274,8 @@ class Intake:
     language: str = "ru"
 
 
-def _person_for(*, actor, district, data: PersonData, public: bool) -> Person:
-    """The registry's person for this citizen: found by IIN (or, on the public form, by the
-    same name and phone in the district), else created with the consent given."""
-    data = data.cleaned()
-    person = None
-    if data.iin:
-        person = Person.objects.select_for_update().filter(iin=data.iin).first()
-    elif public and data.phone:
-        person = Person.objects.filter(
-            unit__path__startswith=district.path,
-            phone=data.phone,
-            search_name__startswith=f"{data.surname} {data.name}".lower(),
-        ).first()
-    if person is not None:
-        changed = not public
-        if not public:
-            # An operator saw the citizen's papers: the registry takes their details.
-            for name in ("surname", "name", "patronymic", "address"):
-                value = getattr(data, name)
-                if value:
-                    setattr(person, name, value)
-            if data.phone:
-                person.phone = data.phone
-            if data.settlement is not None:
-                person.settlement = data.settlement
-        if person.consent_at is None:
-            if not data.consent_method:
-                raise ValidationError(
-                    {"consent_method": _("Consent to the processing of personal data is required.")}
-                )
-            person.consent_at, person.consent_method = timezone.now(), data.consent_method
-            changed = True
-        if changed:  # an anonymous form that changes nothing writes nothing (and locks nothing)
-            person.full_clean(validate_constraints=False)
-            save_as(person, actor)
-        return person
-    if not data.consent_method:
-        raise ValidationError(
-            {"consent_method": _("Consent to the processing of personal data is required.")}
-        )
-    person = Person(
-        unit=district,
-        iin=data.iin,
-        surname=data.surname,
-        name=data.name,
-        patronymic=data.patronymic,
-        phone=data.phone,
-        email=data.email,
-        settlement=data.settlement,
-        address=data.address,
-        birth_date=data.birth_date,
-        consent_at=timezone.now(),
-        consent_method=data.consent_method,
-    )
-    person.full_clean(validate_constraints=False)
-    save_as(person, actor)
-    return person
+# Shared with the ideas contest: a citizen of the public forms, found or registered.
+_person_for = person_for_citizen
 
 
 def _validate_intake(district, intake: Intake) -> None:

@@ -14,6 +14,9 @@ def navigation(request):
             "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
             "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
             "youth": has_perm_anywhere(user, Perm.YOUTH_VIEW),
+            "projects": has_perm_anywhere(user, Perm.PROJECTS_VIEW),
+            "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
+            or has_perm_anywhere(user, Perm.IDEAS_JURY),
             "admin": user.is_staff,
         }
     }

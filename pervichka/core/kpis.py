@@ -83,18 +83,20 @@ def units_and_primaries(
     from pervichka.orgs.models import OrgUnit
 
     asked = list(dict.fromkeys(unit_ids))
-    units = list(OrgUnit.objects.filter(pk__in=asked).only("path", "kind"))
-    direct = {u.pk: u.path for u in units if u.kind in kinds and u.kind == "primary"}
-    above = [u for u in units if u.pk not in direct]
+    # Plain tuples, not model instances: a rating asks for every primary of the country.
+    units = list(OrgUnit.objects.filter(pk__in=asked).values_list("pk", "path", "kind"))
+    direct = {pk: path for pk, path, kind in units if kind in kinds and kind == "primary"}
+    above = [(pk, path) for pk, path, _kind in units if pk not in direct]
     paths: dict[int, str] = dict(direct)
     if above:
         q = Q()
-        for unit in above:
-            q |= Q(path__startswith=unit.path)
+        for _pk, path in above:
+            q |= Q(path__startswith=path)
         paths.update(OrgUnit.objects.filter(q, kind__in=kinds).values_list("pk", "path"))
-    asked_paths = {u.pk: u.path for u in units}
+    by_path = {path: pk for pk, path, _kind in units}
+    if not above:  # every asked unit is a primary: each owns only itself
+        return UnitGroups(asked=asked, members=list(paths), owners={pk: [pk] for pk in paths})
     owners: dict[int, list[int]] = {pk: [] for pk in paths}
-    by_path = {path: pk for pk, path in asked_paths.items()}
     for pk, path in paths.items():
         for i in range(4, len(path) + 1, 4):
             owner = by_path.get(path[:i])

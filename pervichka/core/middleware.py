@@ -15,15 +15,29 @@ PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 CSP_EXEMPT = ("/api/v1/docs",)
 
 
+def content_security_policy() -> str:
+    """The policy, with the map's tile server let in for images when one is set."""
+    from urllib.parse import urlsplit
+
+    policy = getattr(settings, "PERVICHKA_CSP", CSP)
+    tiles = getattr(settings, "PERVICHKA_MAP_TILES", "")
+    if tiles:
+        parts = urlsplit(tiles.replace("{s}", "a"))
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tiles else parts.netloc
+        policy = policy.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {parts.scheme}://{host}"
+        )
+    return policy
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(CSP_EXEMPT):
-            response.headers.setdefault(
-                "Content-Security-Policy", getattr(settings, "PERVICHKA_CSP", CSP)
-            )
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         return response

@@ -38,6 +38,14 @@ class Perm(StrEnum):
     # young person's primary and the district's administrators only.
     YOUTH_VIEW = "youth.view"
     YOUTH_MANAGE = "youth.manage"
+    # Party projects: events, volunteers, plantings, the ideas on the contest's list.
+    PROJECTS_VIEW = "projects.view"
+    # Hold events, record participants and plantings and their survival checks (a primary).
+    PROJECTS_MANAGE = "projects.manage"
+    # The catalog, targets and contests of a district; moderation of ideas (the district).
+    PROJECTS_ADMIN = "projects.admin"
+    # Score published ideas on the contest's criteria (the jury; authors stay anonymous).
+    IDEAS_JURY = "ideas.jury"
 
 
 class Role(models.TextChoices):
@@ -49,6 +57,7 @@ class Role(models.TextChoices):
     DEPUTY = "deputy", _("Deputy")
     AUDITOR = "auditor", _("Auditor (read only)")
     TREASURER = "treasurer", _("Treasurer")
+    JUROR = "juror", _("Jury member (ideas contest)")
 
 
 P = Perm
@@ -64,18 +73,34 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _APPEALS_WORK
         | _DUES_WORK
         | {P.YOUTH_VIEW, P.YOUTH_MANAGE}
+        | {P.PROJECTS_VIEW, P.PROJECTS_MANAGE}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
-    Role.TREASURER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW} | _DUES_WORK),
+    Role.TREASURER: frozenset(
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PROJECTS_VIEW} | _DUES_WORK
+    ),
     # An operator registers appeals and runs the reception offices and field receptions.
     Role.OPERATOR: frozenset({P.ORGS_VIEW, P.APPEALS_ADMIN} | _PEOPLE | _APPEALS_WORK),
-    Role.YOUTH_WORKER: frozenset({P.ORGS_VIEW, P.YOUTH_VIEW, P.YOUTH_MANAGE} | _PEOPLE),
+    # Youth workers run Өрлеу and bring volunteers: they hold events too.
+    Role.YOUTH_WORKER: frozenset(
+        {P.ORGS_VIEW, P.YOUTH_VIEW, P.YOUTH_MANAGE, P.PROJECTS_VIEW, P.PROJECTS_MANAGE} | _PEOPLE
+    ),
     Role.TRAINER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW}),
     # A deputy receives citizens at field receptions and answers what is assigned to them.
-    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW} | _APPEALS_WORK),
+    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PROJECTS_VIEW} | _APPEALS_WORK),
+    # A juror sees the published ideas of the contest and scores them; nothing else.
+    Role.JUROR: frozenset({P.IDEAS_JURY}),
     # An auditor reads everything in the subtree but personal data stays masked.
     Role.AUDITOR: frozenset(
-        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PEOPLE_HISTORY, P.APPEALS_VIEW, P.DUES_VIEW}
+        {
+            P.ORGS_VIEW,
+            P.MEMBERS_VIEW,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_HISTORY,
+            P.APPEALS_VIEW,
+            P.DUES_VIEW,
+            P.PROJECTS_VIEW,
+        }
     ),
 }
 
@@ -89,4 +114,5 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.DEPUTY: frozenset({"region", "district", "primary"}),
     Role.AUDITOR: frozenset({"party", "region", "district", "primary"}),
     Role.TREASURER: frozenset({"district", "primary"}),
+    Role.JUROR: frozenset({"party", "region", "district"}),
 }

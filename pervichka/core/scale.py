@@ -92,3 +92,21 @@ class ScaleContext:
     seed: int = 1
     quiet: bool = False
     made: dict = field(default_factory=dict)
+
+
+def context_from_database() -> dict:
+    """What the org and member steps hand to later ones, read back from a generated database."""
+    from pervichka.orgs.models import OrgUnit
+    from pervichka.people.models import Membership
+
+    return {
+        "districts": list(OrgUnit.objects.filter(kind="district").values_list("pk", "path")),
+        "primaries": list(
+            OrgUnit.objects.filter(kind="primary").values_list("pk", "path", "settlement_id")
+        ),
+        "memberships": list(
+            Membership.objects.values_list(
+                "pk", "person_id", "primary_id", "joined", "dues_category"
+            )
+        ),
+    }

@@ -262,3 +262,63 @@ def membership_archive(*, actor, membership: Membership, left: dt.date, reason: 
     _full_clean(membership)
     save_as(membership, actor, reason=reason)
     return membership
+
+
+def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Person:
+    """The registry's person for a citizen of a public form or a reception desk: found by
+    IIN (or, on a public form, by the same name and phone in the district), else created with
+    the consent given. The caller holds the transaction."""
+    data = data.cleaned()
+    person = None
+    if data.iin:
+        person = Person.objects.select_for_update().filter(iin=data.iin).first()
+    elif public and data.phone:
+        person = Person.objects.filter(
+            unit__path__startswith=district.path,
+            phone=data.phone,
+            search_name__startswith=f"{data.surname} {data.name}".lower(),
+        ).first()
+    if person is not None:
+        changed = not public
+        if not public:
+            # An operator saw the citizen's papers: the registry takes their details.
+            for name in ("surname", "name", "patronymic", "address"):
+                value = getattr(data, name)
+                if value:
+                    setattr(person, name, value)
+            if data.phone:
+                person.phone = data.phone
+            if data.settlement is not None:
+                person.settlement = data.settlement
+        if person.consent_at is None:
+            if not data.consent_method:
+                raise ValidationError(
+                    {"consent_method": _("Consent to the processing of personal data is required.")}
+                )
+            person.consent_at, person.consent_method = timezone.now(), data.consent_method
+            changed = True
+        if changed:  # an anonymous form that changes nothing writes nothing (and locks nothing)
+            person.full_clean(validate_constraints=False)
+            save_as(person, actor)
+        return person
+    if not data.consent_method:
+        raise ValidationError(
+            {"consent_method": _("Consent to the processing of personal data is required.")}
+        )
+    person = Person(
+        unit=district,
+        iin=data.iin,
+        surname=data.surname,
+        name=data.name,
+        patronymic=data.patronymic,
+        phone=data.phone,
+        email=data.email,
+        settlement=data.settlement,
+        address=data.address,
+        birth_date=data.birth_date,
+        consent_at=timezone.now(),
+        consent_method=data.consent_method,
+    )
+    person.full_clean(validate_constraints=False)
+    save_as(person, actor)
+    return person

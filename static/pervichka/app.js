@@ -43,4 +43,37 @@
     });
   }
   document.addEventListener("DOMContentLoaded", drawCharts);
+
+  // <div data-map="id-of-a-json-script" data-tiles="url template" data-attribution="...">:
+  // points [{lat, lon, colour, label, survival}] as circles. Without tiles (an offline
+  // installation, or the tile server unreachable) the circles still show on a plain ground.
+  var COLOURS = {green: "#198754", amber: "#fd7e14", red: "#dc3545", grey: "#6c757d"};
+  function drawMaps() {
+    if (typeof L === "undefined") { return; }
+    document.querySelectorAll("div[data-map]").forEach(function (box) {
+      var points = JSON.parse(document.getElementById(box.dataset.map).textContent);
+      var map = L.map(box, {scrollWheelZoom: false});
+      if (box.dataset.tiles) {
+        L.tileLayer(box.dataset.tiles, {maxZoom: 18, attribution: box.dataset.attribution || ""})
+          .addTo(map);
+      }
+      var layer = L.featureGroup();
+      points.forEach(function (p) {
+        var colour = COLOURS[p.colour] || COLOURS.grey;
+        var text = document.createElement("span");  // text, never HTML: labels are typed by people
+        text.textContent = p.label + (p.survival === null ? "" : " · " + p.survival + "%");
+        L.circleMarker([p.lat, p.lon], {radius: 7, color: colour, fillColor: colour,
+                                        fillOpacity: 0.8, weight: 1, className: "map-point"})
+          .bindPopup(text).addTo(layer);
+      });
+      layer.addTo(map);
+      if (points.length) {
+        map.fitBounds(layer.getBounds(), {maxZoom: 14, padding: [20, 20]});
+      } else {
+        map.setView([Number(box.dataset.lat || 54.0), Number(box.dataset.lon || 69.0)], 7);
+      }
+      box.dataset.points = String(points.length);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", drawMaps);
 })();

@@ -4,7 +4,7 @@
     python manage.py generate_scale --smoke          # a few thousand rows, for CI
     python manage.py generate_scale --members 100000 --appeals 100000
 
-Every app that has data adds its part (orgs, people, dues, appeals); all people are
+Every app that has data adds its part (orgs, people, dues, appeals, youth, projects); all people are
 generated, with valid IINs.
 """
 
@@ -14,10 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from pervichka.appeals import scale as appeals_scale
-from pervichka.core.scale import ScaleContext
+from pervichka.core.scale import ScaleContext, context_from_database
 from pervichka.dues import scale as dues_scale
 from pervichka.orgs import scale as orgs_scale
 from pervichka.people import scale as people_scale
+from pervichka.projects import scale as projects_scale
 from pervichka.youth import scale as youth_scale
 
 FULL = {
@@ -42,6 +43,7 @@ STEPS = [
     ("dues", dues_scale),
     ("appeals", appeals_scale),
     ("youth", youth_scale),
+    ("projects", projects_scale),
 ]
 
 
@@ -54,6 +56,11 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name}", type=int, default=None, help=f"default {value:,}")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="only the parts of apps added since the database was generated",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -66,7 +73,14 @@ class Command(BaseCommand):
             raise CommandError("Need at least one district per region, one primary per district.")
         ctx = ScaleContext(seed=options["seed"], quiet=options["quiet"], **sizes)
         started = time.monotonic()
-        for label, module in STEPS:
+        steps = STEPS
+        if options["missing"]:
+            # An app that can tell it has no data yet (`present()`) gets its part; the ids the
+            # earlier steps would have passed along are read back from the database.
+            steps = [(label, m) for label, m in STEPS if not getattr(m, "present", lambda: True)()]
+            if steps:
+                ctx.made.update(context_from_database())
+        for label, module in steps:
             step = time.monotonic()
             with transaction.atomic():
                 module.generate(ctx)

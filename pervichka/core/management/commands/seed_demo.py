@@ -9,6 +9,7 @@ from pervichka.appeals import demo as appeals_demo
 from pervichka.dues import demo as dues_demo
 from pervichka.orgs import demo as orgs_demo
 from pervichka.people import demo as people_demo
+from pervichka.projects import demo as projects_demo
 from pervichka.youth import demo as youth_demo
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         appeals_demo.seed(ctx)
         dues_demo.seed(ctx)
         youth_demo.seed(ctx)
+        projects_demo.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."

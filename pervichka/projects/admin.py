@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from pervichka.core.admin import ScopedAdmin
+from pervichka.core.roles import Perm
+from pervichka.projects.models import Contest, JuryCriterion, Project, ProjectTarget
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    """The national catalog: superusers only."""
+
+    list_display = ["name", "code", "kind", "is_active"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    has_view_permission = has_change_permission = has_add_permission = (
+        lambda self, request, obj=None: request.user.is_superuser
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectTarget)
+class ProjectTargetAdmin(ScopedAdmin):
+    scope_path = "unit__path"
+    view_perm = Perm.PROJECTS_VIEW
+    manage_perm = Perm.PROJECTS_ADMIN
+    list_display = ["project", "unit", "year", "kpi", "target"]
+    list_filter = ["project", "year", "kpi"]
+
+
+class JuryCriterionInline(admin.TabularInline):
+    model = JuryCriterion
+    extra = 0
+    fields = ["name", "name_kk", "name_en", "weight", "max_score"]
+
+
+@admin.register(Contest)
+class ContestAdmin(ScopedAdmin):
+    """A district's contest: its dates, the jury's share in the score, the criteria."""
+
+    scope_path = "district__path"
+    view_perm = Perm.PROJECTS_ADMIN
+    manage_perm = Perm.PROJECTS_ADMIN
+    list_display = ["district", "year", "submit_until", "vote_until", "jury_share"]
+    inlines = [JuryCriterionInline]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "pervichka.projects"
+    label = "projects"
+    verbose_name = _("Party projects")
+
+    def ready(self):
+        from pervichka.projects import kpis  # noqa: F401  (registers the KPIs)

@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ProjectKind(models.TextChoices):
+    GENERAL = "general", _("events")
+    GREENING = "greening", _("greening: plantings and their survival")
+    CONTEST = "contest", _("contest of ideas")
+
+
+class ProjectKpi(models.TextChoices):
+    """What a project's targets can be set on; each is computed from the records."""
+
+    EVENTS_HELD = "events_held", _("events held")
+    PARTICIPANTS = "participants", _("participants")
+    VOLUNTEER_HOURS = "volunteer_hours", _("volunteer hours")
+    TREES_PLANTED = "trees_planted", _("trees and shrubs planted")
+    TREE_SURVIVAL_RATE = "tree_survival_rate", _("survival of plantings, %")
+    IDEAS_SUBMITTED = "ideas_submitted", _("ideas submitted")
+    SPENT = "spent", _("spent from project funds, ₸")
+
+
+class EventStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("event status", "planned")
+    HELD = "held", pgettext_lazy("event status", "held")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "cancelled")
+
+
+class ParticipantRole(models.TextChoices):
+    PARTICIPANT = "participant", _("participant")
+    VOLUNTEER = "volunteer", _("volunteer")
+    ORGANIZER = "organizer", _("organizer")
+
+
+class SiteKind(models.TextChoices):
+    YARD = "yard", _("yard of a house")
+    STREET = "street", _("street")
+    ROADSIDE = "roadside", _("roadside")
+    SCHOOL = "school", _("school grounds")
+    SHELTER_BELT = "shelter_belt", _("shelter belt")
+    OTHER = "other", _("other place")
+
+
+class IdeaStatus(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("idea status", "submitted, awaiting moderation")
+    PUBLISHED = "published", pgettext_lazy("idea status", "published")
+    REJECTED = "rejected", pgettext_lazy("idea status", "rejected")
+    MERGED = "merged", pgettext_lazy("idea status", "merged into another idea")
+
+
+# Which statuses moderation may move an idea to, from each.
+IDEA_FLOW = {
+    IdeaStatus.SUBMITTED: {IdeaStatus.PUBLISHED, IdeaStatus.REJECTED, IdeaStatus.MERGED},
+    IdeaStatus.PUBLISHED: {IdeaStatus.REJECTED, IdeaStatus.MERGED},
+    IdeaStatus.REJECTED: {IdeaStatus.PUBLISHED},
+    IdeaStatus.MERGED: set(),
+}
+
+# The projects every installation starts with (data migration 0002).
+TAZALIKE, SOCIUM, ORLEU, IDEAS30 = "tazalike", "socium", "orleu", "ideas30"

@@ -1,0 +1,111 @@
+"""What party projects contribute to the rating, per org unit and period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.projects.enums import EventStatus
+from pervichka.projects.models import Event, EventParticipant, Idea, Planting, SurvivalCheck
+
+
+def _sum_by_owner(groups, rows) -> dict[int, float]:
+    totals: dict[int, float] = defaultdict(float)
+    for unit_id, value in rows:
+        for owner in groups.owners.get(unit_id, []):
+            totals[owner] += float(value or 0)
+    return {u: totals.get(u, 0.0) for u in groups.asked}
+
+
+@register("events_held", _("project events held"))
+def events_held(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    groups = units_and_primaries(unit_ids)
+    rows = (
+        Event.objects.filter(
+            primary_id__in=groups.members,
+            status=EventStatus.HELD,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .values_list("primary_id")
+        .annotate(n=Count("pk"))
+    )
+    return _sum_by_owner(groups, rows)
+
+
+@register("volunteer_hours", _("volunteer hours at project events"))
+def volunteer_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    groups = units_and_primaries(unit_ids)
+    rows = (
+        EventParticipant.objects.filter(
+            event__primary_id__in=groups.members,
+            event__status=EventStatus.HELD,
+            event__date__gte=period.start,
+            event__date__lte=period.end,
+        )
+        .values_list("event__primary_id")
+        .annotate(h=Sum("hours"))
+    )
+    return _sum_by_owner(groups, rows)
+
+
+@register("trees_planted", _("trees and shrubs planted"))
+def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    groups = units_and_primaries(unit_ids)
+    rows = (
+        Planting.objects.filter(
+            primary_id__in=groups.members,
+            planted_on__gte=period.start,
+            planted_on__lte=period.end,
+        )
+        .values_list("primary_id")
+        .annotate(n=Sum("count"))
+    )
+    return _sum_by_owner(groups, rows)
+
+
+@register("tree_survival_rate", _("survival of plantings"))
+def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Of the plantings checked in the period, the share alive at their latest check in it."""
+    groups = units_and_primaries(unit_ids)
+    in_period = {"checked_on__gte": period.start, "checked_on__lte": period.end}
+    latest = (
+        SurvivalCheck.objects.filter(planting_id=OuterRef("planting_id"), **in_period)
+        .order_by("-checked_on", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        SurvivalCheck.objects.filter(
+            planting__primary_id__in=groups.members, pk=Subquery(latest), **in_period
+        )
+        .values_list("planting__primary_id")
+        .annotate(planted=Sum("planting__count"), alive=Sum("alive"))
+    )
+    planted: dict[int, float] = defaultdict(float)
+    alive_total: dict[int, float] = defaultdict(float)
+    for primary_id, count, alive in rows:
+        for owner in groups.owners.get(primary_id, []):
+            planted[owner] += count
+            alive_total[owner] += alive
+    return {u: (alive_total[u] / planted[u]) if planted.get(u) else 0.0 for u in groups.asked}
+
+
+@register("ideas_submitted", _("ideas submitted to the contest"))
+def ideas_submitted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Ideas count for the primary of the author's village, or the district where there is
+    none."""
+    groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
+    rows = (
+        Idea.objects.filter(
+            unit_id__in=groups.members,
+            submitted_at__date__gte=period.start,
+            submitted_at__date__lte=period.end,
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    return _sum_by_owner(groups, rows)

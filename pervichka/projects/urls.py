@@ -1,0 +1,23 @@
+from django.urls import path
+
+from pervichka.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("events/", views.events, name="events"),
+    path("events/new/", views.event_new, name="event_new"),
+    path("events/<int:pk>/", views.event, name="event"),
+    path("events/<int:pk>/photos/<int:photo>/", views.event_photo, name="event_photo"),
+    path("events/<int:pk>/<str:action>/", views.event_act, name="event_act"),
+    path("plantings/", views.plantings, name="plantings"),
+    path("plantings/new/", views.planting_new, name="planting_new"),
+    path("plantings/<int:pk>/", views.planting, name="planting"),
+    path("volunteers/", views.volunteers, name="volunteers"),
+    path("volunteers/<int:person>/", views.volunteer, name="volunteer"),
+    path("ideas/", views.ideas, name="ideas"),
+    path("ideas/<int:pk>/", views.idea, name="idea"),
+    path("contests/<int:contest>/shortlist/", views.shortlist, name="shortlist"),
+    path("<slug:code>/", views.project, name="project"),
+    path("<slug:code>/targets/<int:unit>/", views.target_set, name="target_set"),
+]
