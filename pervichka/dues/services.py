@@ -422,7 +422,9 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
     never spend more than the fund holds."""
     _require(actor, Perm.DUES_APPROVE, request.primary.path)
     request = (
-        SpendingRequest.objects.select_for_update().select_related("primary").get(pk=request.pk)
+        SpendingRequest.objects.select_for_update(of=("self",))
+        .select_related("primary")
+        .get(pk=request.pk)
     )
     if request.status != SpendingStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))

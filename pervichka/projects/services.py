@@ -229,7 +229,7 @@ def event_create(*, actor, project: Project, primary: OrgUnit, data: EventData) 
 @transaction.atomic
 def event_update(*, actor, event: Event, data: EventData) -> Event:
     _require(actor, Perm.PROJECTS_MANAGE, event.primary.path)
-    event = Event.objects.select_for_update().select_related("primary").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("primary").get(pk=event.pk)
     _apply_event(event, data)
     if event.status == EventStatus.HELD and event.date > timezone.localdate():
         raise ValidationError({"date": _("A held event cannot be dated in the future.")})

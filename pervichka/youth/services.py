@@ -199,7 +199,7 @@ def case_open(
 
 def _open_case(actor, case: Case) -> Case:
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("young_person__primary", "young_person__person__settlement")
         .get(pk=case.pk)
     )
