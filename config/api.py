@@ -6,11 +6,16 @@ from pervichka.accounts.auth import ActiveSessionAuth, TokenAuth
 from pervichka.appeals.api import public_router as public_appeals_router
 from pervichka.appeals.api import router as appeals_router
 from pervichka.core.api import install_error_handlers
+from pervichka.deputies.api import router as deputies_router
 from pervichka.dues.api import router as dues_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
 from pervichka.projects.api import public_router as public_ideas_router
 from pervichka.projects.api import router as projects_router
+from pervichka.promises.api import public_router as public_promises_router
+from pervichka.promises.api import router as promises_router
+from pervichka.training.api import public_router as public_certificates_router
+from pervichka.training.api import router as training_router
 from pervichka.youth.api import router as youth_router
 
 api = NinjaAPI(
@@ -33,5 +38,10 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/dues", dues_router)
 api.add_router("/youth", youth_router)
 api.add_router("/projects", projects_router)
+api.add_router("/deputies", deputies_router)
+api.add_router("/promises", promises_router)
+api.add_router("/training", training_router)
 api.add_router("/public", public_appeals_router)
 api.add_router("/public/ideas", public_ideas_router)
+api.add_router("/public/promises", public_promises_router)
+api.add_router("/public/certificates", public_certificates_router)

@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "pervichka.dues",
     "pervichka.youth",
     "pervichka.projects",
+    "pervichka.deputies",
+    "pervichka.promises",
+    "pervichka.training",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +298,7 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-remind-due": {"task": "appeals.remind_due", "schedule": 3600.0},
     "notifications-retry": {"task": "core.notifications_retry", "schedule": 900.0},
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
+    "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a

@@ -7,6 +7,8 @@ from django.views.i18n import JavaScriptCatalog
 from config.api import api
 from pervichka.appeals import public_urls as appeals_public
 from pervichka.projects import public_urls as projects_public
+from pervichka.promises import public_urls as promises_public
+from pervichka.training import public_urls as training_public
 
 admin.site.site_header = "Pervichka"
 admin.site.site_title = "Pervichka"
@@ -20,8 +22,22 @@ urlpatterns = [
     path("dues/", include("pervichka.dues.urls")),
     path("youth/", include("pervichka.youth.urls")),
     path("projects/", include("pervichka.projects.urls")),
+    path("deputies/", include("pervichka.deputies.urls")),
+    path("programme/", include("pervichka.promises.urls")),
+    path("training/", include("pervichka.training.urls")),
     # The public portal: one namespace for the pages of every app that citizens see.
-    path("", include((appeals_public.urlpatterns + projects_public.urlpatterns, "public"))),
+    path(
+        "",
+        include(
+            (
+                appeals_public.urlpatterns
+                + projects_public.urlpatterns
+                + promises_public.urlpatterns
+                + training_public.urlpatterns,
+                "public",
+            )
+        ),
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -26,6 +26,7 @@ from tests.people.test_import import row, xlsx
 
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
+    "deputies", "promises", "training",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -69,6 +70,15 @@ OBJECT_PAGES = {
     "projects:target_set": lambda c: ["tazalike", c["tree"].primary_a.pk],
     "projects:idea": lambda c: [c["idea"].pk],
     "projects:shortlist": lambda c: [c["idea"].contest_id],
+    "deputies:detail": lambda c: [c["deputy"].pk],
+    "promises:detail": lambda c: [c["promise"].pk],
+    "promises:edit": lambda c: [c["promise"].pk],
+    "promises:link": lambda c: [c["promise"].pk],
+    "promises:evidence": lambda c: [c["promise"].pk, c["evidence"].pk],
+    "training:cohort": lambda c: [c["cohort"].pk],
+    "training:cohort_act": lambda c: [c["cohort"].pk, "chairs"],
+    "training:attendance": lambda c: [c["session"].pk],
+    "training:certificate": lambda c: [c["enrolment"].certificate_code],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -81,16 +91,19 @@ SCOPED_PAGES = {
     "dues:rates", "youth:registry", "youth:new", "youth:followups", "youth:dashboard",
     "projects:catalog", "projects:project", "projects:events", "projects:event_new",
     "projects:plantings", "projects:planting_new", "projects:volunteers", "projects:ideas",
+    "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
+    "training:cohort_new", "training:coverage", "training:material",
 }  # fmt: skip
 # Scoped pages that take arguments that are not objects of primary A.
-SCOPED_ARGS = {"projects:project": ["tazalike"]}
+SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
     "accounts:login", "accounts:logout", "core:healthz", "public:home", "public:submit",
     "public:track", "public:track_code", "public:coupon", "public:track_rate",
     "public:track_reopen", "public:receptions", "public:projects", "public:project",
     "public:ideas", "public:idea_submit", "public:idea", "public:idea_vote",
-    "public:idea_vote_confirm", "public:shortlist",
+    "public:idea_vote_confirm", "public:shortlist", "public:promises", "public:promise",
+    "public:promise_evidence", "public:verify_certificate",
 }  # fmt: skip
 
 
@@ -235,7 +248,61 @@ def cast(tree, chair_a, member_a, district_admin):
         idempotency_key="cast-idea-0001",
     )
     idea = projects.idea_moderate(actor=district_admin, idea=idea, to="published")
+    # The district's deputy, a promise with evidence, a cohort where Ахметова got her
+    # certificate.
+    from pervichka.deputies import services as deputies
+    from pervichka.promises import services as promises
+    from pervichka.training import services as training
+    from pervichka.training.models import Course
+
+    deputy = deputies.deputy_register(
+        actor=district_admin,
+        person=member_a.person,
+        unit=tree.district,
+        council="Маслихат",
+        term="VIII",
+        term_start=dt.date(2023, 3, 29),
+    )
+    promise = promises.promise_create(
+        actor=district_admin,
+        district=tree.district,
+        data=promises.PromiseData(
+            number=1, text="Ахметова: дорога", theme="roads", due_date=dt.date(2030, 1, 1)
+        ),
+    )
+    evidence = promises.promise_report(
+        actor=district_admin,
+        promise=promise,
+        status="in_progress",
+        date=dt.date(2026, 1, 10),
+        text="Начали",
+        upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence"),
+    )
+    course = Course.objects.create(code="c", name="Курс", required_for_chairs=True)
+    cohort = training.cohort_create(
+        actor=district_admin,
+        course=course,
+        unit=tree.district,
+        name="Поток",
+        starts_on=timezone.localdate() - dt.timedelta(days=5),
+        ends_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    session = training.session_add(
+        actor=district_admin,
+        cohort=cohort,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        hours=Decimal(2),
+    )
+    enrolment = training.enrol(actor=district_admin, cohort=cohort, person=member_a.person)
+    training.attendance_mark(actor=district_admin, session=session, present={enrolment.pk})
+    enrolment = training.assess(actor=district_admin, enrolment=enrolment, score=90)
     return {
+        "deputy": deputy,
+        "promise": promise,
+        "evidence": evidence,
+        "cohort": cohort,
+        "session": session,
+        "enrolment": enrolment,
         "event": event,
         "photo": photo,
         "planting": planting,
@@ -275,6 +342,11 @@ def unchanged(cast):
     cast["idea"].refresh_from_db()
     assert cast["idea"].status == "published"
     assert not cast["idea"].scores.exists()
+    cast["promise"].refresh_from_db()
+    assert cast["promise"].status == "in_progress"
+    assert cast["promise"].updates.count() == 1
+    assert cast["cohort"].enrolments.count() == 1
+    assert cast["cohort"].sessions.count() == 1
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -343,6 +415,17 @@ API_OBJECT_OPERATIONS = {
     "/api/v1/projects/contests/{contest_id}/ranking": lambda c: {
         "contest_id": c["idea"].contest_id
     },
+    "/api/v1/deputies/{deputy_id}": lambda c: {"deputy_id": c["deputy"].pk},
+    "/api/v1/deputies/{deputy_id}/figures": lambda c: {"deputy_id": c["deputy"].pk},
+    "/api/v1/promises/{promise_id}": lambda c: {"promise_id": c["promise"].pk},
+    "/api/v1/promises/{promise_id}/updates": lambda c: {"promise_id": c["promise"].pk},
+    "/api/v1/training/cohorts/{cohort_id}": lambda c: {"cohort_id": c["cohort"].pk},
+    "/api/v1/training/cohorts/{cohort_id}/enrolments": lambda c: {"cohort_id": c["cohort"].pk},
+    "/api/v1/training/cohorts/{cohort_id}/enrolments/{enrolment_id}/assessment": lambda c: {
+        "cohort_id": c["cohort"].pk,
+        "enrolment_id": c["enrolment"].pk,
+    },
+    "/api/v1/training/coverage/{unit_id}": lambda c: {"unit_id": c["tree"].district.pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -370,6 +453,14 @@ API_BODIES = {
     "/api/v1/projects/plantings/{planting_id}/checks": {"checked_on": "2026-06-01", "alive": 1},
     "/api/v1/projects/ideas/{idea_id}/moderation": {"to": "rejected", "reason": "взлом"},
     "/api/v1/projects/ideas/{idea_id}/scores": {"scores": {"1": 1}},
+    "/api/v1/promises/{promise_id}/updates": {
+        "status": "not_done",
+        "date": "2026-02-01",
+        "text": "взлом",
+        "reason": "взлом",
+    },
+    "/api/v1/training/cohorts/{cohort_id}/enrolments": {"person_id": 1},
+    "/api/v1/training/cohorts/{cohort_id}/enrolments/{enrolment_id}/assessment": {"score": 1},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
@@ -380,6 +471,8 @@ API_LISTS = {
     ("/api/v1/projects", "get"), ("/api/v1/projects/events", "get"),
     ("/api/v1/projects/plantings", "get"), ("/api/v1/projects/volunteers", "get"),
     ("/api/v1/projects/ideas", "get"),
+    ("/api/v1/deputies", "get"), ("/api/v1/promises", "get"),
+    ("/api/v1/training/courses", "get"), ("/api/v1/training/cohorts", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -427,6 +520,13 @@ API_CREATES = {
         "title": "X",
         "date": "2026-01-01",
     },
+    "/api/v1/promises": lambda c: {
+        "district_id": c["tree"].district.pk,
+        "number": 99,
+        "text": "x",
+        "theme": "roads",
+        "due_date": "2027-01-01",
+    },
     "/api/v1/projects/plantings": lambda c: {
         "primary_id": c["tree"].primary_a.pk,
         "planted_on": "2026-05-01",
@@ -442,6 +542,8 @@ API_PUBLIC = {
     ("/api/v1/public/appeals", "post"), ("/api/v1/public/appeals/{code}", "get"),
     ("/api/v1/public/ideas", "post"), ("/api/v1/public/ideas/{code}", "get"),
     ("/api/v1/public/ideas/{code}/vote-code", "post"), ("/api/v1/public/ideas/votes", "post"),
+    ("/api/v1/public/promises", "get"), ("/api/v1/public/promises/totals", "get"),
+    ("/api/v1/public/promises/{promise_id}", "get"), ("/api/v1/public/certificates/{code}", "get"),
 }  # fmt: skip
 
 

@@ -56,6 +56,16 @@ PAGE_RULES = {
     # Either right opens the contest's ideas: moderators see all, the jury the published.
     "projects:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
     "projects:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
+    "deputies:detail": (P.ORGS_VIEW, "district"),
+    "promises:detail": (P.PROMISES_VIEW, "district"),
+    "promises:edit": (P.PROMISES_MANAGE, "district"),
+    "promises:link": None,  # POST only
+    "promises:evidence": (P.PROMISES_VIEW, "district"),
+    "training:cohort": (P.TRAINING_VIEW, "district"),
+    "training:cohort_act": None,  # POST only
+    "training:attendance": (P.TRAINING_MANAGE, "district"),
+    # The holder's primary or the cohort's organizer: either scope shows the certificate.
+    "training:certificate": (P.TRAINING_VIEW, "primary_a"),
 }
 
 

@@ -97,3 +97,39 @@ def test_seed_demo_has_young_people_with_cases_in_every_state():
         "refused",
     }
     assert Placement.objects.filter(lasted_3m__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_projects_promises_deputies_and_the_school():
+    from pervichka.deputies.models import Deputy
+    from pervichka.projects.models import Event, Idea, Planting, SurvivalCheck, Vote
+    from pervichka.promises.models import Promise
+    from pervichka.training.models import Cohort, Course, Enrolment
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Event.objects.filter(status="held").count() >= 40
+    assert Planting.objects.exists()
+    assert SurvivalCheck.objects.exists()
+    assert Idea.objects.count() == 60
+    assert set(Idea.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "published",
+        "rejected",
+        "merged",
+    }
+    assert Vote.objects.exists()
+    assert Deputy.objects.count() == 6
+    assert Promise.objects.count() == 40
+    assert set(Promise.objects.values_list("status", flat=True)) == {
+        "not_started",
+        "in_progress",
+        "done",
+        "done_late",
+        "partly_done",
+        "not_done",
+    }
+    assert not Promise.objects.exclude(status="not_started").filter(updates__isnull=True).exists()
+    assert Course.objects.count() == 2
+    assert Cohort.objects.count() == 3
+    assert Enrolment.objects.filter(status="completed", certificate_code__isnull=False).exists()
+    assert Enrolment.objects.filter(status="failed").exists()

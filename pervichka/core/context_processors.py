@@ -15,6 +15,8 @@ def navigation(request):
             "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
             "youth": has_perm_anywhere(user, Perm.YOUTH_VIEW),
             "projects": has_perm_anywhere(user, Perm.PROJECTS_VIEW),
+            "promises": has_perm_anywhere(user, Perm.PROMISES_VIEW),
+            "training": has_perm_anywhere(user, Perm.TRAINING_VIEW),
             "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
             or has_perm_anywhere(user, Perm.IDEAS_JURY),
             "admin": user.is_staff,

@@ -46,6 +46,12 @@ class Perm(StrEnum):
     PROJECTS_ADMIN = "projects.admin"
     # Score published ideas on the contest's criteria (the jury; authors stay anonymous).
     IDEAS_JURY = "ideas.jury"
+    # The election programme's promises of a district and the evidence of their execution.
+    PROMISES_VIEW = "promises.view"
+    PROMISES_MANAGE = "promises.manage"
+    # The School of political management: courses, cohorts, attendance, assessment.
+    TRAINING_VIEW = "training.view"
+    TRAINING_MANAGE = "training.manage"
 
 
 class Role(models.TextChoices):
@@ -74,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _DUES_WORK
         | {P.YOUTH_VIEW, P.YOUTH_MANAGE}
         | {P.PROJECTS_VIEW, P.PROJECTS_MANAGE}
+        | {P.PROMISES_VIEW, P.TRAINING_VIEW}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
     Role.TREASURER: frozenset(
@@ -85,9 +92,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.YOUTH_WORKER: frozenset(
         {P.ORGS_VIEW, P.YOUTH_VIEW, P.YOUTH_MANAGE, P.PROJECTS_VIEW, P.PROJECTS_MANAGE} | _PEOPLE
     ),
-    Role.TRAINER: frozenset({P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW}),
+    # A trainer runs the School's cohorts: enrols chairs, marks attendance, assesses.
+    Role.TRAINER: frozenset(
+        {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.TRAINING_VIEW, P.TRAINING_MANAGE}
+    ),
     # A deputy receives citizens at field receptions and answers what is assigned to them.
-    Role.DEPUTY: frozenset({P.ORGS_VIEW, P.PEOPLE_VIEW, P.PROJECTS_VIEW} | _APPEALS_WORK),
+    # ... and reports the execution of the promises they answer for.
+    Role.DEPUTY: frozenset(
+        {P.ORGS_VIEW, P.PEOPLE_VIEW, P.PROJECTS_VIEW, P.PROMISES_VIEW, P.PROMISES_MANAGE}
+        | _APPEALS_WORK
+    ),
     # A juror sees the published ideas of the contest and scores them; nothing else.
     Role.JUROR: frozenset({P.IDEAS_JURY}),
     # An auditor reads everything in the subtree but personal data stays masked.
@@ -100,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.APPEALS_VIEW,
             P.DUES_VIEW,
             P.PROJECTS_VIEW,
+            P.PROMISES_VIEW,
+            P.TRAINING_VIEW,
         }
     ),
 }

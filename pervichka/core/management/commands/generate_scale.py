@@ -4,8 +4,8 @@
     python manage.py generate_scale --smoke          # a few thousand rows, for CI
     python manage.py generate_scale --members 100000 --appeals 100000
 
-Every app that has data adds its part (orgs, people, dues, appeals, youth, projects); all people are
-generated, with valid IINs.
+Every app that has data adds its part (orgs, people, dues, appeals, youth, projects,
+promises, training); all people are generated, with valid IINs.
 """
 
 import time
@@ -19,6 +19,8 @@ from pervichka.dues import scale as dues_scale
 from pervichka.orgs import scale as orgs_scale
 from pervichka.people import scale as people_scale
 from pervichka.projects import scale as projects_scale
+from pervichka.promises import scale as promises_scale
+from pervichka.training import scale as training_scale
 from pervichka.youth import scale as youth_scale
 
 FULL = {
@@ -44,6 +46,8 @@ STEPS = [
     ("appeals", appeals_scale),
     ("youth", youth_scale),
     ("projects", projects_scale),
+    ("deputies and promises", promises_scale),
+    ("training", training_scale),
 ]
 
 

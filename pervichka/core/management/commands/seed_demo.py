@@ -6,10 +6,13 @@ from django.utils import timezone
 
 from pervichka.accounts import demo as accounts_demo
 from pervichka.appeals import demo as appeals_demo
+from pervichka.deputies import demo as deputies_demo
 from pervichka.dues import demo as dues_demo
 from pervichka.orgs import demo as orgs_demo
 from pervichka.people import demo as people_demo
 from pervichka.projects import demo as projects_demo
+from pervichka.promises import demo as promises_demo
+from pervichka.training import demo as training_demo
 from pervichka.youth import demo as youth_demo
 
 
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         dues_demo.seed(ctx)
         youth_demo.seed(ctx)
         projects_demo.seed(ctx)
+        deputies_demo.seed(ctx)
+        promises_demo.seed(ctx)
+        training_demo.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."

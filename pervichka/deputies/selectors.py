@@ -1,0 +1,75 @@
+"""Reads of deputies and what they did: field receptions they held, appeals they received
+(at their receptions or given to them) and answered, promises they answer for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from pervichka.core.kpis import Period
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, visible
+from pervichka.deputies.models import Deputy
+
+
+def deputies_visible(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Deputy]:
+    return visible(Deputy.objects.select_related("person", "unit"), user, perm, "unit__path")
+
+
+def deputy_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> Deputy:
+    return get_or_404(deputies_visible(user, perm=perm), pk=pk)
+
+
+def is_current(deputy: Deputy) -> bool:
+    return deputy.term_end is None or deputy.term_end >= timezone.localdate()
+
+
+@dataclass
+class Figures:
+    receptions_held: int
+    receptions_planned: int
+    appeals_received: int
+    appeals_answered: int
+    answered_on_time: int
+    promises: dict[str, int]
+
+    @property
+    def answered_share(self) -> float | None:
+        return self.appeals_answered / self.appeals_received if self.appeals_received else None
+
+
+def figures(deputy: Deputy, period: Period) -> Figures:
+    from pervichka.appeals.models import Appeal, FieldReception
+
+    receptions = FieldReception.objects.filter(
+        hosts=deputy.person, starts_at__date__gte=period.start, starts_at__date__lte=period.end
+    ).aggregate(
+        held=Count("pk", filter=Q(status="held")),
+        planned=Count("pk", filter=Q(status="planned")),
+    )
+    appeals = (
+        Appeal.objects.filter(
+            Q(field_reception__hosts=deputy.person) | Q(assigned_person=deputy.person),
+            received_at__date__gte=period.start,
+            received_at__date__lte=period.end,
+        )
+        .distinct()
+        .aggregate(
+            received=Count("pk", distinct=True),
+            answered=Count("pk", filter=Q(answered_at__isnull=False), distinct=True),
+            on_time=Count("pk", filter=Q(answered_at__date__lte=F("due_date")), distinct=True),
+        )
+    )
+    promises = dict(
+        deputy.promises.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return Figures(
+        receptions_held=receptions["held"],
+        receptions_planned=receptions["planned"],
+        appeals_received=appeals["received"],
+        appeals_answered=appeals["answered"],
+        answered_on_time=appeals["on_time"],
+        promises=promises,
+    )

@@ -1,0 +1,161 @@
+"""Deputies of the faction: the list with their figures for a period, a deputy's page, the
+period's report in XLSX, and registering a deputy (the district's administrators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pervichka.core.exporting import xlsx_response
+from pervichka.core.forms import apply_validation_error
+from pervichka.core.kpis import Period
+from pervichka.core.paginator import CappedPaginator
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere
+from pervichka.deputies import selectors, services
+from pervichka.deputies.forms import DeputyForm, PeriodForm
+from pervichka.people.selectors import persons_visible
+
+
+def _period(request: HttpRequest) -> Period:
+    form = PeriodForm(request.GET)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("start") or dt.date(today.year, 1, 1)
+    end = data.get("end") or today
+    if end < start:
+        start, end = end, start
+    return Period(start, end)
+
+
+def _require(user) -> None:
+    if not has_perm_anywhere(user, Perm.ORGS_VIEW):
+        raise Http404
+
+
+@login_required
+def deputies(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    period = _period(request)
+    queryset = selectors.deputies_visible(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _report(queryset, period)
+    page = CappedPaginator(queryset, 25).get_page(request.GET.get("page") or 1)
+    rows = [(d, selectors.figures(d, period), selectors.is_current(d)) for d in page]
+    return render(
+        request,
+        "deputies/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "period": period,
+            "can_manage": has_perm_anywhere(request.user, Perm.ORGS_MANAGE),
+        },
+    )
+
+
+def _report(queryset, period: Period) -> HttpResponse:
+    return xlsx_response(
+        f"deputies-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",
+        _("Deputies"),
+        [
+            _("Deputy"),
+            _("Council (maslikhat)"),
+            _("Term (convocation)"),
+            _("Constituency"),
+            _("Field receptions held"),
+            _("Appeals received"),
+            _("Appeals answered"),
+            _("Answered on time"),
+            _("Promises answered for"),
+            _("Promises done"),
+        ],
+        (
+            [
+                d.person.full_name,
+                d.council,
+                d.term,
+                d.constituency,
+                f.receptions_held,
+                f.appeals_received,
+                f.appeals_answered,
+                f.answered_on_time,
+                sum(f.promises.values()),
+                f.promises.get("done", 0) + f.promises.get("done_late", 0),
+            ]
+            for d in queryset
+            for f in [selectors.figures(d, period)]
+        ),
+    )
+
+
+@login_required
+def deputy(request: HttpRequest, pk: int) -> HttpResponse:
+    deputy = selectors.deputy_get(request.user, pk)
+    period = _period(request)
+    from pervichka.appeals.models import FieldReception
+
+    receptions = (
+        FieldReception.objects.filter(
+            hosts=deputy.person,
+            starts_at__date__gte=period.start,
+            starts_at__date__lte=period.end,
+        )
+        .select_related("settlement")
+        .order_by("-starts_at")[:50]
+    )
+    return render(
+        request,
+        "deputies/detail.html",
+        {
+            "deputy": deputy,
+            "period": period,
+            "figures": selectors.figures(deputy, period),
+            "receptions": receptions,
+            "promises": deputy.promises.order_by("due_date")[:100],
+            "current": selectors.is_current(deputy),
+        },
+    )
+
+
+@login_required
+def deputy_new(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.ORGS_MANAGE):
+        raise Http404
+    form = DeputyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = persons_visible(request.user).filter(iin=data["iin"]).first()
+        if person is None:
+            form.add_error(
+                "iin", _("Nobody with this IIN is in your registry: add the person first.")
+            )
+        else:
+            try:
+                deputy = services.deputy_register(
+                    actor=request.user,
+                    person=person,
+                    unit=data["unit"],
+                    council=data["council"],
+                    term=data["term"],
+                    term_start=data["term_start"],
+                    term_end=data["term_end"],
+                    constituency=data["constituency"],
+                    faction=data["faction"],
+                    role_in_faction=data["role_in_faction"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s is registered as a deputy.") % {"name": person}
+                )
+                return redirect("deputies:detail", pk=deputy.pk)
+    return render(request, "deputies/new.html", {"form": form})

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.core.forms import BootstrapMixin, DateInput, DateTimeInput
+from pervichka.core.iin import parse_iin
+from pervichka.core.roles import Perm
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.selectors import org_units_visible
+from pervichka.training.models import Course
+
+
+class CohortForm(BootstrapMixin, forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=Course.objects.filter(is_active=True)
+    )
+    unit = forms.ModelChoiceField(label=_("Organizer"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    starts_on = forms.DateField(label=_("Starts"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = org_units_visible(user, perm=Perm.TRAINING_MANAGE).exclude(
+            kind=OrgKind.PRIMARY
+        )
+
+
+class SessionForm(BootstrapMixin, forms.Form):
+    module = forms.ModelChoiceField(label=_("Module"), queryset=None, required=False)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=12, decimal_places=1)
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = cohort.course.modules.all()
+
+
+class EnrolForm(BootstrapMixin, forms.Form):
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_iin(self):
+        iin = self.cleaned_data["iin"].strip()
+        parse_iin(iin)
+        return iin
+
+
+class CertificateForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("Certificate code"), max_length=20)

@@ -1,0 +1,92 @@
+"""Reads of the School: cohorts where they are run, enrolments under the person's primary,
+coverage of the chairs, certificates by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, scope_q, visible
+from pervichka.orgs.models import OrgUnit
+from pervichka.training.enums import EnrolmentStatus
+from pervichka.training.models import Cohort, Course, Enrolment
+from pervichka.training.services import current_chairs
+
+
+def cohorts_visible(user, *, perm: Perm = Perm.TRAINING_VIEW) -> QuerySet[Cohort]:
+    return visible(Cohort.objects.select_related("course", "unit"), user, perm, "unit__path")
+
+
+def cohort_get(user, pk: object, *, perm: Perm = Perm.TRAINING_VIEW) -> Cohort:
+    return get_or_404(cohorts_visible(user, perm=perm), pk=pk)
+
+
+def enrolments_visible(user) -> QuerySet[Enrolment]:
+    """Enrolments the user may see: of the cohorts they run, or of people of their primaries."""
+    return Enrolment.objects.filter(
+        scope_q(user, Perm.TRAINING_VIEW, "cohort__unit__path")
+        | scope_q(user, Perm.TRAINING_VIEW, "primary__path")
+    ).select_related("person", "cohort__course", "primary")
+
+
+def certificate(code: str) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(
+            certificate_code=(code or "").strip().upper(), status=EnrolmentStatus.COMPLETED
+        )
+        .select_related("person", "cohort__course", "cohort__unit")
+        .first()
+    )
+
+
+def courses_active() -> QuerySet[Course]:
+    return Course.objects.filter(is_active=True).prefetch_related("modules")
+
+
+def cohort_table(cohort: Cohort):
+    """Each enrolment with the sessions attended, for the cohort's page."""
+    return cohort.enrolments.select_related("person", "primary").annotate(
+        attended=Count("attendance", filter=Q(attendance__present=True))
+    )
+
+
+@dataclass
+class CoverageRow:
+    primary: OrgUnit
+    chair: object
+    trained: bool
+    enrolment: Enrolment | None
+
+
+def coverage(unit: OrgUnit, on: dt.date | None = None) -> tuple[list[CoverageRow], float | None]:
+    """The current chairs under `unit` and whether each completed a course required for chairs;
+    the share of the trained."""
+    chairs = list(current_chairs(unit, on))
+    person_ids = [p.person_id for p in chairs]
+    latest: dict[int, Enrolment] = {}
+    for e in (
+        Enrolment.objects.filter(person_id__in=person_ids, cohort__course__required_for_chairs=True)
+        .select_related("cohort__course")
+        .order_by("enrolled_at")
+    ):
+        if (
+            latest.get(e.person_id) is None
+            or latest[e.person_id].status != EnrolmentStatus.COMPLETED
+        ):
+            latest[e.person_id] = e
+    rows = [
+        CoverageRow(
+            primary=p.org_unit,
+            chair=p.person,
+            trained=bool(latest.get(p.person_id))
+            and latest[p.person_id].status == EnrolmentStatus.COMPLETED,
+            enrolment=latest.get(p.person_id),
+        )
+        for p in chairs
+    ]
+    rows.sort(key=lambda r: (r.trained, r.primary.name))
+    share = sum(r.trained for r in rows) / len(rows) if rows else None
+    return rows, share

@@ -1,0 +1,241 @@
+"""The School's pages: courses and cohorts, a cohort's sessions, enrolments, attendance and
+assessment, coverage of the chairs, printable certificates; and the public verification."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pervichka.core.exporting import xlsx_response
+from pervichka.core.forms import apply_validation_error
+from pervichka.core.ratelimit import client_ip, hit
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_paths
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.selectors import org_units_visible
+from pervichka.people.selectors import persons_visible
+from pervichka.training import selectors, services
+from pervichka.training.forms import CertificateForm, CohortForm, EnrolForm, SessionForm
+from pervichka.training.models import Module
+
+
+def _require(user) -> None:
+    if not has_perm_anywhere(user, Perm.TRAINING_VIEW):
+        raise Http404
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    return render(
+        request,
+        "training/home.html",
+        {
+            "courses": selectors.courses_active(),
+            "cohorts": selectors.cohorts_visible(request.user)[:50],
+            "enrolments": selectors.enrolments_visible(request.user).order_by("-enrolled_at")[:50],
+            "can_manage": has_perm_anywhere(request.user, Perm.TRAINING_MANAGE),
+        },
+    )
+
+
+@login_required
+def module_material(request: HttpRequest, pk: int) -> FileResponse:
+    _require(request.user)
+    module = get_or_404(Module.objects.exclude(material_file=""), pk=pk)
+    return FileResponse(
+        module.material_file.open("rb"), filename=module.material_file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def cohort_new(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.TRAINING_MANAGE):
+        raise Http404
+    form = CohortForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            cohort = services.cohort_create(
+                actor=request.user,
+                course=d["course"],
+                unit=d["unit"],
+                name=d["name"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                place=d["place"],
+                trainers=[request.user],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect("training:cohort", pk=cohort.pk)
+    return render(request, "training/cohort_new.html", {"form": form})
+
+
+@login_required
+def cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get(request.user, pk)
+    can_manage = has_perm_at(request.user, Perm.TRAINING_MANAGE, cohort.unit.path)
+    sessions = list(cohort.sessions.select_related("module"))
+    return render(
+        request,
+        "training/cohort.html",
+        {
+            "cohort": cohort,
+            "sessions": sessions,
+            "rows": selectors.cohort_table(cohort),
+            "can_manage": can_manage,
+            "session_form": SessionForm(cohort=cohort),
+            "enrol_form": EnrolForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cohort_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    cohort = selectors.cohort_get(request.user, pk, perm=Perm.TRAINING_MANAGE)
+    try:
+        if action == "session":
+            form = SessionForm(request.POST, cohort=cohort)
+            if not form.is_valid():
+                raise ValidationError(_("Give the session's start and hours."))
+            services.session_add(actor=request.user, cohort=cohort, **form.cleaned_data)
+            note = _("The session is added.")
+        elif action == "enrol":
+            form = EnrolForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(" ".join(form.errors.get("iin", [])))
+            person = persons_visible(request.user).filter(iin=form.cleaned_data["iin"]).first()
+            if person is None:
+                raise ValidationError(_("Nobody with this IIN is in your registry."))
+            services.enrol(actor=request.user, cohort=cohort, person=person)
+            note = _("%(name)s is enrolled.") % {"name": person}
+        elif action == "chairs":
+            n = services.enrol_chairs(actor=request.user, cohort=cohort)
+            note = _("Chairs enrolled: %(n)d.") % {"n": n}
+        elif action == "assess":
+            enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
+            raw = request.POST.get("score", "").strip()
+            if not raw.isdigit():
+                raise ValidationError(_("A score is from 0 to 100."))
+            enrolment = services.assess(actor=request.user, enrolment=enrolment, score=int(raw))
+            note = _("%(name)s: %(status)s.") % {
+                "name": enrolment.person,
+                "status": enrolment.get_status_display(),
+            }
+        elif action == "withdraw":
+            enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
+            services.withdraw(
+                actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
+            )
+            note = _("Withdrawn.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, note)
+    return redirect("training:cohort", pk=cohort.pk)
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    from pervichka.training.models import Session
+
+    session = get_or_404(
+        Session.objects.select_related("cohort__course", "cohort__unit", "module"), pk=pk
+    )
+    cohort = selectors.cohort_get(request.user, session.cohort_id, perm=Perm.TRAINING_MANAGE)
+    enrolments = cohort.enrolments.exclude(status="withdrawn").select_related("person")
+    if request.method == "POST":
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        try:
+            services.attendance_mark(actor=request.user, session=session, present=present)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Attendance is saved."))
+            return redirect("training:cohort", pk=cohort.pk)
+    marked = set(session.attendance.filter(present=True).values_list("enrolment_id", flat=True))
+    return render(
+        request,
+        "training/attendance.html",
+        {"session": session, "enrolments": enrolments, "marked": marked},
+    )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    districts = org_units_visible(request.user, perm=Perm.TRAINING_VIEW).filter(
+        kind=OrgKind.DISTRICT
+    )
+    raw = request.GET.get("unit", "")
+    if raw.isdigit():
+        unit = get_or_404(org_units_visible(request.user, perm=Perm.TRAINING_VIEW), pk=raw)
+    else:
+        paths = scope_paths(request.user, Perm.TRAINING_VIEW)
+        unit = (
+            org_units_visible(request.user, perm=Perm.TRAINING_VIEW).filter(path=paths[0]).first()
+            if paths
+            else districts.first()
+        )
+    if unit is None:
+        raise Http404
+    rows, share = selectors.coverage(unit)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "coverage.xlsx",
+            _("Coverage"),
+            [_("Primary organization"), _("Chair"), _("Trained"), _("Status")],
+            (
+                [
+                    str(r.primary),
+                    r.chair.full_name,
+                    _("yes") if r.trained else _("no"),
+                    r.enrolment.get_status_display() if r.enrolment else "",
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "training/coverage.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "share": share,
+            "districts": districts,
+            "can_pii": has_perm_at(request.user, Perm.PEOPLE_PII, unit.path),
+        },
+    )
+
+
+@login_required
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
+    enrolment = get_or_404(selectors.enrolments_visible(request.user), certificate_code=code)
+    if enrolment.status != "completed":
+        raise Http404
+    return render(request, "training/certificate.html", {"e": enrolment})
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a certificate by its code: valid or not, whose, which course, when."""
+    form = CertificateForm(request.GET or None)
+    found, checked = None, False
+    if form.is_bound and form.is_valid():
+        if not hit("certificate-verify", client_ip(request), limit=120, window_seconds=3600):
+            form.add_error(None, _("Too many attempts. Please try again in an hour."))
+        else:
+            checked = True
+            found = selectors.certificate(form.cleaned_data["code"])
+    return render(
+        request, "training/public/verify.html", {"form": form, "found": found, "checked": checked}
+    )

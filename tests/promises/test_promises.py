@@ -1,0 +1,212 @@
+"""Promises move in stages with evidence; the tracker shows them to everyone; deputies' figures
+come from their receptions and appeals."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from pervichka.core.kpis import Period, compute
+from pervichka.deputies import selectors as deputy_selectors
+from pervichka.promises import services
+from tests.promises.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def report(promise, actor, status, days_ago=1, **extra):
+    return services.promise_report(
+        actor=actor,
+        promise=promise,
+        status=status,
+        date=TODAY - dt.timedelta(days=days_ago),
+        text=extra.pop("text", "Работы идут"),
+        **extra,
+    )
+
+
+def test_a_promise_moves_in_stages_with_evidence(make_promise, district_admin):
+    promise = make_promise()
+    report(promise, district_admin, "in_progress", days_ago=20)
+    with pytest.raises(ValidationError, match="proof"):
+        report(promise, district_admin, "done")
+    report(promise, district_admin, "done", link="https://akzhar.example.kz/news/1")
+    promise.refresh_from_db()
+    assert promise.status == "done"
+    assert promise.status_since == TODAY - dt.timedelta(days=1)
+    assert [u.status for u in promise.updates.all()] == ["done", "in_progress"]
+    with pytest.raises(ValidationError, match="cannot become"):
+        report(promise, district_admin, "in_progress")
+
+
+@pytest.mark.parametrize(
+    ("status", "due_in", "extra", "message"),
+    [
+        ("done", -10, {"link": "https://x.kz"}, "done late"),
+        ("done_late", 30, {"link": "https://x.kz", "reason": "r"}, "record it as «done»"),
+        ("not_done", 30, {}, "reason"),
+        ("partly_done", 30, {"reason": "денег хватило на половину"}, "proof"),
+    ],
+)
+def test_stage_rules_are_explained(make_promise, district_admin, status, due_in, extra, message):
+    promise = make_promise(due=TODAY + dt.timedelta(days=due_in))
+    with pytest.raises(ValidationError, match=message):
+        report(promise, district_admin, status, **extra)
+    promise.refresh_from_db()
+    assert promise.status == "not_started"
+    assert not promise.updates.exists()
+
+
+def test_updates_keep_their_order_and_are_not_in_the_future(make_promise, district_admin):
+    promise = make_promise()
+    report(promise, district_admin, "in_progress", days_ago=5)
+    with pytest.raises(ValidationError, match="cannot be earlier"):
+        report(promise, district_admin, "in_progress", days_ago=10)
+    with pytest.raises(ValidationError, match="future"):
+        report(promise, district_admin, "in_progress", days_ago=-1)
+
+
+def test_only_the_districts_managers_record(make_promise, other_admin, chair_a):
+    promise = make_promise()
+    for outsider in (other_admin, chair_a):
+        with pytest.raises(Http404):
+            report(promise, outsider, "in_progress")
+
+
+def test_the_share_on_track_follows_the_evidence_dated_up_to_the_day(
+    make_promise, district_admin, tree
+):
+    done = make_promise()
+    report(done, district_admin, "in_progress", days_ago=40)
+    report(done, district_admin, "done", days_ago=2, link="https://x.kz")
+    make_promise()  # not started, not yet due: on track
+    overdue = make_promise(due=TODAY - dt.timedelta(days=5))
+    report(overdue, district_admin, "in_progress", days_ago=30)
+    failed = make_promise()
+    report(failed, district_admin, "not_done", reason="Нет финансирования")
+    share = compute("promises_on_track_share", [tree.district.pk], Period(TODAY, TODAY))
+    assert share[tree.district.pk] == pytest.approx(2 / 4)
+    # Ten days ago nothing had failed and the overdue one was not yet due.
+    earlier = TODAY - dt.timedelta(days=10)
+    share_then = compute("promises_on_track_share", [tree.district.pk], Period(earlier, earlier))
+    assert share_then[tree.district.pk] == pytest.approx(1.0)
+
+
+def test_the_public_tracker_shows_stages_evidence_and_totals(client, make_promise, district_admin):
+    promise = make_promise(text="Открыть детский сад на 90 мест", theme="education")
+    report(
+        promise,
+        district_admin,
+        "in_progress",
+        text="Заложен фундамент",
+        upload=SimpleUploadedFile("site.png", PNG),
+    )
+    hidden = make_promise(text="Внутренний пункт", is_public=False)
+    page = client.get("/promises/?status=in_progress").content.decode()
+    assert "Открыть детский сад" in page
+    assert "Внутренний пункт" not in page
+    assert 'data-total="in_progress"' in page
+    detail = client.get(f"/promises/{promise.pk}/").content.decode()
+    assert "Заложен фундамент" in detail
+    assert district_admin.username not in detail
+    update = promise.updates.get()
+    image = client.get(f"/promises/{promise.pk}/evidence/{update.pk}/")
+    assert image.status_code == 200
+    assert client.get(f"/promises/{hidden.pk}/").status_code == 404
+    totals = {
+        row["status"]: row["count"] for row in client.get("/api/v1/public/promises/totals").json()
+    }
+    assert totals["in_progress"] == 1
+
+
+def test_a_manager_records_an_update_on_the_page_and_exports(login, make_promise, district_admin):
+    promise = make_promise()
+    client = login(district_admin)
+    response = client.post(
+        f"/programme/{promise.pk}/",
+        {"status": "in_progress", "date": TODAY.isoformat(), "text": "Начали работы"},
+    )
+    assert response.status_code == 302
+    promise.refresh_from_db()
+    assert promise.status == "in_progress"
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/programme/?format=xlsx", HTTP_ACCEPT_LANGUAGE="en").content)
+    ).active
+    assert list(sheet.values)[1][6] == "in progress"
+
+
+def test_links_stay_inside_the_district(
+    make_promise, district_admin, tree, categories, other_admin
+):
+    from pervichka.appeals import services as appeals
+    from pervichka.people.services import PersonData
+
+    promise = make_promise()
+    elsewhere = appeals.appeal_register(
+        actor=other_admin,
+        district=tree.other_district,
+        data=PersonData(surname="Житель", name="Другой", consent_method="paper"),
+        intake=appeals.Intake(
+            channel="phone",
+            category=appeals.categories_ensure(district=tree.other_district)[0],
+            text="дорога",
+        ),
+    )
+    with pytest.raises(ValidationError, match="this district"):
+        services.promise_link(actor=district_admin, promise=promise, appeal=elsewhere)
+
+
+def test_a_deputys_figures_come_from_receptions_and_appeals(
+    deputy, tree, district_admin, categories, login
+):
+    from django.utils import timezone
+
+    from pervichka.appeals import services as appeals
+    from pervichka.appeals.models import FieldReception
+    from pervichka.people.services import PersonData
+
+    reception = FieldReception.objects.create(
+        unit=tree.district,
+        settlement=tree.village,
+        place="Клуб",
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        status="held",
+    )
+    reception.hosts.add(deputy.person)
+    for n in range(2):
+        appeal = appeals.appeal_register(
+            actor=district_admin,
+            district=tree.district,
+            confirm_duplicate=True,
+            data=PersonData(surname="Житель", name=f"Н{n}", consent_method="verbal"),
+            intake=appeals.Intake(
+                channel="field",
+                category=categories["roads"],
+                text=f"Просьба номер {n} о ремонте дороги",
+                field_reception=reception,
+            ),
+        )
+    appeals.appeal_assign(
+        actor=district_admin, appeal=appeal, unit=tree.district, person=deputy.person
+    )
+    appeals.appeal_answer(
+        actor=district_admin, appeal=appeal, text="Отремонтируем", outcome="solved"
+    )
+    figures = deputy_selectors.figures(deputy, Period(TODAY - dt.timedelta(days=30), TODAY))
+    assert (figures.receptions_held, figures.appeals_received, figures.appeals_answered) == (
+        1,
+        2,
+        1,
+    )
+    assert figures.answered_on_time == 1
+    client = login(district_admin)
+    page = client.get(f"/deputies/{deputy.pk}/").content.decode()
+    assert 'data-figure="received">2<' in page
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/deputies/?format=xlsx").content)).active
+    row = list(sheet.values)[1]
+    assert row[4:8] == (1, 2, 1, 1)
