@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from pervichka.core.admin import ScopedAdmin
 from pervichka.core.roles import Perm
@@ -7,8 +8,9 @@ from pervichka.youth.models import MRP, SupportMeasure, YouthRules
 
 @admin.register(SupportMeasure)
 class SupportMeasureAdmin(admin.ModelAdmin):
-    """The catalogue: national measures (no district) for superusers; a district edits and
-    adds its own."""
+    """The catalogue. National measures (no district) are changed by superusers; a district
+    sees them, adds its own, and replaces a national one by adding a measure with the same
+    code (other terms, or "in use" switched off to withdraw it in the district)."""
 
     list_display = [
         "name",
@@ -29,7 +31,21 @@ class SupportMeasureAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(scope_q(request.user, Perm.YOUTH_MANAGE, "district__path"))
+        return queryset.filter(
+            scope_q(request.user, Perm.YOUTH_MANAGE, "district__path") | Q(district__isnull=True)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from pervichka.core.scoping import scope_q
+        from pervichka.orgs.enums import OrgKind
+        from pervichka.orgs.models import OrgUnit
+
+        if db_field.name == "district" and not request.user.is_superuser:
+            kwargs["queryset"] = OrgUnit.objects.filter(
+                scope_q(request.user, Perm.YOUTH_MANAGE, "path"), kind=OrgKind.DISTRICT
+            )
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         from pervichka.core.scoping import has_perm_anywhere
@@ -38,9 +54,14 @@ class SupportMeasureAdmin(admin.ModelAdmin):
             request.user.is_superuser or has_perm_anywhere(request.user, Perm.YOUTH_MANAGE)
         )
 
-    has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: self.has_module_permission(request)
+    has_view_permission = has_add_permission = lambda self, request, obj=None: (
+        self.has_module_permission(request)
     )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.district_id is None and not request.user.is_superuser:
+            return False  # a national measure: the district replaces it with its own
+        return self.has_module_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

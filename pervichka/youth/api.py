@@ -3,7 +3,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -16,13 +19,14 @@ from pervichka.people.services import PersonData
 from pervichka.youth import selectors, services
 from pervichka.youth.enums import (
     CaseStatus,
+    CloseReason,
     Education,
     Need,
     PlacementKind,
     ReferralStatus,
     YouthStatus,
 )
-from pervichka.youth.models import Case, Referral
+from pervichka.youth.models import Case, Placement, Referral
 from pervichka.youth.rules import derive_status
 
 router = Router(tags=["youth"])
@@ -74,7 +78,11 @@ class EligibilityOut(Schema):
     name: str
     eligible: bool
     reasons: list[str]
+    description: str
     benefit_mrp: Decimal | None
+    benefit_kzt: Decimal | None = Field(
+        None, description="The payment in tenge at the MRP of the current year"
+    )
 
 
 class CaseIn(Schema):
@@ -82,6 +90,18 @@ class CaseIn(Schema):
     assessment: str = Field("", max_length=10000)
     plan: str = Field("", max_length=10000)
     next_followup: dt.date | None = None
+    worker_id: int | None = Field(
+        None, description="The case worker (a user who manages youth work at the primary)"
+    )
+
+
+class CloseIn(Schema):
+    reason: CloseReason
+
+
+class CheckIn(Schema):
+    months: Literal[3, 6]
+    lasted: bool
 
 
 class ReferralOut(Schema):
@@ -232,7 +252,9 @@ def get_eligibility(request, young_person_id: int):
             "name": str(m),
             "eligible": e.ok,
             "reasons": list(e.reasons),
+            "description": m.display_description,
             "benefit_mrp": m.benefit_mrp,
+            "benefit_kzt": m.benefit_kzt_now,
         }
         for m, e in selectors.eligibility_table(yp)
     ]
@@ -293,8 +315,43 @@ def open_case(request, young_person_id: int, payload: CaseIn):
         assessment=payload.assessment,
         plan=payload.plan,
         next_followup=payload.next_followup,
+        worker=_worker(payload.worker_id),
     )
     return Status(201, _case_out(case))
+
+
+def _worker(worker_id: int | None):
+    if worker_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    worker = get_user_model().objects.filter(pk=worker_id, is_active=True).first()
+    if worker is None:
+        raise ValidationError({"worker_id": _("No such user.")})
+    return worker
+
+
+@router.post("/cases/{case_id}/close", response=CaseOut, summary="Close a case, saying why")
+def close_case(request, case_id: int, payload: CloseIn):
+    user = actor(request)
+    case = selectors.case_get(user, case_id, perm=Perm.YOUTH_MANAGE)
+    services.case_close(actor=user, case=case, reason=payload.reason)
+    return _case_out(selectors.case_get(user, case_id))
+
+
+@router.post(
+    "/cases/{case_id}/placements/{placement_id}/check",
+    response=CaseOut,
+    summary="Record whether a placement lasted 3 or 6 months (also on a closed case)",
+)
+def check_placement(request, case_id: int, placement_id: int, payload: CheckIn):
+    user = actor(request)
+    case = selectors.case_get(user, case_id, perm=Perm.YOUTH_MANAGE)
+    placement = get_or_404(Placement.objects.filter(case=case), pk=placement_id)
+    services.placement_check(
+        actor=user, placement=placement, months=payload.months, lasted=payload.lasted
+    )
+    return _case_out(selectors.case_get(user, case_id))
 
 
 @router.post(

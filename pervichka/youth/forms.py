@@ -127,6 +127,20 @@ class CaseForm(BootstrapMixin, forms.Form):
         label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_followup = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    worker = forms.ModelChoiceField(
+        label=_("Case worker"),
+        queryset=None,
+        required=False,
+        help_text=_("Empty: the one who opens the case."),
+    )
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if workers is None:
+            del self.fields["worker"]
+        else:
+            self.fields["worker"].queryset = workers
+            self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class NoteForm(BootstrapMixin, forms.Form):

@@ -1,9 +1,12 @@
 """Young people up to the age limit, a case per person who needs help, the support measures
 that exist, referrals to them, and placements with checks whether they lasted."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,7 +117,9 @@ class SupportMeasure(TranslatedNameMixin, models.Model):
         verbose_name=_("district (empty: everywhere)"),
     )
     code = models.SlugField(_("code"), max_length=40)
-    description = models.TextField(_("what it gives"), blank=True)
+    description = models.TextField(_("what it gives (Russian)"), blank=True)
+    description_kk = models.TextField(_("what it gives (Kazakh)"), blank=True)
+    description_en = models.TextField(_("what it gives (English)"), blank=True)
     min_age = models.PositiveSmallIntegerField(_("from age"), default=14)
     max_age = models.PositiveSmallIntegerField(_("to age"), default=29)
     education = models.JSONField(_("education required (empty: any)"), default=list, blank=True)
@@ -141,6 +146,22 @@ class SupportMeasure(TranslatedNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def display_description(self) -> str:
+        language = (get_language() or "ru")[:2]
+        if language == "kk" and self.description_kk:
+            return self.description_kk
+        if language == "en" and self.description_en:
+            return self.description_en
+        return self.description
+
+    def benefit_kzt(self, year: int) -> Decimal | None:
+        """The payment in tenge at the MRP of `year` (None: no payment or no MRP that year)."""
+        if self.benefit_mrp is None:
+            return None
+        mrp = MRP.objects.filter(year=year).values_list("value", flat=True).first()
+        return None if mrp is None else (self.benefit_mrp * mrp).quantize(Decimal("0.01"))
 
 
 class Case(models.Model):

@@ -7,6 +7,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +16,14 @@ from pervichka.core.calendar import add_months
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, visible
 from pervichka.youth.enums import CaseStatus, YouthStatus
-from pervichka.youth.models import Case, Placement, Referral, SupportMeasure, YoungPerson
+from pervichka.youth.models import (
+    MRP,
+    Case,
+    Placement,
+    Referral,
+    SupportMeasure,
+    YoungPerson,
+)
 from pervichka.youth.rules import age_on, derive_status, eligibility
 
 
@@ -46,18 +54,33 @@ def case_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> Case:
 
 
 def measures_for(primary) -> QuerySet[SupportMeasure]:
-    """The national catalogue and the primary's district's own measures."""
+    """The national catalogue and the primary's district's own measures. A district's measure
+    with the code of a national one takes its place (other terms, or switched off)."""
     from pervichka.orgs.models import OrgUnit
 
     district_path = primary.path[: -OrgUnit.steplen]
+    own_codes = SupportMeasure.objects.filter(district__path=district_path).values("code")
     return SupportMeasure.objects.filter(is_active=True).filter(
-        Q(district__isnull=True) | Q(district__path=district_path)
+        Q(district__path=district_path) | (Q(district__isnull=True) & ~Q(code__in=own_codes))
     )
 
 
 def eligibility_table(yp: YoungPerson, *, on: dt.date | None = None) -> list[tuple]:
+    """(measure, eligibility) for every measure of the person's district. A measure that pays
+    in MRP also carries the sum in tenge at the MRP of the year (`benefit_kzt_now`,
+    `mrp_year`), or None when the district has not entered that year's MRP."""
     on = on or timezone.localdate()
-    return [(m, eligibility(yp, m, on=on)) for m in measures_for(yp.primary)]
+    mrp = MRP.objects.filter(year=on.year).values_list("value", flat=True).first()
+    table = []
+    for m in measures_for(yp.primary):
+        m.mrp_year = on.year
+        m.benefit_kzt_now = (
+            (m.benefit_mrp * mrp).quantize(Decimal("0.01"))
+            if m.benefit_mrp is not None and mrp is not None
+            else None
+        )
+        table.append((m, eligibility(yp, m, on=on)))
+    return table
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,16 @@ class Dashboard:
     lasted_6m_share: float | None
 
 
+def _referral_figures(counts: Counter) -> dict:
+    """A measure's referrals: all of them, those under way, completed, refused."""
+    return {
+        "total": sum(counts.values()),
+        "under_way": counts["referred"] + counts["accepted"] + counts["started"],
+        "completed": counts["completed"],
+        "refused": counts["refused"],
+    }
+
+
 def dashboard(user) -> Dashboard:
     people = youth_visible(user)
     neet = people.filter(neet_q())
@@ -175,7 +208,8 @@ def dashboard(user) -> Dashboard:
         neet=neet.count(),
         neet_by_settlement=by_settlement.most_common(),
         referrals_by_measure=sorted(
-            ((m, dict(c)) for m, c in by_measure.items()), key=lambda item: -sum(item[1].values())
+            ((m, _referral_figures(c)) for m, c in by_measure.items()),
+            key=lambda item: -item[1]["total"],
         ),
         cases_open=cases.filter(status=CaseStatus.OPEN).count(),
         cases_placed=len(days),
@@ -185,6 +219,13 @@ def dashboard(user) -> Dashboard:
         if checked_6m.exists()
         else None,
     )
+
+
+def age_limits() -> dict[str, int]:
+    """The upper age of each district that set its own: {district's tree path: age}."""
+    from pervichka.youth.models import YouthRules
+
+    return dict(YouthRules.objects.values_list("district__path", "max_age"))
 
 
 def age_of(yp: YoungPerson) -> int | None:

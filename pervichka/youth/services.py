@@ -218,10 +218,19 @@ def case_update(
     assessment: str,
     plan: str,
     next_followup: dt.date | None,
+    worker=None,
 ) -> Case:
+    """Change the assessment, plan and follow-up; a worker given hands the case over."""
     case = _open_case(actor, case)
+    primary_path = case.young_person.primary.path
+    if worker is not None and not has_perm_at(worker, Perm.YOUTH_MANAGE, primary_path):
+        raise ValidationError(
+            {"worker": _("This user does not work with this primary's young people.")}
+        )
     case.needs, case.assessment, case.plan = _needs(needs), assessment, plan
     case.next_followup = next_followup
+    if worker is not None:
+        case.worker = worker
     save_as(case, actor)
     return case
 

@@ -32,8 +32,15 @@ from pervichka.youth.forms import (
     RegistryFilterForm,
     YoungPersonForm,
 )
-from pervichka.youth.models import Placement, Referral
+from pervichka.youth.models import Placement, Referral, YouthRules
 from pervichka.youth.rules import derive_status
+
+
+def _workers(yp):
+    """Who may take a young person's case: users who manage youth work at their primary."""
+    from pervichka.accounts.selectors import users_with_perm_in
+
+    return users_with_perm_in(Perm.YOUTH_MANAGE, yp.primary).order_by("last_name", "username")
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -87,6 +94,12 @@ def registry(request: HttpRequest) -> HttpResponse:
         )
     page = CappedPaginator(queryset, 25).get_page(page_number)
     rows = [(yp, YouthStatus(derive_status(yp)), selectors.age_of(yp)) for yp in page]
+    # Nobody is struck off on a birthday: a person above the district's age limit is marked,
+    # so the case worker closes the case ("above the age limit") or keeps helping.
+    limits = selectors.age_limits()
+    for yp, _status, age in rows:
+        limit = limits.get(yp.primary.path[: -yp.primary.steplen], YouthRules.max_age.field.default)
+        yp.aged_out = age is not None and age > limit
     return render(
         request,
         "youth/registry.html",
@@ -151,7 +164,7 @@ def young_person(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": yp.cases.select_related("worker"),
             "open_case": yp.cases.filter(status="open").first(),
             "eligibility": selectors.eligibility_table(yp),
-            "case_form": CaseForm(),
+            "case_form": CaseForm(workers=_workers(yp)),
         },
     )
 
@@ -160,7 +173,7 @@ def young_person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     yp = selectors.young_person_get(request.user, pk, perm=Perm.YOUTH_MANAGE)
-    form = CaseForm(request.POST)
+    form = CaseForm(request.POST, workers=_workers(yp))
     if form.is_valid():
         try:
             case = services.case_open(actor=request.user, yp=yp, **form.cleaned_data)
@@ -177,25 +190,30 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
 def _case_context(request, case, **forms) -> dict:
     yp = case.young_person
     measures = selectors.measures_for(yp.primary)
+    may_manage = has_perm_at(request.user, Perm.YOUTH_MANAGE, yp.primary.path)
     return {
         "case": case,
         "yp": yp,
         "status": YouthStatus(derive_status(yp)),
         "age": selectors.age_of(yp),
-        "can_manage": has_perm_at(request.user, Perm.YOUTH_MANAGE, yp.primary.path)
-        and case.status == "open",
+        "can_manage": may_manage and case.status == "open",
+        # A placement is checked 3 and 6 months on, usually after the case was closed as
+        # placed: the check stays possible on a closed case.
+        "can_check": may_manage,
         "referrals": case.referrals.select_related("measure"),
         "placements": case.placements.select_related("referral__measure"),
         "notes": case.notes.select_related("author"),
         "eligibility": selectors.eligibility_table(yp),
         "case_form": forms.get("case_form")
         or CaseForm(
+            workers=_workers(yp),
             initial={
                 "needs": case.needs,
                 "assessment": case.assessment,
                 "plan": case.plan,
                 "next_followup": case.next_followup,
-            }
+                "worker": case.worker_id,
+            },
         ),
         "note_form": forms.get("note_form") or NoteForm(),
         "referral_form": forms.get("referral_form") or ReferralForm(measures=measures),
@@ -220,7 +238,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = None
     try:
         if action == "update":
-            form = CaseForm(request.POST)
+            form = CaseForm(request.POST, workers=_workers(case.young_person))
             if form.is_valid():
                 services.case_update(actor=actor, case=case, **form.cleaned_data)
         elif action == "note":
@@ -295,17 +313,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.YOUTH_VIEW)
     data = selectors.dashboard(request.user)
     if request.GET.get("format") == "xlsx":
-        rows = [[_("NEET by settlement"), name, n] for name, n in data.neet_by_settlement]
+        rows = [
+            [_("Young people"), "", data.total],
+            [_("NEET"), "", data.neet],
+            [_("Cases open"), "", data.cases_open],
+            [_("Cases with a placement"), "", data.cases_placed],
+            [_("Placement rate, %"), "", _pct(data.placement_rate)],
+            [_("Median days to placement"), "", data.median_days_to_placement],
+            [_("Placements that lasted 6 months, %"), "", _pct(data.lasted_6m_share)],
+        ]
+        rows += [[_("NEET by settlement"), name, n] for name, n in data.neet_by_settlement]
         rows += [
-            [_("Referrals by measure"), name, sum(c.values())]
-            for name, c in data.referrals_by_measure
+            [_("Referrals by measure"), name, c["total"]] for name, c in data.referrals_by_measure
         ]
         return xlsx_response(
-            "youth-dashboard.xlsx", _("Youth"), [_("Figure"), _("Name"), _("Count")], rows
+            "youth-dashboard.xlsx", _("Youth"), [_("Figure"), _("Name"), _("Value")], rows
         )
     chart = {
         "labels": [n for n, _c in data.neet_by_settlement],
         "values": [c for _n, c in data.neet_by_settlement],
         "percent": False,
+        "label": _("NEET"),
     }
-    return render(request, "youth/dashboard.html", {"d": data, "chart": chart})
+    referrals_chart = {
+        "labels": [n for n, _c in data.referrals_by_measure],
+        "values": [c["total"] for _n, c in data.referrals_by_measure],
+        "percent": False,
+        "label": _("referred"),
+    }
+    return render(
+        request,
+        "youth/dashboard.html",
+        {"d": data, "chart": chart, "referrals_chart": referrals_chart},
+    )
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)

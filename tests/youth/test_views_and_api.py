@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from pervichka.core.kpis import Period, compute
 from pervichka.youth import services
-from pervichka.youth.models import Case, Placement, YoungPerson
+from pervichka.youth.models import MRP, Case, Placement, YoungPerson
 
 
 def test_registry_filters_neet(tree, login, youth_worker, add_young):
@@ -173,11 +174,150 @@ def test_youth_api_over_http(live_server, tree, youth_worker, chair_b):
         json={"measure_id": measure["measure_id"]},
     )
     assert referred.json()["referrals"][0]["status"] == "referred"
+    # "С дипломом в село" pays 100 MRP: the tenge sum at this year's MRP comes with it.
+    mrp = MRP.objects.filter(year=timezone.localdate().year).first()
+    if mrp is not None:
+        assert Decimal(measure["benefit_kzt"]) == 100 * mrp.value
+    assert measure["description"]
+    # Placed seven months ago, the case closed as placed; the 3-month check still goes in.
+    placed = requests.post(
+        f"{base}/cases/{case['id']}/placements",
+        headers=headers,
+        timeout=10,
+        json={
+            "kind": "work",
+            "started_on": (timezone.localdate() - dt.timedelta(days=215)).isoformat(),
+            "organization": "Аульная школа",
+        },
+    ).json()
+    placement_id = placed["placements"][0]["id"]
     _t, other = api_token_create(actor=chair_b, name="b")
+    outsider = {"Authorization": f"Bearer {other}"}
+    for url, body in (
+        (f"{base}/cases/{case['id']}/close", {"reason": "placed"}),
+        (
+            f"{base}/cases/{case['id']}/placements/{placement_id}/check",
+            {"months": 3, "lasted": True},
+        ),
+    ):
+        assert requests.post(url, headers=outsider, json=body, timeout=10).status_code == 404
+    closed = requests.post(
+        f"{base}/cases/{case['id']}/close", headers=headers, json={"reason": "placed"}, timeout=10
+    )
+    assert closed.json()["status"] == "closed"
+    checked = requests.post(
+        f"{base}/cases/{case['id']}/placements/{placement_id}/check",
+        headers=headers,
+        json={"months": 3, "lasted": True},
+        timeout=10,
+    )
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["placements"][0]["lasted_3m"] is True
     assert (
-        requests.get(
-            f"{base}/cases/{case['id']}", timeout=10, headers={"Authorization": f"Bearer {other}"}
-        ).status_code
-        == 404
+        requests.get(f"{base}/cases/{case['id']}", timeout=10, headers=outsider).status_code == 404
     )
     assert Case.objects.count() == 1
+
+
+def test_a_closed_case_still_takes_the_placement_checks(tree, login, youth_worker, neet_case):
+    """Cases close as "placed"; the 3- and 6-month checks come later, on the closed case."""
+    placement = services.placement_record(
+        actor=youth_worker,
+        case=neet_case,
+        kind="work",
+        started_on=timezone.localdate() - dt.timedelta(days=100),
+        organization="Ферма",
+    )
+    services.case_close(actor=youth_worker, case=neet_case, reason="placed")
+    client = login(youth_worker)
+    page = client.get(reverse("youth:case", args=[neet_case.pk])).content.decode()
+    assert reverse("youth:case_act", args=[neet_case.pk, "check"]) in page
+    assert reverse("youth:case_act", args=[neet_case.pk, "note"]) not in page  # closed
+    client.post(
+        reverse("youth:case_act", args=[neet_case.pk, "check"]),
+        {"placement": placement.pk, "months": "3", "lasted": "1"},
+    )
+    placement.refresh_from_db()
+    assert placement.lasted_3m is True
+
+
+def test_eligibility_shows_the_payment_in_tenge(tree, login, youth_worker, neet_case):
+    MRP.objects.update_or_create(year=timezone.localdate().year, defaults={"value": "4325"})
+    page = login(youth_worker).get(reverse("youth:case", args=[neet_case.pk])).content.decode()
+    assert "432 500 ₸" in page.replace("\xa0", " ")
+    assert "бюджетный кредит на жильё" in page  # what the measure gives, in Russian
+
+
+def test_the_case_is_handed_to_another_worker(tree, login, youth_worker, chair_a, neet_case):
+    client = login(youth_worker)
+    form = client.get(reverse("youth:case", args=[neet_case.pk])).context["case_form"]
+    assert set(form.fields["worker"].queryset) >= {youth_worker, chair_a}
+    data = {"needs": ["employment"], "assessment": "", "plan": "", "next_followup": ""}
+    client.post(
+        reverse("youth:case_act", args=[neet_case.pk, "update"]), {**data, "worker": chair_a.pk}
+    )
+    neet_case.refresh_from_db()
+    assert neet_case.worker == chair_a
+
+
+def test_the_case_cannot_go_to_a_worker_of_another_primary(
+    tree, login, youth_worker, chair_b, neet_case
+):
+    client = login(youth_worker)
+    data = {"needs": ["employment"], "assessment": "", "plan": "", "next_followup": ""}
+    response = client.post(
+        reverse("youth:case_act", args=[neet_case.pk, "update"]), {**data, "worker": chair_b.pk}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    neet_case.refresh_from_db()
+    assert neet_case.worker == youth_worker
+
+
+def test_dashboard_table_chart_and_export(tree, login, district_admin, neet_case, youth_worker):
+    from pervichka.youth.models import SupportMeasure
+
+    measure = SupportMeasure.objects.get(district=None, code="diploma_to_village")
+    services.referral_create(actor=youth_worker, case=neet_case, measure=measure)
+    client = login(district_admin)
+    page = client.get(reverse("youth:dashboard"))
+    _name, figures = page.context["d"].referrals_by_measure[0]
+    assert figures == {"total": 1, "under_way": 1, "completed": 0, "refused": 0}
+    assert 'id="referrals-data"' in page.content.decode()
+    export = client.get(reverse("youth:dashboard"), {"format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    figures_in_sheet = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert figures_in_sheet["Cases open"] == 1
+    assert "Placement rate, %" in figures_in_sheet
+
+
+def test_the_registry_marks_who_is_above_the_age_limit(tree, login, youth_worker, add_young):
+    from pervichka.youth.models import YouthRules
+
+    add_young(age=27, surname="Взрослый")
+    YouthRules.objects.update_or_create(district=tree.district, defaults={"max_age": 25})
+    page = login(youth_worker).get(reverse("youth:registry")).content.decode()
+    assert "data-aged-out" in page
+
+
+def test_a_district_replaces_a_national_measure(tree, login, district_admin, measures):
+    from pervichka.youth.models import SupportMeasure
+    from pervichka.youth.selectors import measures_for
+
+    client = login(district_admin)
+    listing = client.get(reverse("admin:youth_supportmeasure_changelist")).content.decode()
+    assert "Общественные работы" in listing  # the national catalogue is seen
+    national = measures["public_works"]
+    change = client.post(
+        reverse("admin:youth_supportmeasure_change", args=[national.pk]), {"name": "Взлом"}
+    )
+    assert change.status_code == 403
+    national.refresh_from_db()
+    assert national.name == "Общественные работы"
+    # Withdrawn in this district: its own measure with the same code, not in use.
+    SupportMeasure.objects.create(
+        district=tree.district, code="public_works", name="Общественные работы", is_active=False
+    )
+    codes = set(measures_for(tree.primary_a).values_list("code", flat=True))
+    assert "public_works" not in codes
+    assert "diploma_to_village" in codes
+    assert "public_works" in set(measures_for(tree.primary_c).values_list("code", flat=True))
