@@ -6,12 +6,13 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from pervichka.appeals import selectors, services
+from pervichka.appeals import selectors, services, throttle
 from pervichka.appeals.enums import Action, Channel, Outcome, Satisfaction
 from pervichka.appeals.enums import Status as AppealStatus
 from pervichka.appeals.models import Appeal, Category
@@ -342,19 +343,8 @@ def public_submit(
 
     existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
-        if not hit(
-            "appeal-submit",
-            client_ip(request),
-            limit=settings.PERVICHKA_PUBLIC_RATE_PER_HOUR,
-            window_seconds=3600,
-        ):
-            raise HttpError(
-                429,
-                _(
-                    "Too many appeals from this connection in the last hour. "
-                    "Please try again later or call the reception office."
-                ),
-            )
+        if not throttle.attempt_allowed(request):
+            raise HttpError(429, _("Too many attempts. Please try again in an hour."))
         if not payload.consent:
             raise ValidationError(
                 {"consent": _("Without your consent we cannot register the appeal.")}
@@ -365,29 +355,33 @@ def public_submit(
         )
         district = settlement.district
         category = services.category_for_public(district=district, code=payload.category)
-        appeal, created = services.appeal_submit_public(
-            district=district,
-            data=PersonData(
-                iin=payload.iin,
-                surname=payload.surname,
-                name=payload.name,
-                patronymic=payload.patronymic,
-                phone=payload.phone,
-                email=payload.email,
-                settlement=settlement,
-                consent_method="electronic",
-            ),
-            intake=services.Intake(
-                channel=Channel.WEB,
-                category=category,
-                text=payload.text,
-                settlement=settlement,
-                contact_phone=payload.phone,
-                contact_email=payload.email,
-                language=payload.language,
-            ),
-            idempotency_key=idempotency_key,
-        )
+        with transaction.atomic():
+            appeal, created = services.appeal_submit_public(
+                district=district,
+                data=PersonData(
+                    iin=payload.iin,
+                    surname=payload.surname,
+                    name=payload.name,
+                    patronymic=payload.patronymic,
+                    phone=payload.phone,
+                    email=payload.email,
+                    settlement=settlement,
+                    consent_method="electronic",
+                ),
+                intake=services.Intake(
+                    channel=Channel.WEB,
+                    category=category,
+                    text=payload.text,
+                    settlement=settlement,
+                    contact_phone=payload.phone,
+                    contact_email=payload.email,
+                    language=payload.language,
+                ),
+                idempotency_key=idempotency_key,
+            )
+            # Counted only once it passed every check; over the limit nothing stays.
+            if created and not throttle.submission_allowed(request):
+                raise HttpError(429, throttle.too_many_appeals())
     else:
         appeal, created = existing, False
     body = {

@@ -8,13 +8,14 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pervichka.appeals import selectors, services
+from pervichka.appeals import selectors, services, throttle
 from pervichka.appeals.enums import Channel
 from pervichka.appeals.forms import (
     CitizenRateForm,
@@ -59,15 +60,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         if form.is_bot():
             # Say nothing a bot could learn from; store nothing.
             return render(request, "appeals/public/received.html", status=200)
-        if _rate_limited(request, "appeal-submit"):
+        if not throttle.attempt_allowed(request):
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many appeals from this connection in the last hour. "
-                    "Please try again later or call the reception office."
-                ),
-            )
+            form.add_error(None, _("Too many attempts. Please try again in an hour."))
             return render(request, "appeals/public/submit.html", {"form": form}, status=429)
         if form.is_valid():
             files = form.cleaned_data["photos"]
@@ -78,11 +73,18 @@ def submit(request: HttpRequest) -> HttpResponse:
                     raise ValidationError({"photos": _("Up to 3 files: JPG, PNG or PDF.")})
                 for upload in files:
                     services.validate_upload(upload)
-                appeal, created = _submit(form)
+                with transaction.atomic():
+                    appeal, created = _submit(form)
+                    # Counted only once it passed every check; over the limit nothing stays.
+                    if created and not throttle.submission_allowed(request):
+                        raise throttle.Throttled
                 if created and files:
                     services.attachments_add(actor=None, appeal=appeal, uploads=files)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
+            except throttle.Throttled:
+                form.add_error(None, throttle.too_many_appeals())
+                return render(request, "appeals/public/submit.html", {"form": form}, status=429)
             else:
                 return redirect("public:track_code", code=appeal.tracking_code)
     else:

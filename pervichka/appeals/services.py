@@ -213,8 +213,14 @@ def _citizen_message(appeal: Appeal, kind: str) -> None:
             message = _("The term of your appeal %(number)s is extended to %(due)s.")
         elif kind == "redirected":
             message = _("Your appeal %(number)s is outside our competence and was sent to: %(to)s.")
-        elif kind == "answered":
+        elif kind == "answered" and appeal.answer_published:
             message = _("There is an answer to your appeal %(number)s.")
+        elif kind == "answered":
+            # The tracking page will not show it: do not send the citizen there to read it.
+            message = _(
+                "The answer to your appeal %(number)s was sent to you by letter or given to "
+                "you in person."
+            )
         else:
             return
         _tell_citizen(
@@ -321,7 +327,8 @@ def _register(
     cal = calendar()
     due = cal.add_working_days(received, rules.answer_working_days)
     try:
-        contact_phone = normalize_phone(intake.contact_phone or person.phone)
+        # The phone the citizen gave now, even where the registry's record keeps another.
+        contact_phone = normalize_phone(intake.contact_phone or data.phone or person.phone)
     except ValidationError as exc:
         raise ValidationError({"phone": exc.messages}) from exc
     appeal = Appeal(
@@ -333,7 +340,7 @@ def _register(
         field_reception=intake.field_reception,
         person=person,
         contact_phone=contact_phone,
-        contact_email=intake.contact_email or person.email,
+        contact_email=intake.contact_email or data.email or person.email,
         language=intake.language,
         category=intake.category,
         settlement=intake.settlement or person.settlement,
@@ -583,10 +590,16 @@ def appeal_start(*, actor, appeal: Appeal) -> Appeal:
     return _move(appeal, Action.START, actor=actor)
 
 
+def _working_day_on_or_before(cal, day: dt.date) -> dt.date:
+    while not cal.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 @transaction.atomic
 def appeal_extend(*, actor, appeal: Appeal, until: dt.date, reason: str) -> Appeal:
-    """Extend the term by a reasoned decision; all extensions together stay within the
-    district's limit (two months by default) and the citizen is told at once."""
+    """Extend the term by a reasoned decision to a working day; all extensions together stay
+    within the district's limit (two months by default) and the citizen is told at once."""
     appeal = _locked(appeal)
     _require(actor, Perm.APPEALS_MANAGE, appeal.unit.path)
     _check_transition(appeal, Action.EXTEND)
@@ -600,7 +613,11 @@ def appeal_extend(*, actor, appeal: Appeal, until: dt.date, reason: str) -> Appe
                 % {"due": appeal.due_date.strftime("%d.%m.%Y")}
             }
         )
-    limit = add_months(appeal.original_due_date, rules.extension_max_months)
+    cal = calendar()
+    # The law's limit may fall on a day off; the latest deadline is the working day before.
+    limit = _working_day_on_or_before(
+        cal, add_months(appeal.original_due_date, rules.extension_max_months)
+    )
     if until > limit:
         raise ValidationError(
             {
@@ -611,7 +628,23 @@ def appeal_extend(*, actor, appeal: Appeal, until: dt.date, reason: str) -> Appe
                 % {"months": rules.extension_max_months, "limit": limit.strftime("%d.%m.%Y")}
             }
         )
-    cal = calendar()
+    if not cal.is_working_day(until):
+        # The operator picked the date, so say which day would do rather than move it silently.
+        earlier = _working_day_on_or_before(cal, until)
+        if earlier > appeal.due_date:
+            message = _(
+                "%(day)s is a day off: the deadline must be a working day. The nearest earlier "
+                "working day is %(earlier)s."
+            ) % {"day": until.strftime("%d.%m.%Y"), "earlier": earlier.strftime("%d.%m.%Y")}
+        else:
+            message = _(
+                "%(day)s is a day off: the deadline must be a working day. The nearest working "
+                "day after it is %(later)s."
+            ) % {
+                "day": until.strftime("%d.%m.%Y"),
+                "later": cal.add_working_days(until, 0).strftime("%d.%m.%Y"),
+            }
+        raise ValidationError({"until": message})
     today = timezone.localdate()
     notice_due = cal.add_working_days(today, rules.extension_notice_working_days)
     previous = appeal.due_date

@@ -199,6 +199,13 @@ def _detail_context(request: HttpRequest, appeal, forms: dict, open_action: str 
         "open_action": open_action,
         "today": today,
         "overdue": appeal.status in OPEN_STATUSES and appeal.due_date < today,
+        # Whether it is ours is decided before the work starts: 3 working days by default.
+        "redirect_due": (
+            appeal.redirect_due_date
+            if appeal.status in (Status.REGISTERED, Status.ASSIGNED)
+            else None
+        ),
+        "redirect_late": appeal.redirect_due_date < today,
     }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,21 +20,144 @@ def actor(request: HttpRequest):
     return request.auth
 
 
-PYDANTIC_MESSAGES = {
-    "missing": lambda: _("This field is required."),
-    "string_too_long": lambda: _("This value is too long."),
-    "string_too_short": lambda: _("This value is too short."),
-    "int_parsing": lambda: _("Enter a whole number."),
-    "int_type": lambda: _("Enter a whole number."),
-    "date_from_datetime_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
-    "date_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
-    "date_type": lambda: _("Enter a date as YYYY-MM-DD."),
-    "string_type": lambda: _("Enter text."),
-    "enum": lambda: _("Choose one of the allowed values."),
-    "literal_error": lambda: _("Choose one of the allowed values."),
-    "extra_forbidden": lambda: _("This field is not allowed."),
-    "json_invalid": lambda: _("The request body is not valid JSON."),
+def _expected(ctx: dict) -> str:
+    """Pydantic's "'a', 'b' or 'c'" without its English "or": `a, b, c`."""
+    text = str(ctx.get("expected", ""))
+    values = re.findall(r"'([^']*)'", text)
+    return ", ".join(values) if values else text
+
+
+def _choose(ctx: dict) -> str:
+    if not ctx.get("expected"):
+        return _("Choose one of the allowed values.")
+    return _("Choose one of: %(expected)s.") % {"expected": _expected(ctx)}
+
+
+def _count(ctx: dict, key: str) -> int:
+    try:
+        return int(ctx.get(key, 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _whole_number(ctx: dict) -> str:
+    return _("Enter a whole number.")
+
+
+def _date(ctx: dict) -> str:
+    return _("Enter a date as YYYY-MM-DD.")
+
+
+def _datetime(ctx: dict) -> str:
+    return _("Enter a date and time in ISO 8601, e.g. 2026-11-02T10:00:00+05:00.")
+
+
+def _number(ctx: dict) -> str:
+    return _("Enter a number.")
+
+
+def _boolean(ctx: dict) -> str:
+    return _("Enter true or false.")
+
+
+def _text(ctx: dict) -> str:
+    return _("Enter text.")
+
+
+# Pydantic's error types, in the caller's language; the `ctx` supplies the limits.
+PYDANTIC_MESSAGES: dict[str, Callable[[dict], str]] = {
+    "missing": lambda ctx: _("This field is required."),
+    "greater_than": lambda ctx: (
+        _("Enter a value greater than %(limit)s.") % {"limit": ctx.get("gt")}
+    ),
+    "greater_than_equal": lambda ctx: (
+        _("Enter a value greater than or equal to %(limit)s.") % {"limit": ctx.get("ge")}
+    ),
+    "less_than": lambda ctx: _("Enter a value less than %(limit)s.") % {"limit": ctx.get("lt")},
+    "less_than_equal": lambda ctx: (
+        _("Enter a value less than or equal to %(limit)s.") % {"limit": ctx.get("le")}
+    ),
+    "multiple_of": lambda ctx: (
+        _("Enter a multiple of %(limit)s.") % {"limit": ctx.get("multiple_of")}
+    ),
+    "string_too_short": lambda ctx: (
+        ngettext(
+            "Enter at least %(limit)d character.",
+            "Enter at least %(limit)d characters.",
+            _count(ctx, "min_length"),
+        )
+        % {"limit": _count(ctx, "min_length")}
+    ),
+    "string_too_long": lambda ctx: (
+        ngettext(
+            "Enter at most %(limit)d character.",
+            "Enter at most %(limit)d characters.",
+            _count(ctx, "max_length"),
+        )
+        % {"limit": _count(ctx, "max_length")}
+    ),
+    "too_short": lambda ctx: (
+        ngettext(
+            "Give at least %(limit)d item.",
+            "Give at least %(limit)d items.",
+            _count(ctx, "min_length"),
+        )
+        % {"limit": _count(ctx, "min_length")}
+    ),
+    "too_long": lambda ctx: (
+        ngettext(
+            "Give at most %(limit)d item.",
+            "Give at most %(limit)d items.",
+            _count(ctx, "max_length"),
+        )
+        % {"limit": _count(ctx, "max_length")}
+    ),
+    "string_pattern_mismatch": lambda ctx: (
+        _("Enter a value in the required format (%(pattern)s).") % {"pattern": ctx.get("pattern")}
+    ),
+    "string_type": _text,
+    "string_unicode": _text,
+    "enum": _choose,
+    "literal_error": _choose,
+    "int_parsing": _whole_number,
+    "int_type": _whole_number,
+    "int_from_float": _whole_number,
+    "int_parsing_size": lambda ctx: _("A number in the request is out of range."),
+    "float_parsing": _number,
+    "float_type": _number,
+    "finite_number": _number,
+    "decimal_parsing": _number,
+    "decimal_type": _number,
+    "bool_parsing": _boolean,
+    "bool_type": _boolean,
+    "date_parsing": _date,
+    "date_type": _date,
+    "date_from_datetime_parsing": _date,
+    "date_from_datetime_inexact": _date,
+    "datetime_parsing": _datetime,
+    "datetime_type": _datetime,
+    "datetime_from_date_parsing": _datetime,
+    "datetime_object_invalid": _datetime,
+    "time_parsing": lambda ctx: _("Enter a time as HH:MM."),
+    "time_type": lambda ctx: _("Enter a time as HH:MM."),
+    "uuid_parsing": lambda ctx: _("Enter a valid UUID."),
+    "uuid_type": lambda ctx: _("Enter a valid UUID."),
+    "list_type": lambda ctx: _("Enter a list."),
+    "dict_type": lambda ctx: _("Enter a JSON object."),
+    "model_type": lambda ctx: _("Enter a JSON object."),
+    "model_attributes_type": lambda ctx: _("Enter a JSON object."),
+    "extra_forbidden": lambda ctx: _("This field is not allowed."),
+    "json_invalid": lambda ctx: _("The request body is not valid JSON."),
 }
+
+
+def validation_message(error: dict) -> str:
+    """One pydantic error in the caller's language; an unknown kind gets a plain fallback,
+    never pydantic's English."""
+    translate = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if translate is None:
+        return _("Invalid value.")
+    return translate(error.get("ctx") or {})
 
 
 def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict:
@@ -88,8 +215,7 @@ def install_error_handlers(api: NinjaAPI) -> NinjaAPI:
         for error in exc.errors:
             loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
             field = loc[-1] if loc else "non_field"
-            translate = PYDANTIC_MESSAGES.get(error.get("type", ""))
-            errors.setdefault(field, []).append(translate() if translate else error.get("msg", ""))
+            errors.setdefault(field, []).append(validation_message(error))
         return api.create_response(
             request, error_body(_("Some fields are not valid."), errors), status=422
         )

@@ -346,10 +346,16 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
     return result
 
 
-def _check_against_registry(results: list[RowResult]) -> dict[str, Person]:
-    """Reject rows whose person is already a member or whose card is taken; find reused persons."""
+def _check_against_registry(actor, results: list[RowResult]) -> dict[str, Person]:
+    """Reject rows whose person is already a member, is kept by an organization outside the
+    importer's scope, or whose card is taken; find the persons to reuse."""
     iins = [r.values["iin"] for r in results if r.values.get("iin")]
-    persons = {p.iin: p for p in Person.objects.filter(iin__in=iins)}
+    persons = {p.iin: p for p in Person.objects.filter(iin__in=iins).select_related("unit")}
+    foreign = {
+        iin
+        for iin, person in persons.items()
+        if person.unit is not None and not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+    }
     current_members = set(
         Membership.objects.filter(person__iin__in=iins)
         .exclude(status=MembershipStatus.ARCHIVED)
@@ -364,6 +370,14 @@ def _check_against_registry(results: list[RowResult]) -> dict[str, Person]:
             result.error(
                 "iin", _("A person with this IIN is already a member of a primary organization.")
             )
+        elif result.values.get("iin") in foreign:
+            result.error(
+                "iin",
+                _(
+                    "A person with this IIN is registered in another organization; "
+                    "ask its administrator."
+                ),
+            )
         if result.values.get("card_number") in taken_cards:
             result.error("card_number", _("This party card number is already in use."))
     return persons
@@ -375,7 +389,7 @@ def _validate(
     ctx = _Context(actor, default_primary)
     for chunk in _chunks(read_rows(path, name), CHUNK):
         results = [_validate_row(ctx, number, values) for number, values in chunk]
-        persons = _check_against_registry(results)
+        persons = _check_against_registry(ctx.actor, results)
         yield results, persons
 
 
@@ -487,7 +501,7 @@ def _checked_chunks(actor, job: MemberImport) -> Iterator[tuple[list[RowResult],
                         % {"value": row["primary"]},
                     )
                 results.append(result)
-            yield results, _check_against_registry(results)
+            yield results, _check_against_registry(actor, results)
 
 
 @transaction.atomic

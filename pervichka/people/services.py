@@ -144,7 +144,8 @@ def member_register(
 
     A person already in the registry (same IIN) is reused and their details updated, so the
     registry keeps one record per person; a person who is a current member elsewhere is
-    refused, since a member belongs to one primary at a time.
+    refused, since a member belongs to one primary at a time, and so is a person whose record
+    is kept outside the actor's scope (its keeper must move it).
     """
     _check_primary(actor, primary)
     data = data.cleaned()
@@ -156,6 +157,16 @@ def member_register(
         if current is not None:
             raise ValidationError(
                 {"iin": _("A person with this IIN is already a member of a primary organization.")}
+            )
+        # Reusing the record moves it into `primary` and rewrites it: only who keeps it may.
+        if not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path):
+            raise ValidationError(
+                {
+                    "iin": _(
+                        "A person with this IIN is registered in another organization; "
+                        "ask its administrator."
+                    )
+                }
             )
     else:
         person = Person()
@@ -267,7 +278,8 @@ def membership_archive(*, actor, membership: Membership, left: dt.date, reason: 
 def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Person:
     """The registry's person for a citizen of a public form or a reception desk: found by
     IIN (or, on a public form, by the same name and phone in the district), else created with
-    the consent given. The caller holds the transaction."""
+    the consent given. A found person's details change only when the actor may manage people
+    where the person's record is kept. The caller holds the transaction."""
     data = data.cleaned()
     person = None
     if data.iin:
@@ -279,9 +291,12 @@ def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Pe
             search_name__startswith=f"{data.surname} {data.name}".lower(),
         ).first()
     if person is not None:
-        changed = not public
-        if not public:
-            # An operator saw the citizen's papers: the registry takes their details.
+        # An operator who saw the citizen's papers updates the registry, but only where they
+        # keep it: a known IIN typed in another district links the person and changes
+        # nothing (the new phone stays with the appeal or event that brought it).
+        may_update = not public and has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+        changed = may_update
+        if may_update:
             for name in ("surname", "name", "patronymic", "address"):
                 value = getattr(data, name)
                 if value:

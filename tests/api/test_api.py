@@ -1,3 +1,4 @@
+import pytest
 import requests
 
 from pervichka.people.enums import MembershipStatus
@@ -170,3 +171,77 @@ def test_persons_search_and_pagination(api_as, tree, district_admin, member_a, m
     page = api.get("/persons", params={"limit": 1, "offset": 1}).json()
     assert page["count"] == 2
     assert len(page["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "Введите значение, большее или равное 1."),
+        ("kk", "1 мәнінен үлкен немесе оған тең мән енгізіңіз."),
+    ],
+)
+def test_a_range_error_is_in_the_callers_language(api_as, tree, district_admin, language, expected):
+    response = api_as(district_admin, language=language).get("/persons", params={"limit": 0})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"limit": [expected]}
+
+
+def test_schema_errors_of_every_kind_are_translated(api_as, tree):
+    payload = {
+        "settlement_id": "один",
+        "category": "roads",
+        "text": "x" * 5001,
+        "surname": "",
+        "name": "Олег",
+        "phone": "+77011112233",
+        "consent": "может быть",
+        "language": "de",
+    }
+    ru = api_as(language="ru").post(
+        "/public/appeals", json=payload, headers={"Idempotency-Key": "k" * 16}
+    )
+    assert ru.status_code == 422
+    assert ru.json()["errors"] == {
+        "settlement_id": ["Введите целое число."],
+        "text": ["Введите не более 5000 символов."],
+        "surname": ["Введите не менее 1 символа."],
+        "consent": ["Укажите true или false."],
+        "language": ["Выберите одно из значений: ru, kk, en."],
+    }
+    kk = api_as(language="kk").post(
+        "/public/appeals", json=payload, headers={"Idempotency-Key": "k" * 16}
+    )
+    assert kk.json()["errors"] == {
+        "settlement_id": ["Бүтін сан енгізіңіз."],
+        "text": ["Ең көбі 5000 таңба енгізіңіз."],
+        "surname": ["Кемінде 1 таңба енгізіңіз."],
+        "consent": ["true немесе false мәнін көрсетіңіз."],
+        "language": ["Мына мәндердің бірін таңдаңыз: ru, kk, en."],
+    }
+
+
+def test_query_errors_name_the_allowed_values_in_the_callers_language(api_as, tree, district_admin):
+    response = api_as(district_admin, language="ru").get(
+        "/appeals", params={"received_from": "вчера", "status": "lost", "limit": 501}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "received_from": ["Введите дату в формате ГГГГ-ММ-ДД."],
+        "status": [
+            "Выберите одно из значений: registered, assigned, in_progress, answered, closed, "
+            "redirected, returned, reopened."
+        ],
+        "limit": ["Введите значение, меньшее или равное 500."],
+    }
+
+
+def test_an_unknown_kind_of_schema_error_gets_a_translated_fallback():
+    from django.utils import translation
+
+    from pervichka.core.api import validation_message
+
+    error = {"type": "some_future_pydantic_error", "msg": "Input is wrong in English"}
+    with translation.override("ru"):
+        assert validation_message(error) == "Недопустимое значение."
+    with translation.override("kk"):
+        assert validation_message(error) == "Жарамсыз мән."

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from pervichka.appeals import services
 from pervichka.appeals.models import Appeal
+from pervichka.core.notify import LocmemSMSBackend
 from pervichka.people.models import Person
 
 
@@ -89,6 +90,33 @@ def test_the_form_is_rate_limited_per_address(tree, client, categories, settings
     assert other.status_code == 302
 
 
+def test_mistakes_do_not_use_up_the_hourly_limit(tree, client, categories, settings):
+    settings.PERVICHKA_PUBLIC_RATE_PER_HOUR = 2
+    for _ in range(3):
+        mistake = client.post(reverse("public:submit"), form_data(tree, consent=""))
+        assert mistake.status_code == 200
+    for _ in range(2):
+        assert client.post(reverse("public:submit"), form_data(tree)).status_code == 302
+    refused = client.post(reverse("public:submit"), form_data(tree), HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 429
+    assert "Too many appeals from this connection" in refused.content.decode()
+    # The refused valid submission made nothing: no appeal, no number taken.
+    assert sorted(Appeal.objects.values_list("number", flat=True)) == [
+        "AKZ-2026-000001",
+        "AKZ-2026-000002",
+    ]
+
+
+def test_every_attempt_counts_against_a_five_times_higher_cap(tree, client, categories, settings):
+    settings.PERVICHKA_PUBLIC_RATE_PER_HOUR = 2
+    for _ in range(10):
+        assert client.post(reverse("public:submit"), form_data(tree, consent="")).status_code == 200
+    hammered = client.post(reverse("public:submit"), form_data(tree), HTTP_ACCEPT_LANGUAGE="en")
+    assert hammered.status_code == 429
+    assert "Too many attempts." in hammered.content.decode()
+    assert not Appeal.objects.exists()
+
+
 def test_an_anonymous_form_never_changes_a_registered_person(tree, client, categories, member_a):
     person = member_a.person
     client.post(
@@ -123,16 +151,41 @@ def test_tracking_page_shows_status_and_published_answer_but_no_personal_data(
     assert "Дорога отремонтирована в ноябре." in client.get(url).content.decode()
 
 
-def test_an_unpublished_answer_stays_hidden(tree, client, appeal_a, chair_a):
-    services.appeal_answer(
-        actor=chair_a,
-        appeal=appeal_a,
-        outcome="solved",
-        publish=False,
-        text="Внутренний ответ с персональными данными.",
+def test_an_unpublished_answer_stays_hidden(
+    tree, client, appeal_a, chair_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_answer(
+            actor=chair_a,
+            appeal=appeal_a,
+            outcome="solved",
+            publish=False,
+            text="Внутренний ответ с персональными данными.",
+        )
+    # The citizen is not sent to the tracking page to read an answer it does not show.
+    sms = LocmemSMSBackend.outbox[-1][1]
+    assert sms.startswith(
+        f"Ответ на ваше обращение {appeal_a.number} направлен вам письмом или вручён лично."
     )
-    page = client.get(reverse("public:track_code", args=[appeal_a.tracking_code])).content
-    assert "Внутренний ответ".encode() not in page
+    url = reverse("public:track_code", args=[appeal_a.tracking_code])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Внутренний ответ" not in page
+    assert "Did the answer help you?" not in page
+    assert reverse("public:track_rate", args=[appeal_a.tracking_code]) not in page
+    assert "The answer was sent to you by letter or given to you in person." in page
+
+
+def test_a_published_answer_asks_whether_it_helped(
+    tree, client, appeal_a, chair_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_answer(actor=chair_a, appeal=appeal_a, outcome="solved", text="Готово.")
+    sms = LocmemSMSBackend.outbox[-1][1]
+    assert sms.startswith(f"На ваше обращение {appeal_a.number} дан ответ.")
+    url = reverse("public:track_code", args=[appeal_a.tracking_code])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Did the answer help you?" in page
+    assert "The answer was sent to you by letter" not in page
 
 
 def test_track_by_code_tolerates_dashes_and_lower_case(tree, client, appeal_a):
@@ -261,3 +314,23 @@ def test_public_api_requires_a_key_and_consent(live_server, tree, categories):
         "Without your consent we cannot register the appeal."
     ]
     assert not Appeal.objects.exists()
+
+
+def test_public_api_counts_only_valid_submissions(live_server, tree, categories, settings):
+    settings.PERVICHKA_PUBLIC_RATE_PER_HOUR = 1
+    url = live_server.url + "/api/v1/public/appeals"
+
+    def send(**overrides):
+        return requests.post(
+            url,
+            json=api_payload(tree, **overrides),
+            headers={"Idempotency-Key": uuid.uuid4().hex, "Accept-Language": "en"},
+            timeout=10,
+        )
+
+    assert [send(consent=False).status_code for _ in range(3)] == [422, 422, 422]
+    assert send().status_code == 201
+    refused = send(text="Второе обращение о школе")
+    assert refused.status_code == 429
+    assert refused.json()["message"].startswith("Too many appeals from this connection")
+    assert Appeal.objects.count() == 1

@@ -5,12 +5,18 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.http import Http404
+from django.utils import translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from pervichka.appeals import services
 from pervichka.appeals.enums import Action, Status
 from pervichka.appeals.models import Appeal, AppealEvent
 from pervichka.appeals.selectors import appeals_visible
+from pervichka.core.calendar import add_months, calendar
 from pervichka.core.models import Notification
 from pervichka.core.notify import LocmemSMSBackend
 from pervichka.people.models import Person
@@ -167,23 +173,113 @@ def test_extension_needs_a_reason_and_stays_within_two_months(
     with pytest.raises(ValidationError) as exc:
         services.appeal_extend(actor=operator, appeal=appeal, until=D(2026, 12, 10), reason="")
     assert "reason" in exc.value.message_dict
-    with pytest.raises(ValidationError) as exc:
-        services.appeal_extend(
-            actor=operator, appeal=appeal, until=D(2027, 1, 24), reason="экспертиза"
-        )
-    assert "23.01.2027" in exc.value.message_dict["until"][0]  # 23 Nov + 2 months
+    # 23 Nov + 2 months is Saturday 23 Jan 2027: the latest deadline is Friday the 22nd.
+    for too_late in (D(2027, 1, 24), D(2027, 1, 23)):
+        with pytest.raises(ValidationError) as exc:
+            services.appeal_extend(
+                actor=operator, appeal=appeal, until=too_late, reason="экспертиза"
+            )
+        assert "22.01.2027" in exc.value.message_dict["until"][0]
     with django_capture_on_commit_callbacks(execute=True):
         appeal = services.appeal_extend(
-            actor=operator, appeal=appeal, until=D(2027, 1, 23), reason="Нужна экспертиза"
+            actor=operator, appeal=appeal, until=D(2027, 1, 22), reason="Нужна экспертиза"
         )
-    assert (appeal.due_date, appeal.original_due_date) == (D(2027, 1, 23), D(2026, 11, 23))
+    assert (appeal.due_date, appeal.original_due_date) == (D(2027, 1, 22), D(2026, 11, 23))
     event = appeal.events.get(action=Action.EXTEND)
     assert event.reason == "Нужна экспертиза"
     assert event.details["from"] == "2026-11-23"
-    assert "23.01.2027" in LocmemSMSBackend.outbox[-1][1]
+    assert "22.01.2027" in LocmemSMSBackend.outbox[-1][1]
     # A second extension can not go past the same limit.
     with pytest.raises(ValidationError):
         services.appeal_extend(actor=operator, appeal=appeal, until=D(2027, 2, 1), reason="ещё")
+
+
+@pytest.mark.parametrize(
+    ("until", "message"),
+    [
+        # A Saturday, and Independence Day (a Wednesday).
+        (
+            D(2026, 12, 12),
+            "12.12.2026 is a day off: the deadline must be a working day. "
+            "The nearest earlier working day is 11.12.2026.",
+        ),
+        (
+            D(2026, 12, 16),
+            "16.12.2026 is a day off: the deadline must be a working day. "
+            "The nearest earlier working day is 15.12.2026.",
+        ),
+    ],
+)
+def test_an_extension_to_a_day_off_is_refused_naming_the_working_day_before(
+    tree, register, operator, until, message
+):
+    appeal = register()
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.appeal_extend(actor=operator, appeal=appeal, until=until, reason="экспертиза")
+    assert exc.value.message_dict["until"] == [message]
+    appeal.refresh_from_db()
+    assert (appeal.due_date, appeal.extended_until) == (D(2026, 11, 23), None)
+    assert not appeal.events.filter(action=Action.EXTEND).exists()
+
+
+def test_a_day_off_right_after_the_deadline_names_the_next_working_day(tree, register, operator):
+    # Received on Friday 6 Nov: due on Friday 27 Nov; the Saturday after has no earlier
+    # working day that would extend anything.
+    appeal = register(received_at=MONDAY + dt.timedelta(days=4))
+    assert appeal.due_date == D(2026, 11, 27)
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        services.appeal_extend(
+            actor=operator, appeal=appeal, until=D(2026, 11, 28), reason="экспертиза"
+        )
+    assert exc.value.message_dict["until"] == [
+        "28.11.2026 — выходной день: срок должен приходиться на рабочий день. "
+        "Ближайший рабочий день после него — 30.11.2026."
+    ]
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    received=st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 11, 20)),
+    offsets=st.lists(st.integers(-5, 80), min_size=1, max_size=3),
+)
+def test_an_extension_is_accepted_exactly_for_a_later_working_day_within_the_limit(
+    tree, register, operator, received, offsets
+):
+    cal = calendar()
+    try:
+        with transaction.atomic():
+            appeal = register(
+                received_at=dt.datetime.combine(received, dt.time(10), tzinfo=MONDAY.tzinfo)
+            )
+            limit = add_months(appeal.original_due_date, 2)
+            for offset in offsets:
+                before = appeal.due_date
+                until = appeal.original_due_date + dt.timedelta(days=offset)
+                if before < until <= limit and cal.is_working_day(until):
+                    appeal = services.appeal_extend(
+                        actor=operator, appeal=appeal, until=until, reason="экспертиза"
+                    )
+                    assert appeal.due_date == until
+                    continue
+                with pytest.raises(ValidationError) as exc:
+                    services.appeal_extend(
+                        actor=operator, appeal=appeal, until=until, reason="экспертиза"
+                    )
+                assert list(exc.value.message_dict) == ["until"]
+                appeal.refresh_from_db()
+                assert appeal.due_date == before
+            raise Rollback
+    except Rollback:
+        pass
 
 
 def test_redirect_tells_the_citizen_where(

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -8,7 +9,9 @@ from django.utils import timezone
 
 from pervichka.appeals import services
 from pervichka.appeals.models import Appeal
+from pervichka.core.roles import Role
 from tests.appeals.conftest import MONDAY
+from tests.factories import UserFactory, grant
 
 
 def intake_data(tree, categories, office, **overrides):
@@ -40,6 +43,60 @@ def test_operator_registers_an_appeal(tree, login, operator, categories, office)
     assert response["Location"] == reverse("appeals:detail", args=[appeal.pk])
     assert appeal.number == "AKZ-2026-000001"
     assert appeal.reception_office == office
+
+
+def test_an_operator_of_another_district_links_a_known_iin_but_changes_nothing(
+    tree, login, member_a
+):
+    other_operator = grant(
+        UserFactory(username="other_operator"), Role.OPERATOR, tree.other_district
+    )
+    category = services.categories_ensure(district=tree.other_district)[0]
+    person = member_a.person
+    before = (person.surname, person.name, person.phone, person.address, person.settlement_id)
+    response = login(other_operator).post(
+        reverse("appeals:new"),
+        {
+            "district": tree.other_district.pk,
+            "channel": "phone",
+            "reception_office": "",
+            "field_reception": "",
+            "received_at": "2026-11-02T10:00",
+            "iin": person.iin,
+            "surname": "Подмена",
+            "name": "Чужой",
+            "patronymic": "",
+            "phone": "+7 777 000 11 22",
+            "email": "",
+            "address": "ул. Чужая, 1",
+            "settlement": tree.other_village.pk,
+            "category": category.pk,
+            "text": "Нет света на улице",
+            "consent_method": "paper",
+        },
+    )
+    appeal = Appeal.objects.get()
+    assert response["Location"] == reverse("appeals:detail", args=[appeal.pk])
+    person.refresh_from_db()
+    assert (person.surname, person.name, person.phone, person.address, person.settlement_id) == (
+        before
+    )
+    assert person.unit == tree.primary_a
+    assert appeal.person == person
+    assert appeal.contact_phone == "+77770001122"
+
+
+def test_the_districts_own_operator_updates_the_persons_details(
+    tree, login, operator, categories, office, member_a
+):
+    person = member_a.person
+    login(operator).post(
+        reverse("appeals:new"),
+        intake_data(tree, categories, office, iin=person.iin, phone="+7 777 000 11 22"),
+    )
+    person.refresh_from_db()
+    assert (person.surname, person.phone) == ("Сейткали", "+77770001122")
+    assert Appeal.objects.get().person == person
 
 
 def test_intake_shows_similar_appeals_and_asks_to_confirm(
@@ -175,6 +232,43 @@ def test_an_invalid_action_shows_the_form_with_errors(tree, login, operator, app
     assert "reason" in response.context["forms"]["extend"].errors
     appeal_a.refresh_from_db()
     assert appeal_a.extended_until is None
+
+
+def test_an_extension_to_a_saturday_from_the_card_names_the_friday(tree, login, operator, appeal_a):
+    response = login(operator).post(
+        reverse("appeals:act", args=[appeal_a.pk, "extend"]),
+        {"extend-until": "2026-12-12", "extend-reason": "Ждём экспертизу"},
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert response.status_code == 200
+    assert response.context["forms"]["extend"].errors["until"] == [
+        "12.12.2026 — демалыс күні: мерзім жұмыс күніне келуі тиіс. "
+        "Одан бұрынғы ең жақын жұмыс күні — 11.12.2026."
+    ]
+    appeal_a.refresh_from_db()
+    assert (appeal_a.due_date, appeal_a.extended_until) == (dt.date(2026, 11, 23), None)
+
+
+def test_the_card_shows_the_redirect_deadline_while_registered_or_assigned(
+    tree, login, operator, chair_a, register, now_on
+):
+    appeal = register()  # Monday 2 Nov: redirect by Thursday 5 Nov
+    client = login(operator)
+    url = reverse("appeals:detail", args=[appeal.pk])
+
+    def redirect_due():
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        found = re.search(r'<dd class="([^"]*)" id="appeal-redirect-due">([^<]*)<', page)
+        return found and (found.group(1), found.group(2).strip())
+
+    now_on(MONDAY + dt.timedelta(days=2))
+    assert redirect_due() == ("col-7", "11/05/2026")
+    now_on(MONDAY + dt.timedelta(days=4))
+    assert redirect_due() == ("col-7 text-danger fw-semibold", "11/05/2026")
+    services.appeal_assign(actor=operator, appeal=appeal, unit=tree.primary_a, user=chair_a)
+    assert redirect_due() == ("col-7 text-danger fw-semibold", "11/05/2026")
+    services.appeal_start(actor=chair_a, appeal=appeal)
+    assert redirect_due() is None
 
 
 def test_an_illegal_transition_from_the_card_says_why(tree, login, chair_a, appeal_a):

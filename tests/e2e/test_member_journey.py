@@ -43,3 +43,6 @@ def test_chair_adds_a_member_after_fixing_the_iin(page, tree, chair_a):
     membership = Membership.objects.get()
     assert membership.primary == tree.primary_a
     assert membership.person.birth_date.isoformat() == "1990-01-01"
+    # The export link follows the search typed into the live filters: the file holds what
+    # the list shows.
+    expect(page.locator("#export-link")).to_have_attribute("href", re.compile(r"q=%D1%81%D0%B5"))

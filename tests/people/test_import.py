@@ -241,3 +241,17 @@ def test_template_headers_are_read_back(tree, login, chair_a):
     header = next(openpyxl.load_workbook(io.BytesIO(content)).active.values)
     upload = xlsx([row()], header=list(header))
     assert member_import_check(actor=chair_a, upload=upload).valid_rows == 1
+
+
+def test_a_person_kept_by_another_district_is_not_taken_over(tree, chair_a):
+    """A citizen known to another district (an appeal, say) is no member; an import by a
+    chair elsewhere must not move them into the chair's primary or rewrite them."""
+    from tests.factories import PersonFactory
+
+    citizen = PersonFactory(unit=tree.other_district, surname="Чужойрайон")
+    job = member_import_check(actor=chair_a, upload=xlsx([row(iin=citizen.iin), row()]))
+    assert (job.total_rows, job.valid_rows) == (2, 1)
+    assert list(job.errors[0]["errors"]) == ["iin"]
+    member_import_confirm(actor=chair_a, job=job)
+    citizen.refresh_from_db()
+    assert (citizen.unit, citizen.surname) == (tree.other_district, "Чужойрайон")

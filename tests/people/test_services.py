@@ -46,12 +46,12 @@ def test_member_register_creates_person_and_membership(tree, chair_a):
     assert person.history.get().history_user == chair_a
 
 
-def test_member_register_reuses_the_person_with_the_same_iin(tree, chair_a, operator):
+def test_member_register_reuses_the_person_with_the_same_iin(tree, district_admin, operator):
     citizen = services.person_create(
         actor=operator, unit=tree.district, data=data(surname="Старая")
     )
     membership = services.member_register(
-        actor=chair_a,
+        actor=district_admin,
         primary=tree.primary_a,
         data=data(surname="Новая"),
         joined=dt.date(2025, 3, 1),
@@ -59,6 +59,29 @@ def test_member_register_reuses_the_person_with_the_same_iin(tree, chair_a, oper
     assert membership.person.pk == citizen.pk
     assert Person.objects.count() == 1
     assert Person.objects.get().surname == "Новая"
+
+
+def test_member_register_refuses_a_person_kept_by_another_organization(tree, chair_a, operator):
+    citizen = services.person_create(
+        actor=operator, unit=tree.district, data=data(surname="Старая", phone="+77010000000")
+    )
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        services.member_register(
+            actor=chair_a,
+            primary=tree.primary_a,
+            data=data(surname="Подмена"),
+            joined=dt.date(2025, 3, 1),
+        )
+    assert exc.value.message_dict["iin"] == [
+        "Человек с этим ИИН зарегистрирован в другой организации; обратитесь к её администратору."
+    ]
+    citizen.refresh_from_db()
+    assert (citizen.surname, citizen.phone, citizen.unit) == (
+        "Старая",
+        "+77010000000",
+        tree.district,
+    )
+    assert not Membership.objects.exists()
 
 
 def test_member_register_refuses_a_current_member_of_another_primary(tree, chair_a, member_b):
