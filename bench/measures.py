@@ -117,6 +117,7 @@ HOURS_SQL = """
 SELECT e.primary_id, SUM(ep.hours)::float8
 FROM projects_eventparticipant ep JOIN projects_event e ON e.id = ep.event_id
 WHERE e.status = 'held' AND e.date BETWEEN %(start)s AND %(end)s
+  AND ep.role IN ('volunteer', 'organizer')
 GROUP BY e.primary_id
 """
 

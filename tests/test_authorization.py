@@ -70,6 +70,8 @@ OBJECT_PAGES = {
     "projects:target_set": lambda c: ["tazalike", c["tree"].primary_a.pk],
     "projects:idea": lambda c: [c["idea"].pk],
     "projects:shortlist": lambda c: [c["idea"].contest_id],
+    "projects:participation_join": lambda c: ["socium", c["tree"].primary_a.pk],
+    "projects:participation_leave": lambda c: ["tazalike", c["tree"].primary_a.pk],
     "deputies:detail": lambda c: [c["deputy"].pk],
     "promises:detail": lambda c: [c["promise"].pk],
     "promises:edit": lambda c: [c["promise"].pk],
@@ -401,6 +403,11 @@ API_OBJECT_OPERATIONS = {
         "case_id": c["case"].pk,
         "referral_id": 1,
     },
+    "/api/v1/youth/cases/{case_id}/close": lambda c: {"case_id": c["case"].pk},
+    "/api/v1/youth/cases/{case_id}/placements/{placement_id}/check": lambda c: {
+        "case_id": c["case"].pk,
+        "placement_id": 1,
+    },
     "/api/v1/projects/{code}/progress/{unit_id}": lambda c: {
         "code": "tazalike",
         "unit_id": c["tree"].primary_a.pk,
@@ -414,6 +421,11 @@ API_OBJECT_OPERATIONS = {
     "/api/v1/projects/ideas/{idea_id}/scores": lambda c: {"idea_id": c["idea"].pk},
     "/api/v1/projects/contests/{contest_id}/ranking": lambda c: {
         "contest_id": c["idea"].contest_id
+    },
+    "/api/v1/projects/{code}/participations": lambda c: {"code": "socium"},
+    "/api/v1/projects/{code}/participations/{primary_id}/leave": lambda c: {
+        "code": "tazalike",
+        "primary_id": c["tree"].primary_a.pk,
     },
     "/api/v1/deputies/{deputy_id}": lambda c: {"deputy_id": c["deputy"].pk},
     "/api/v1/deputies/{deputy_id}/figures": lambda c: {"deputy_id": c["deputy"].pk},
@@ -443,6 +455,11 @@ API_BODIES = {
         "organization": "x",
     },
     "/api/v1/youth/cases/{case_id}/referrals/{referral_id}/move": {"to": "accepted"},
+    "/api/v1/youth/cases/{case_id}/close": {"reason": "placed"},
+    "/api/v1/youth/cases/{case_id}/placements/{placement_id}/check": {
+        "months": 3,
+        "lasted": True,
+    },
     "/api/v1/projects/events/{event_id}/status": {"status": "cancelled"},
     "/api/v1/projects/events/{event_id}/participants": {
         "person_id": 1,
@@ -453,6 +470,8 @@ API_BODIES = {
     "/api/v1/projects/plantings/{planting_id}/checks": {"checked_on": "2026-06-01", "alive": 1},
     "/api/v1/projects/ideas/{idea_id}/moderation": {"to": "rejected", "reason": "взлом"},
     "/api/v1/projects/ideas/{idea_id}/scores": {"scores": {"1": 1}},
+    # A primary the outsider cannot see (tests/projects checks primary A's own id).
+    "/api/v1/projects/{code}/participations": {"primary_id": 2_000_000_000},
     "/api/v1/promises/{promise_id}/updates": {
         "status": "not_done",
         "date": "2026-02-01",

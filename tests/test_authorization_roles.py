@@ -53,6 +53,8 @@ PAGE_RULES = {
     "projects:planting": (P.PROJECTS_VIEW, "primary_a"),
     "projects:volunteer": (P.PROJECTS_VIEW, "primary_a"),
     "projects:target_set": None,  # POST only
+    "projects:participation_join": None,  # POST only
+    "projects:participation_leave": None,  # POST only
     # Either right opens the contest's ideas: moderators see all, the jury the published.
     "projects:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
     "projects:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),

@@ -73,3 +73,22 @@ def figures(deputy: Deputy, period: Period) -> Figures:
         answered_on_time=appeals["on_time"],
         promises=promises,
     )
+
+
+def appeals_received(user, deputy: Deputy, period: Period, *, limit: int = 20) -> list:
+    """The latest appeals the deputy received in the period (at their field receptions or
+    given to them) that `user` may see; none for a user who may not see appeals."""
+    from pervichka.appeals.models import Appeal
+    from pervichka.appeals.selectors import appeals_visible
+
+    received = Appeal.objects.filter(
+        Q(field_reception__hosts=deputy.person) | Q(assigned_person=deputy.person),
+        received_at__date__gte=period.start,
+        received_at__date__lte=period.end,
+    ).values("pk")
+    return list(
+        appeals_visible(user, perm=Perm.APPEALS_VIEW)
+        .filter(pk__in=received)
+        .only("pk", "number", "received_at", "status")
+        .order_by("-received_at", "-pk")[:limit]
+    )

@@ -111,6 +111,7 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("settlement")
         .order_by("-starts_at")[:50]
     )
+    can_view_appeals = has_perm_anywhere(request.user, Perm.APPEALS_VIEW)
     return render(
         request,
         "deputies/detail.html",
@@ -121,6 +122,10 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
             "receptions": receptions,
             "promises": deputy.promises.order_by("due_date")[:100],
             "current": selectors.is_current(deputy),
+            "can_view_appeals": can_view_appeals,
+            "appeals": selectors.appeals_received(request.user, deputy, period)
+            if can_view_appeals
+            else [],
         },
     )
 

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from pervichka.core.admin import ScopedAdmin
 from pervichka.core.roles import Perm
-from pervichka.projects.models import Contest, JuryCriterion, Project, ProjectTarget
+from pervichka.orgs.enums import OrgKind
+from pervichka.projects.models import (
+    Contest,
+    JuryCriterion,
+    Participation,
+    Project,
+    ProjectTarget,
+)
 
 
 @admin.register(Project)
@@ -29,6 +36,24 @@ class ProjectTargetAdmin(ScopedAdmin):
     manage_perm = Perm.PROJECTS_ADMIN
     list_display = ["project", "unit", "year", "kpi", "target"]
     list_filter = ["project", "year", "kpi"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ScopedAdmin):
+    """Which primaries take part in which projects (the project page joins and leaves too)."""
+
+    scope_path = "primary__path"
+    view_perm = Perm.PROJECTS_VIEW
+    manage_perm = Perm.PROJECTS_MANAGE
+    list_display = ["primary", "project", "joined_on", "left_on"]
+    list_filter = ["project"]
+    list_select_related = ["primary", "project"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "primary":
+            field.queryset = field.queryset.filter(kind=OrgKind.PRIMARY)
+        return field
 
 
 class JuryCriterionInline(admin.TabularInline):

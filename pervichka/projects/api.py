@@ -53,6 +53,22 @@ class ProgressOut(Schema):
     percent: int | None
 
 
+class ParticipationIn(Schema):
+    primary_id: int = Field(..., ge=1, le=2_147_483_647)
+
+
+class LeaveIn(Schema):
+    left_on: dt.date | None = Field(None, description="Today when not given.")
+
+
+class ParticipationOut(Schema):
+    project: str
+    primary_id: int
+    primary: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+
 class EventIn(Schema):
     project: str = Field(..., description="The project's code, e.g. tazalike.")
     primary_id: int
@@ -297,6 +313,44 @@ def get_progress(request, code: str, unit_id: int, year: int = Query(0, ge=0, le
         }
         for r in selectors.progress(project, unit, user, year)
     ]
+
+
+def _participation_out(p) -> dict:
+    return {
+        "project": p.project.code,
+        "primary_id": p.primary_id,
+        "primary": str(p.primary),
+        "joined_on": p.joined_on,
+        "left_on": p.left_on,
+    }
+
+
+@router.post(
+    "/{code}/participations",
+    response={201: ParticipationOut},
+    summary="A primary joins the project (again, if it had left)",
+)
+def join_project(request, code: str, payload: ParticipationIn):
+    user = actor(request)
+    project = selectors.project_get(code)
+    primary = org_unit_get(user, payload.primary_id, perm=Perm.PROJECTS_MANAGE)
+    participation = services.participation_join(actor=user, project=project, primary=primary)
+    return Status(201, _participation_out(participation))
+
+
+@router.post(
+    "/{code}/participations/{primary_id}/leave",
+    response=ParticipationOut,
+    summary="A primary stops taking part in the project",
+)
+def leave_project(request, code: str, primary_id: int, payload: LeaveIn | None = None):
+    user = actor(request)
+    project = selectors.project_get(code)
+    participation = selectors.participation_get(user, project, primary_id)
+    participation = services.participation_leave(
+        actor=user, participation=participation, left_on=payload.left_on if payload else None
+    )
+    return _participation_out(participation)
 
 
 # --- events ------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ class ParticipantRole(models.TextChoices):
     ORGANIZER = "organizer", _("organizer")
 
 
+# Who gave their time: only their hours are volunteer hours (a participant only came).
+VOLUNTEER_ROLES = (ParticipantRole.VOLUNTEER, ParticipantRole.ORGANIZER)
+
+
 class SiteKind(models.TextChoices):
     YARD = "yard", _("yard of a house")
     STREET = "street", _("street")

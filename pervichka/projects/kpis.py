@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.kpis import Period, register, units_and_primaries
-from pervichka.projects.enums import EventStatus
+from pervichka.projects.enums import VOLUNTEER_ROLES, EventStatus
 from pervichka.projects.models import Event, EventParticipant, Idea, Planting, SurvivalCheck
 
 
@@ -39,9 +39,11 @@ def events_held(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
 
 @register("volunteer_hours", _("volunteer hours at project events"))
 def volunteer_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Hours of volunteers and organizers at held events; participants only came."""
     groups = units_and_primaries(unit_ids)
     rows = (
         EventParticipant.objects.filter(
+            role__in=VOLUNTEER_ROLES,
             event__primary_id__in=groups.members,
             event__status=EventStatus.HELD,
             event__date__gte=period.start,

@@ -12,16 +12,24 @@ from django.utils.translation import gettext as _
 
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_paths, visible
+from pervichka.core.scoping import get_or_404, has_perm_at, scope_paths, visible
 from pervichka.dues.enums import SpendingStatus
+from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
-from pervichka.projects.enums import EventStatus, IdeaStatus, ProjectKind, ProjectKpi
+from pervichka.projects.enums import (
+    VOLUNTEER_ROLES,
+    EventStatus,
+    IdeaStatus,
+    ProjectKind,
+    ProjectKpi,
+)
 from pervichka.projects.models import (
     Contest,
     Event,
     EventParticipant,
     Idea,
     JuryScore,
+    Participation,
     Planting,
     Project,
     ProjectTarget,
@@ -35,6 +43,50 @@ def projects_active() -> QuerySet[Project]:
 
 def project_get(code: str) -> Project:
     return get_or_404(Project.objects.all(), code=code)
+
+
+GIVING = Q(role__in=VOLUNTEER_ROLES)
+
+
+def participations_visible(user, *, perm: Perm = Perm.PROJECTS_VIEW) -> QuerySet[Participation]:
+    return visible(
+        Participation.objects.select_related("project", "primary"), user, perm, "primary__path"
+    )
+
+
+def participation_get(user, project: Project, primary_id: object) -> Participation:
+    """The current participation of a primary the user manages projects at (404 otherwise)."""
+    return get_or_404(
+        participations_visible(user, perm=Perm.PROJECTS_MANAGE).filter(left_on__isnull=True),
+        project=project,
+        primary_id=primary_id,
+    )
+
+
+def participating_primaries(
+    user, project: Project, unit: OrgUnit | None = None
+) -> QuerySet[Participation]:
+    """The primaries taking part in the project now, in the user's scope (under `unit`)."""
+    rows = participations_visible(user).filter(project=project, left_on__isnull=True)
+    if unit is not None:
+        rows = rows.filter(primary__path__startswith=unit.path)
+    return rows.order_by("primary__name")
+
+
+def own_primaries(user, unit: OrgUnit | None = None) -> list[OrgUnit]:
+    """The primaries whose projects the user runs as one of the primary's own people (a chair,
+    a youth worker of the primary), and the primary the page is about when the user may manage
+    it: where the page offers to join or leave. A district's administrators manage every
+    primary, so they get the buttons on a primary's view (?unit=) rather than a long list."""
+    paths = scope_paths(user, Perm.PROJECTS_MANAGE) or []
+    units = OrgUnit.objects.filter(kind=OrgKind.PRIMARY, is_active=True, path__in=paths)
+    if (
+        unit is not None
+        and unit.kind == OrgKind.PRIMARY
+        and has_perm_at(user, Perm.PROJECTS_MANAGE, unit.path)
+    ):
+        units = units | OrgUnit.objects.filter(pk=unit.pk)
+    return list(units.order_by("name"))
 
 
 def events_visible(user, *, perm: Perm = Perm.PROJECTS_VIEW) -> QuerySet[Event]:
@@ -157,7 +209,7 @@ def kpi_actuals(project: Project, paths: list[str] | None, period: Period) -> di
     )
     held = events.filter(status=EventStatus.HELD)
     people = EventParticipant.objects.filter(event__in=held).aggregate(
-        n=Count("pk"), hours=Sum("hours")
+        n=Count("pk"), hours=Sum("hours", filter=GIVING)
     )
     spent = held.filter(spending__status=SpendingStatus.APPROVED).aggregate(
         s=Sum("spending__amount")
@@ -300,9 +352,10 @@ def planting_totals(
 
 
 def volunteers(user, *, year: int | None = None, q: str = "") -> QuerySet:
-    """People who took part in events in the user's scope, with their hours and events."""
+    """People who volunteered or organized at held events in the user's scope, with their
+    hours and those events (who only came as participants is not a volunteer)."""
     rows = visible(EventParticipant.objects.all(), user, Perm.PROJECTS_VIEW, "event__primary__path")
-    rows = rows.filter(event__status=EventStatus.HELD)
+    rows = rows.filter(GIVING, event__status=EventStatus.HELD)
     if year:
         rows = rows.filter(event__date__year=year)
     if q:
@@ -313,7 +366,6 @@ def volunteers(user, *, year: int | None = None, q: str = "") -> QuerySet:
             hours=Sum("hours"),
             events=Count("event", distinct=True),
             last=Max("event__date"),
-            volunteered=Count("pk", filter=Q(role="volunteer")),
         )
         .order_by("-hours", "person__surname", "person__name")
     )

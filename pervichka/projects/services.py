@@ -147,8 +147,16 @@ def participation_join(
 
 
 @transaction.atomic
-def participation_leave(*, actor, participation: Participation, left_on: dt.date) -> Participation:
+def participation_leave(
+    *, actor, participation: Participation, left_on: dt.date | None = None
+) -> Participation:
+    """The primary stops taking part (its events and plantings stay in the record); recording
+    an event under the project later joins it again."""
     _require(actor, Perm.PROJECTS_MANAGE, participation.primary.path)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.left_on is not None:
+        raise ValidationError(_("The primary does not take part in this project."))
+    left_on = left_on or timezone.localdate()
     if left_on < participation.joined_on:
         raise ValidationError({"left_on": _("The primary cannot leave before it joined.")})
     participation.left_on = left_on

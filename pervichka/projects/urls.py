@@ -20,4 +20,14 @@ urlpatterns = [
     path("contests/<int:contest>/shortlist/", views.shortlist, name="shortlist"),
     path("<slug:code>/", views.project, name="project"),
     path("<slug:code>/targets/<int:unit>/", views.target_set, name="target_set"),
+    path(
+        "<slug:code>/participations/<int:primary>/join/",
+        views.participation_join,
+        name="participation_join",
+    ),
+    path(
+        "<slug:code>/participations/<int:primary>/leave/",
+        views.participation_leave,
+        name="participation_leave",
+    ),
 ]

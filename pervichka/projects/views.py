@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, s
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import org_units_visible, primaries_for
 from pervichka.projects import selectors, services
-from pervichka.projects.enums import EventStatus, IdeaStatus, ProjectKind
+from pervichka.projects.enums import VOLUNTEER_ROLES, EventStatus, IdeaStatus, ProjectKind
 from pervichka.projects.forms import (
     EventForm,
     EventStatusForm,
@@ -115,6 +115,7 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": _can_manage(request.user),
         "can_admin": unit is not None and has_perm_at(request.user, Perm.PROJECTS_ADMIN, unit.path),
         "target_form": TargetForm(),
+        **_participation_context(request.user, project, unit),
     }
     if project.kind == ProjectKind.GREENING:
         plantings = selectors.plantings_visible(request.user).filter(
@@ -128,6 +129,61 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
         )
         context.update(_map_context())
     return render(request, "projects/project.html", context)
+
+
+def _participation_context(user, project, unit) -> dict:
+    own = selectors.own_primaries(user, unit)
+    joined = set(
+        selectors.participations_visible(user, perm=Perm.PROJECTS_MANAGE)
+        .filter(project=project, left_on__isnull=True, primary__in=own)
+        .values_list("primary_id", flat=True)
+    )
+    return {
+        "taking_part": selectors.participating_primaries(user, project, unit)[:200],
+        "own_primaries": [(primary, primary.pk in joined) for primary in own],
+    }
+
+
+def _back_to_project(request: HttpRequest, project) -> HttpResponse:
+    url = reverse("projects:project", args=[project.code])
+    unit = request.POST.get("unit", "")
+    return redirect(url + (f"?unit={unit}" if unit.isdigit() else ""))
+
+
+@login_required
+@require_POST
+def participation_join(request: HttpRequest, code: str, primary: int) -> HttpResponse:
+    project = selectors.project_get(code)
+    primary = get_or_404(primaries_for(request.user, perm=Perm.PROJECTS_MANAGE), pk=primary)
+    try:
+        services.participation_join(actor=request.user, project=project, primary=primary)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(primary)s takes part in «%(project)s».")
+            % {"primary": primary, "project": project},
+        )
+    return _back_to_project(request, project)
+
+
+@login_required
+@require_POST
+def participation_leave(request: HttpRequest, code: str, primary: int) -> HttpResponse:
+    project = selectors.project_get(code)
+    participation = selectors.participation_get(request.user, project, primary)
+    try:
+        services.participation_leave(actor=request.user, participation=participation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(primary)s no longer takes part in «%(project)s».")
+            % {"primary": participation.primary, "project": project},
+        )
+    return _back_to_project(request, project)
 
 
 @login_required
@@ -233,7 +289,8 @@ def _with_counts(queryset):
     from django.db.models import Count
 
     return queryset.annotate(
-        n_people=Count("participants"), n_hours=Sum("participants__hours")
+        n_people=Count("participants"),
+        n_hours=Sum("participants__hours", filter=Q(participants__role__in=VOLUNTEER_ROLES)),
     ).order_by("-date", "-pk")
 
 
@@ -297,7 +354,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "participants": participants,
-            "totals": participants.aggregate(hours=Sum("hours")),
+            "totals": participants.aggregate(hours=Sum("hours", filter=selectors.GIVING)),
             "photos": event.photos.all(),
             "plantings": selectors.with_survival(event.plantings.select_related("settlement")),
             "can_manage": can_manage,

@@ -40,6 +40,11 @@ class EnrolmentOut(Schema):
     certificate_code: str | None
 
 
+class TrainerOut(Schema):
+    id: int
+    name: str
+
+
 class CohortOut(Schema):
     id: int
     course_id: int
@@ -47,6 +52,7 @@ class CohortOut(Schema):
     name: str
     starts_on: dt.date
     ends_on: dt.date
+    trainers: list[TrainerOut]
     sessions: int
     students: list[EnrolmentOut]
 
@@ -102,6 +108,10 @@ def _cohort(c) -> dict:
         "name": c.name,
         "starts_on": c.starts_on,
         "ends_on": c.ends_on,
+        "trainers": [
+            {"id": t.pk, "name": selectors.trainer_name(t)}
+            for t in sorted(c.trainers.all(), key=lambda t: (t.last_name, t.first_name, t.pk))
+        ],
         "sessions": c.sessions.count(),
         "students": [_enrolment(e) for e in c.enrolments.select_related("person")],
     }

@@ -58,6 +58,8 @@ def seed(ctx: dict) -> None:
             name_kk=kk,
             name_en=en,
             description="Очно и онлайн; итоговый тест из 50 вопросов.",
+            description_kk="Күндізгі және онлайн; 50 сұрақтан тұратын қорытынды тест.",
+            description_en="In class and online; a final test of 50 questions.",
             required_for_chairs=required,
         )
         for order, (m_ru, m_kk, hours) in enumerate(modules, start=1):

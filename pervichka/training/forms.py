@@ -7,6 +7,12 @@ from pervichka.core.roles import Perm
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.training.models import Course
+from pervichka.training.selectors import trainer_candidates, trainer_name
+
+
+class TrainerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return trainer_name(obj)
 
 
 class CohortForm(BootstrapMixin, forms.Form):
@@ -18,12 +24,21 @@ class CohortForm(BootstrapMixin, forms.Form):
     starts_on = forms.DateField(label=_("Starts"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    trainers = TrainerChoiceField(
+        label=_("Trainers"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Trainers or administrators of the organizer (or above it)."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = org_units_visible(user, perm=Perm.TRAINING_MANAGE).exclude(
             kind=OrgKind.PRIMARY
         )
+        self.fields["trainers"].queryset = trainer_candidates(user)
+        if not self.is_bound:
+            self.fields["trainers"].initial = [user.pk]
 
 
 class SessionForm(BootstrapMixin, forms.Form):

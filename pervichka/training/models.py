@@ -7,13 +7,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pervichka.core.i18n import TranslatedNameMixin
+from pervichka.core.i18n import TranslatedNameMixin, pick_name
 from pervichka.training.enums import EnrolmentStatus
 
 
 class Course(TranslatedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     description = models.TextField(_("what it teaches"), blank=True)
+    description_kk = models.TextField(_("what it teaches (Kazakh)"), blank=True)
+    description_en = models.TextField(_("what it teaches (English)"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (of 100)"), default=60)
     min_attendance = models.PositiveSmallIntegerField(_("attendance needed, %"), default=75)
     required_for_chairs = models.BooleanField(_("required for primary chairs"), default=False)
@@ -32,6 +34,10 @@ class Course(TranslatedNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def display_description(self) -> str:
+        return pick_name(self.description, self.description_kk, self.description_en)
 
     @property
     def hours(self):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_q, visible
+from pervichka.core.roles import ROLE_PERMISSIONS, Perm
+from pervichka.core.scoping import get_or_404, scope_paths, scope_q, visible
 from pervichka.orgs.models import OrgUnit
 from pervichka.training.enums import EnrolmentStatus
 from pervichka.training.models import Cohort, Course, Enrolment
@@ -17,11 +17,44 @@ from pervichka.training.services import current_chairs
 
 
 def cohorts_visible(user, *, perm: Perm = Perm.TRAINING_VIEW) -> QuerySet[Cohort]:
-    return visible(Cohort.objects.select_related("course", "unit"), user, perm, "unit__path")
+    return visible(
+        Cohort.objects.select_related("course", "unit").prefetch_related("trainers"),
+        user,
+        perm,
+        "unit__path",
+    )
 
 
 def cohort_get(user, pk: object, *, perm: Perm = Perm.TRAINING_VIEW) -> Cohort:
     return get_or_404(cohorts_visible(user, perm=perm), pk=pk)
+
+
+def trainer_candidates(user) -> QuerySet:
+    """Who may be named a cohort's trainer by `user`: the user, and the active users holding
+    TRAINING_MANAGE (trainers, administrators) in or above the units the user runs cohorts
+    at. Whether one holds it at the chosen organizer is checked when the cohort is saved."""
+    from pervichka.accounts.models import User
+    from pervichka.accounts.selectors import users_with_perm_in
+
+    paths = scope_paths(user, Perm.TRAINING_MANAGE)
+    ids = {user.pk}
+    if paths is None:
+        roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TRAINING_MANAGE in perms]
+        ids |= set(
+            User.objects.filter(
+                is_active=True,
+                role_assignments__revoked_at__isnull=True,
+                role_assignments__role__in=roles,
+            ).values_list("pk", flat=True)
+        )
+    else:
+        for unit in OrgUnit.objects.filter(path__in=paths):
+            ids |= set(users_with_perm_in(Perm.TRAINING_MANAGE, unit).values_list("pk", flat=True))
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+def trainer_name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 def enrolments_visible(user) -> QuerySet[Enrolment]:

@@ -44,6 +44,8 @@ def cohort_create(
     place: str = "",
     trainers=(),
 ) -> Cohort:
+    """A cohort of the course run by `unit`; its trainers are users who manage training
+    there (trainers or administrators of the unit or above)."""
     _require(actor, unit)
     errors = {}
     if not course.is_active:
@@ -52,6 +54,17 @@ def cohort_create(
         errors["name"] = _("Name the cohort, e.g. «Akzhar, spring 2026».")
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = _("A cohort cannot end before it starts.")
+    trainers = list(trainers)
+    outside = [
+        t
+        for t in trainers
+        if not t.is_active or not has_perm_at(t, Perm.TRAINING_MANAGE, unit.path)
+    ]
+    if outside:
+        errors["trainers"] = _(
+            "%(names)s may not run cohorts of %(unit)s: choose trainers or administrators "
+            "of this organization or above it."
+        ) % {"names": ", ".join(t.get_full_name() or t.username for t in outside), "unit": unit}
     if errors:
         raise ValidationError(errors)
     cohort = Cohort.objects.create(

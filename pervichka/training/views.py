@@ -69,7 +69,7 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
                 starts_on=d["starts_on"],
                 ends_on=d["ends_on"],
                 place=d["place"],
-                trainers=[request.user],
+                trainers=d["trainers"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -88,6 +88,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         "training/cohort.html",
         {
             "cohort": cohort,
+            "trainers": cohort.trainers.order_by("last_name", "first_name", "username"),
             "sessions": sessions,
             "rows": selectors.cohort_table(cohort),
             "can_manage": can_manage,
@@ -212,6 +213,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "rows": rows,
             "share": share,
+            "percent": None if share is None else round(share * 100),
+            "trained": sum(r.trained for r in rows),
             "districts": districts,
             "can_pii": has_perm_at(request.user, Perm.PEOPLE_PII, unit.path),
         },

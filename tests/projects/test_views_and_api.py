@@ -381,3 +381,158 @@ def test_the_public_contest_over_http(api_as, tree, district_admin, contest):
     twice = public.post(f"/public/ideas/{code}/vote-code", json={"phone": "8 701 555 01 01"})
     assert twice.status_code == 422
     assert "already counted" in twice.text
+
+
+# --- taking part in a project -------------------------------------------------------------
+
+
+def _taking_part(html: str) -> list[str]:
+    table = re.search(r'id="participations"(.*?)</table>', html, re.S).group(1)
+    return re.findall(r'data-primary="(\d+)"', table)
+
+
+@pytest.mark.django_db
+def test_a_chair_joins_and_leaves_a_project_from_its_page(
+    login, chair_a, chair_b, other_admin, tree, projects
+):
+    a = str(tree.primary_a.pk)
+    client = login(chair_a)
+    page = client.get("/projects/socium/").content.decode()
+    assert f'data-participation="{a}" data-joined="no"' in page
+    assert _taking_part(page) == []
+    joined = client.post(f"/projects/socium/participations/{a}/join/")
+    assert (joined.status_code, joined.url) == (302, "/projects/socium/")
+    page = client.get("/projects/socium/").content.decode()
+    assert f'data-participation="{a}" data-joined="yes"' in page
+    assert _taking_part(page) == [a]
+    assert (
+        "Leave the project"
+        in client.get("/projects/socium/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    # The chair of primary B and another district's administrator see none of it and can
+    # neither leave nor join for primary A.
+    for outsider in (chair_b, other_admin):
+        other = login(outsider)
+        assert _taking_part(other.get("/projects/socium/").content.decode()) == []
+        assert other.post(f"/projects/socium/participations/{a}/leave/").status_code == 404
+        assert other.post(f"/projects/orleu/participations/{a}/join/").status_code == 404
+    assert not tree.primary_a.project_participations.filter(project__code="orleu").exists()
+    client = login(chair_a)
+    left = client.post(f"/projects/socium/participations/{a}/leave/")
+    assert left.status_code == 302
+    participation = tree.primary_a.project_participations.get(project__code="socium")
+    assert participation.left_on == TODAY
+    assert _taking_part(client.get("/projects/socium/").content.decode()) == []
+    assert client.post(f"/projects/socium/participations/{a}/leave/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_district_sees_every_primary_taking_part_and_joins_on_a_primarys_view(
+    login, district_admin, chair_b, tree, make_event
+):
+    make_event(project="socium")  # an event joins primary A
+    client = login(district_admin)
+    page = client.get("/projects/socium/").content.decode()
+    assert _taking_part(page) == [str(tree.primary_a.pk)]
+    assert "data-participation=" not in page  # no buttons for every primary of the district
+    view = f"/projects/socium/?unit={tree.primary_b.pk}"
+    assert f'data-participation="{tree.primary_b.pk}" data-joined="no"' in (
+        client.get(view).content.decode()
+    )
+    joined = client.post(
+        f"/projects/socium/participations/{tree.primary_b.pk}/join/", {"unit": tree.primary_b.pk}
+    )
+    assert joined.url == view
+    assert sorted(_taking_part(client.get("/projects/socium/").content.decode())) == sorted(
+        [str(tree.primary_a.pk), str(tree.primary_b.pk)]
+    )
+    # Primary B's chair sees B only.
+    assert _taking_part(login(chair_b).get("/projects/socium/").content.decode()) == [
+        str(tree.primary_b.pk)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_primary_joins_and_leaves_a_project_over_the_api(
+    api_as, tree, chair_a, chair_b, projects
+):
+    api = api_as(chair_a, language="en")
+    joined = api.post("/projects/orleu/participations", json={"primary_id": tree.primary_a.pk})
+    assert joined.status_code == 201, joined.text
+    assert joined.json() == {
+        "project": "orleu",
+        "primary_id": tree.primary_a.pk,
+        "primary": "ППО Талшик",
+        "joined_on": TODAY.isoformat(),
+        "left_on": None,
+    }
+    again = api.post("/projects/orleu/participations", json={"primary_id": tree.primary_a.pk})
+    assert again.status_code == 201
+    assert again.json()["joined_on"] == TODAY.isoformat()
+    outsider = api_as(chair_b, language="en")
+    assert (
+        outsider.post(
+            "/projects/orleu/participations", json={"primary_id": tree.primary_a.pk}
+        ).status_code
+        == 404
+    )
+    leave = f"/projects/orleu/participations/{tree.primary_a.pk}/leave"
+    assert outsider.post(leave, json={}).status_code == 404
+    assert api.post("/projects/nope/participations", json={"primary_id": 1}).status_code == 404
+    left = api.post(leave)
+    assert left.status_code == 200, left.text
+    assert left.json()["left_on"] == TODAY.isoformat()
+    assert api.post(leave, json={}).status_code == 404  # not taking part any more
+
+
+# --- volunteers are who gave their time ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_only_volunteers_and_organizers_count_as_volunteers_and_their_hours(
+    login, chair_a, chair_b, tree, make_event, person_data
+):
+    from pervichka.core.kpis import Period, compute
+    from pervichka.projects import services
+
+    event = make_event(project="socium")
+    for surname, role, hours in (
+        ("Волонтёрова", "volunteer", 3),
+        ("Организаторов", "organizer", 2),
+        ("Зрителев", "participant", 1),
+    ):
+        services.participant_add(
+            actor=chair_a, event=event, role=role, hours=hours, data=person_data(surname=surname)
+        )
+    client = login(chair_a)
+    page = client.get("/projects/volunteers/").content.decode()
+    assert "Волонтёрова" in page
+    assert "Организаторов" in page
+    assert "Зрителев" not in page
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/projects/volunteers/?format=xlsx").content)
+    ).active
+    assert [(row[0].split()[0], row[2]) for row in list(sheet.values)[1:]] == [
+        ("Волонтёрова", 3),
+        ("Организаторов", 2),
+    ]
+    event_page = client.get(f"/projects/events/{event.pk}/").content.decode()
+    assert 'id="stat-people">3<' in event_page
+    assert 'id="stat-hours">5<' in event_page
+    events_sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/projects/events/?format=xlsx").content)
+    ).active
+    assert list(events_sheet.values)[1][6:8] == (3, 5)  # participants, volunteer hours
+    period = Period(TODAY - dt.timedelta(days=30), TODAY)
+    units = [tree.district.pk, tree.primary_a.pk]
+    assert compute("volunteer_hours", units, period) == {
+        tree.district.pk: 5.0,
+        tree.primary_a.pk: 5.0,
+    }
+    progress = client.get(f"/projects/socium/?year={TODAY.year}").content.decode()
+    actual = dict(
+        re.findall(r'data-kpi="(\w+)"><td>[^<]*</td><td[^>]*data-actual>([^<]*)<', progress)
+    )
+    assert (actual["participants"], actual["volunteer_hours"]) == ("3", "5")
+    outsider = login(chair_b).get("/projects/volunteers/").content.decode()
+    assert "Волонтёрова" not in outsider

@@ -210,3 +210,43 @@ def test_a_deputys_figures_come_from_receptions_and_appeals(
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/deputies/?format=xlsx").content)).active
     row = list(sheet.values)[1]
     assert row[4:8] == (1, 2, 1, 1)
+
+
+def test_a_deputys_page_lists_the_appeals_received_to_those_who_may_see_appeals(
+    deputy, tree, district_admin, other_admin, categories, login
+):
+    from pervichka.appeals import services as appeals
+    from pervichka.core.roles import Role
+    from pervichka.people.services import PersonData
+    from tests.factories import UserFactory, grant
+
+    given = []
+    for n in range(3):
+        appeal = appeals.appeal_register(
+            actor=district_admin,
+            district=tree.district,
+            confirm_duplicate=True,
+            data=PersonData(surname="Житель", name=f"Н{n}", consent_method="verbal"),
+            intake=appeals.Intake(
+                channel="phone", category=categories["roads"], text=f"Просьба {n} о дороге"
+            ),
+        )
+        if n < 2:
+            appeals.appeal_assign(
+                actor=district_admin, appeal=appeal, unit=tree.district, person=deputy.person
+            )
+            given.append(appeal)
+        else:
+            not_given = appeal
+    page = login(district_admin).get(f"/deputies/{deputy.pk}/").content.decode()
+    table = page[page.index('id="deputy-appeals"') :]
+    table = table[: table.index("</table>")]
+    assert table.index(given[1].number) < table.index(given[0].number)  # the latest first
+    assert f'href="/appeals/{given[0].pk}/"' in table
+    assert not_given.number not in table
+    # A trainer of the district sees the deputy but no appeals; another district sees nothing.
+    trainer = grant(UserFactory(username="trainer"), Role.TRAINER, tree.district)
+    page = login(trainer).get(f"/deputies/{deputy.pk}/").content.decode()
+    assert page.count('id="deputy-appeals"') == 0
+    assert given[0].number not in page
+    assert login(other_admin).get(f"/deputies/{deputy.pk}/").status_code == 404

@@ -211,3 +211,125 @@ def test_a_cohort_is_seen_only_where_it_is_run(trainer, cohort, chair_b, other_a
     with pytest.raises(Http404):
         services.enrol_chairs(actor=other_admin, cohort=cohort)
     assert login(trainer).get(f"/training/cohorts/{cohort.pk}/").status_code == 200
+
+
+def test_a_cohort_is_created_with_its_trainers_shown_on_its_page_and_in_the_api(
+    trainer, course, tree, district_admin, other_admin, login
+):
+    trainer.first_name, trainer.last_name = "Айжан", "Тренерова"
+    trainer.save()
+    elsewhere = grant(UserFactory(username="trainer_far"), Role.TRAINER, tree.other_district)
+    client = login(district_admin)
+    form = client.get("/training/cohorts/new/").content.decode()
+    assert f'<option value="{trainer.pk}"' in form
+    assert f'<option value="{elsewhere.pk}"' not in form
+    data = {
+        "course": course.pk,
+        "unit": tree.district.pk,
+        "name": "Акжар, зима",
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + dt.timedelta(days=20)).isoformat(),
+    }
+    refused = client.post("/training/cohorts/new/", {**data, "trainers": [elsewhere.pk]})
+    assert refused.status_code == 200
+    assert not course.cohorts.exists()
+    created = client.post(
+        "/training/cohorts/new/", {**data, "trainers": [trainer.pk, district_admin.pk]}
+    )
+    cohort = course.cohorts.get()
+    assert created.url == f"/training/cohorts/{cohort.pk}/"
+    assert set(cohort.trainers.all()) == {trainer, district_admin}
+    page = client.get(created.url).content.decode()
+    assert "Айжан Тренерова" in page
+    admin_name = district_admin.get_full_name()
+    assert f'data-trainer="{district_admin.pk}">{admin_name}<' in page
+    api = client.get(f"/api/v1/training/cohorts/{cohort.pk}").json()
+    assert api["trainers"] == [
+        {"id": district_admin.pk, "name": admin_name},
+        {"id": trainer.pk, "name": "Айжан Тренерова"},
+    ]
+    assert district_admin.last_name < trainer.last_name  # the order is by surname
+    outsider = login(other_admin)
+    assert outsider.get(created.url).status_code == 404
+    assert outsider.get(f"/api/v1/training/cohorts/{cohort.pk}").status_code == 404
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match="may not run cohorts"):
+        services.cohort_create(
+            actor=district_admin,
+            course=course,
+            unit=tree.district,
+            name="Акжар, весна",
+            starts_on=TODAY,
+            ends_on=TODAY,
+            trainers=[elsewhere],
+        )
+
+
+def test_coverage_shows_a_percentage_and_the_counts(trainer, cohort, chairs, tree, login):
+    a = services.enrol(actor=trainer, cohort=cohort, person=chairs[tree.primary_a.pk])
+    attend(trainer, cohort, [a])
+    services.assess(actor=trainer, enrolment=a, score=70)
+    page = login(trainer).get("/training/coverage/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'data-share="50"' in html
+    assert "Chairs trained: 50% (1 of 2)" in html
+    ru = login(trainer).get("/training/coverage/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "50% (1 из 2)" in ru
+
+
+def test_the_printed_certificate_hides_the_menu_and_links_to_its_check(
+    trainer, cohort, chairs, tree, login, other_admin
+):
+    enrolment = services.enrol(actor=trainer, cohort=cohort, person=chairs[tree.primary_a.pk])
+    attend(trainer, cohort, [enrolment])
+    enrolment = services.assess(actor=trainer, enrolment=enrolment, score=80)
+    code = enrolment.certificate_code
+    html = login(trainer).get(f"/training/certificates/{code}/").content.decode()
+    assert "@media print { nav.navbar" in html
+    link = f'href="http://testserver/certificates/?code={code}"'
+    assert link in html
+    client = login(other_admin)
+    assert client.get(f"/training/certificates/{code}/").status_code == 404
+    client.logout()
+    check = client.get(f"/certificates/?code={code}").content.decode()
+    assert 'data-valid="yes"' in check
+
+
+def test_a_course_describes_itself_in_the_readers_language(trainer, course, login):
+    course.description = "Очно и онлайн"
+    course.description_kk = "Күндізгі және онлайн"
+    course.description_en = "In class and online"
+    course.save()
+    client = login(trainer)
+    for language, text in (
+        ("ru", "Очно и онлайн"),
+        ("kk", "Күндізгі және онлайн"),
+        ("en", "In class and online"),
+    ):
+        page = client.get("/training/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert text in page
+    course.description_en = ""
+    course.save()
+    assert "Очно и онлайн" in client.get("/training/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_reminder_command_queues_the_sessions_sms_once(
+    trainer, cohort, chairs, tree, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    from pervichka.core.models import Notification
+
+    services.enrol(actor=trainer, cohort=cohort, person=chairs[tree.primary_a.pk])
+    services.session_add(
+        actor=trainer, cohort=cohort, starts_at=timezone.now() + dt.timedelta(hours=3), hours=2
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("training_remind", stdout=out)
+        call_command("training_remind", stdout=out)
+    assert out.getvalue().splitlines() == ["1 reminder(s) queued", "0 reminder(s) queued"]
+    assert Notification.objects.filter(kind="training_session").count() == 1
