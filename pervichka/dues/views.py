@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -208,13 +209,28 @@ def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_dues(request.user, pk)
-    card = selectors.member_card(membership, months=int(request.GET.get("months") or 12))
+    try:
+        months = min(max(int(request.GET.get("months") or 12), 1), 120)
+    except ValueError:
+        months = 12
+    card = selectors.member_card(membership, months=months)
     if request.GET.get("format") == "xlsx":
+        states = {
+            "paid": _("paid"),
+            "arrears": _("owed"),
+            "due": _("due"),
+            "exempt": _("exempt"),
+            "none": "",
+            "ahead": "",
+        }
         return xlsx_response(
             f"dues-member-{membership.pk}.xlsx",
             _("Dues card"),
             [_("Month"), _("State"), _("Dues, ₸")],
-            ([c.month.strftime("%m.%Y"), c.state, c.amount] for c in card.months),
+            (
+                [c.month.strftime("%m.%Y"), states.get(c.state, c.state), c.amount]
+                for c in card.months
+            ),
         )
     return render(
         request,
@@ -335,11 +351,16 @@ def spending_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def spending_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spending = get_or_404(selectors.spending_visible(request.user), pk=pk)
+    from pervichka.projects.models import Event, Project
+
     return render(
         request,
         "dues/spending_detail.html",
         {
             "spending": spending,
+            # The project by its code (the projects app writes codes), and the event it pays.
+            "project": Project.objects.filter(code=spending.project_ref).first(),
+            "event": Event.objects.filter(spending=spending).first(),
             "balance": selectors.fund_balance(spending.primary),
             "can_decide": has_perm_at(request.user, Perm.DUES_APPROVE, spending.primary.path),
             "can_record": has_perm_at(request.user, Perm.DUES_RECORD, spending.primary.path),
@@ -448,7 +469,9 @@ def statement_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
     districts = selectors.districts_visible(request.user, perm=Perm.DUES_ADMIN)
-    district = districts.first()
+    # A regional administrator keeps several districts: ?district= chooses (404 outside).
+    chosen = request.GET.get("district") or request.POST.get("district")
+    district = get_or_404(districts, pk=chosen) if chosen else districts.first()
     if district is None:
         raise Http404
     rate_form = RateForm(request.POST if "rate" in request.POST else None, prefix="rate")
@@ -465,7 +488,7 @@ def rates(request: HttpRequest) -> HttpResponse:
                 valid_from=data["valid_from"],
             )
             messages.success(request, _("The rate is saved."))
-            return redirect("dues:rates")
+            return redirect(f"{reverse('dues:rates')}?district={district.pk}")
         if request.method == "POST" and "share" in request.POST and share_form.is_valid():
             services.share_set(
                 actor=request.user,
@@ -474,7 +497,7 @@ def rates(request: HttpRequest) -> HttpResponse:
                 valid_from=share_form.cleaned_data["valid_from"],
             )
             messages.success(request, _("The return share is saved."))
-            return redirect("dues:rates")
+            return redirect(f"{reverse('dues:rates')}?district={district.pk}")
     except ValidationError as exc:
         apply_validation_error(rate_form if "rate" in request.POST else share_form, exc)
     return render(
@@ -482,6 +505,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         "dues/rates.html",
         {
             "district": district,
+            "districts": districts if districts.count() > 1 else [],
             "rates": DuesRate.objects.filter(district=district),
             "shares": ReturnShare.objects.filter(district=district),
             "rate_form": rate_form,

@@ -166,3 +166,61 @@ def test_rates_page_sets_a_rate(tree, login, district_admin, rates):
     )
     assert response.status_code == 302
     assert tree.district.dues_rates.get(category="student", valid_from="2027-01-01").amount == 150
+
+
+def test_member_card_survives_a_bad_months_value_and_exports_words(tree, login, chair_a, payer):
+    client = login(chair_a)
+    assert client.get(reverse("dues:member", args=[payer.pk]), {"months": "abc"}).status_code == 200
+    export = client.get(
+        reverse("dues:member", args=[payer.pk]),
+        {"format": "xlsx", "months": "99999"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    states = {
+        row[1]
+        for row in openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert "owed" in states
+    assert "arrears" not in states
+
+
+def test_a_new_return_share_applies_from_its_date(tree, login, district_admin, payer, pay):
+    """The district raises the return share to 30% from a date: a payment before it returns
+    20%, one from that day on 30%."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    response = login(district_admin).post(
+        reverse("dues:rates"),
+        {"share": "1", "share-percent": "30", "share-valid_from": today.isoformat()},
+    )
+    assert response.status_code == 302
+    pay(payer, [1], paid_on=today - dt.timedelta(days=1), receipt="КВ-11")
+    assert fund(tree.primary_a) == Decimal("100.00")
+    pay(payer, [2], paid_on=today, receipt="КВ-12")
+    assert fund(tree.primary_a) == Decimal("250.00")
+
+
+def test_a_regional_administrator_chooses_the_district(tree, login, district_admin, rates):
+    from pervichka.core.roles import Role
+    from tests.factories import UserFactory, grant
+
+    regional = grant(UserFactory(username="regional"), Role.ADMIN, tree.region)
+    client = login(regional)
+    page = client.get(reverse("dues:rates"), {"district": tree.other_district.pk})
+    assert page.context["district"] == tree.other_district
+    client.post(
+        reverse("dues:rates"),
+        {
+            "district": tree.other_district.pk,
+            "share": "1",
+            "share-percent": "25",
+            "share-valid_from": "2027-01-01",
+        },
+    )
+    assert tree.other_district.return_shares.get().share == Decimal("0.25")
+    # A district's administrator cannot reach another district's rates.
+    other = login(district_admin).get(reverse("dues:rates"), {"district": tree.other_district.pk})
+    assert other.status_code == 404
