@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere
+from pervichka.core.scoping import has_perm_anywhere, remember_scope
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
 
@@ -32,9 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("public:home")
     user = request.user
-    key = f"home-figures:{user.pk}:{user.role_assignments.count()}:{timezone.localdate()}"
+    # One query for the roles shown and the scope that every check below uses.
+    roles = list(roles_of(user))
+    remember_scope(user, roles)
+    # The figures depend on the assignments: a new or revoked one makes a new key.
+    assignments = ",".join(str(a.pk) for a in roles)
+    key = f"home-figures:{user.pk}:{assignments}:{timezone.localdate()}"
     context = {
-        "roles": roles_of(user),
+        "roles": roles,
         "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
         **cache.get_or_set(key, lambda: _figures(user), FIGURES_SECONDS),
     }
