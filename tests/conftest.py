@@ -15,6 +15,7 @@ from tests.factories import MembershipFactory, SettlementFactory, UserFactory, g
 # The data migrations that seed reference data every installation starts with.
 REFERENCE_DATA_MIGRATIONS = [
     "pervichka.youth.migrations.0002_catalog",
+    "pervichka.youth.migrations.0003_measure_descriptions_in_three_languages",
     "pervichka.projects.migrations.0002_catalog",
 ]
 

@@ -78,3 +78,12 @@ def test_login_page_in_each_language(client, language, expected, db):
 def test_language_switcher_sets_the_cookie(client, db):
     response = client.post(reverse("set_language"), {"language": "kk", "next": "/"})
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "kk"
+
+
+def test_kazakh_pages_write_dates_as_kazakhstan_does():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("kk"):
+        assert formats.date_format(dt.date(2026, 11, 30), "SHORT_DATE_FORMAT") == "30.11.2026"

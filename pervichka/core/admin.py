@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from pervichka.core.models import CalendarOverride, Notification
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere, scope_q
+from pervichka.core.scoping import has_perm_anywhere, has_perm_at, scope_q
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -64,8 +64,10 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    """Government-declared transfers of working days: one calendar for the whole country,
-    so any administrator may enter them."""
+    """Government-declared transfers of working days: one calendar for the whole country.
+    Every appeals administrator sees it (deadlines depend on it); only an administrator at
+    the national level (or a superuser) changes it, so that one district cannot move
+    everybody's deadlines."""
 
     list_display = ["date", "is_working", "note"]
     date_hierarchy = "date"
@@ -83,14 +85,26 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._admin(request)
 
+    def _national(self, request) -> bool:
+        from pervichka.orgs.models import OrgUnit
+
+        if not self._admin(request):
+            return False
+        if request.user.is_superuser:
+            return True
+        return any(
+            has_perm_at(request.user, Perm.APPEALS_ADMIN, root.path)
+            for root in OrgUnit.objects.filter(depth=1)
+        )
+
     def has_change_permission(self, request, obj=None):
-        return self._admin(request)
+        return self._national(request)
 
     def has_add_permission(self, request):
-        return self._admin(request)
+        return self._national(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._admin(request)
+        return self._national(request)
 
 
 @admin.register(Notification)

@@ -27,14 +27,15 @@
     if (event.target.matches && event.target.matches("[data-print]")) { window.print(); }
   });
 
-  // <canvas data-chart="id-of-a-json-script">: a horizontal bar chart of percentages.
+  // <canvas data-chart="id-of-a-json-script">: a horizontal bar chart of percentages, or of
+  // counts when the data says percent: false (its label then names what is counted).
   function drawCharts() {
     if (typeof Chart === "undefined") { return; }
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
       new Chart(canvas, {
         type: "bar",
-        data: {labels: data.labels, datasets: [{label: "%", data: data.values,
+        data: {labels: data.labels, datasets: [{label: data.label || (data.percent === false ? "" : "%"), data: data.values,
                                                 backgroundColor: "#0d6efd"}]},
         options: {indexAxis: "y", maintainAspectRatio: false,
                   scales: {x: data.percent === false ? {min: 0} : {min: 0, max: 100}},

@@ -60,3 +60,13 @@ def test_superuser_sees_the_whole_tree(tree, login, django_user_model):
     page = login(root).get(reverse("admin:orgs_orgunit_changelist")).text
     for unit in OrgUnit.objects.all():
         assert str(unit) in page
+
+
+def test_only_the_national_level_changes_the_working_day_calendar(tree, login, district_admin):
+    from tests.factories import UserFactory, grant
+
+    district = login(district_admin)
+    assert district.get(reverse("admin:core_calendaroverride_changelist")).status_code == 200
+    assert district.get(reverse("admin:core_calendaroverride_add")).status_code == 403
+    national = grant(UserFactory(username="national", is_staff=True), Role.ADMIN, tree.party)
+    assert login(national).get(reverse("admin:core_calendaroverride_add")).status_code == 200

@@ -17,6 +17,14 @@ def phone(value: str) -> str:
     return format_phone(value)
 
 
+@register.filter
+def percent(value) -> str:
+    """A share (0.35) as a whole percentage ("35%"); an empty share as a dash."""
+    if value is None or value == "":
+        return "—"
+    return f"{round(float(value) * 100)}%"
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced (pagination, sorting)."""
