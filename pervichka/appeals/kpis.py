@@ -21,7 +21,7 @@ def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[in
     groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
     rows = (
         Appeal.objects.filter(
-            unit_id__in=groups.members,
+            unit_id__anyof=groups.members,
             answered_at__date__gte=period.start,
             answered_at__date__lte=period.end,
         )

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from pervichka.core import lookups
         from pervichka.core.calendar import forget_overrides
         from pervichka.core.models import CalendarOverride
 
@@ -21,3 +22,4 @@ class CoreConfig(AppConfig):
         post_delete.connect(
             _changed, sender=CalendarOverride, dispatch_uid="calendar-delete", weak=False
         )
+        lookups.register()

@@ -84,7 +84,7 @@ def units_and_primaries(
 
     asked = list(dict.fromkeys(unit_ids))
     # Plain tuples, not model instances: a rating asks for every primary of the country.
-    units = list(OrgUnit.objects.filter(pk__in=asked).values_list("pk", "path", "kind"))
+    units = list(OrgUnit.objects.filter(pk__anyof=asked).values_list("pk", "path", "kind"))
     direct = {pk: path for pk, path, kind in units if kind in kinds and kind == "primary"}
     above = [(pk, path) for pk, path, _kind in units if pk not in direct]
     paths: dict[int, str] = dict(direct)

@@ -18,7 +18,7 @@ def promises_on_track_share(unit_ids: Iterable[int], period: Period) -> dict[int
     and still being worked on (by the updates dated up to that day)."""
     groups = units_and_primaries(unit_ids, kinds=("district",))
     rows = status_on(
-        Promise.objects.filter(district_id__in=groups.members),
+        Promise.objects.filter(district_id__anyof=groups.members),
         period.end,
     ).values_list("district_id", "status_then", "due_date")
     total: dict[int, int] = defaultdict(int)

@@ -22,7 +22,7 @@ def chair_trained(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     groups = units_and_primaries(unit_ids)
     chairs = dict(
         Position.objects.filter(
-            org_unit_id__in=groups.members, kind=PositionKind.CHAIR, start__lte=period.end
+            org_unit_id__anyof=groups.members, kind=PositionKind.CHAIR, start__lte=period.end
         )
         .filter(Q(end__isnull=True) | Q(end__gte=period.end))
         .values_list("org_unit_id", "person_id")
@@ -51,7 +51,7 @@ def training_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     rows = (
         Attendance.objects.filter(
             present=True,
-            enrolment__primary_id__in=groups.members,
+            enrolment__primary_id__anyof=groups.members,
             session__starts_at__date__gte=period.start,
             session__starts_at__date__lte=period.end,
         )

@@ -23,7 +23,7 @@ def _by_owner(groups, rows, key="primary") -> dict[int, float]:
 def _active_cases(groups, period: Period):
     """Cases open at some time in the period."""
     return Case.objects.filter(
-        young_person__primary_id__in=groups.members, opened_at__date__lte=period.end
+        young_person__primary_id__anyof=groups.members, opened_at__date__lte=period.end
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
 
 
@@ -33,7 +33,7 @@ def youth_cases_active(unit_ids: Iterable[int], period: Period) -> dict[int, flo
     groups = units_and_primaries(unit_ids)
     rows = (
         Case.objects.filter(
-            young_person__primary_id__in=groups.members, opened_at__date__lte=period.end
+            young_person__primary_id__anyof=groups.members, opened_at__date__lte=period.end
         )
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=period.end))
         .values_list("young_person__primary_id")
@@ -68,7 +68,7 @@ def followups_overdue_share(unit_ids: Iterable[int], period: Period) -> dict[int
     """Of the cases open at the period's end, the share whose follow-up date had passed."""
     groups = units_and_primaries(unit_ids)
     open_cases = Case.objects.filter(
-        young_person__primary_id__in=groups.members, opened_at__date__lte=period.end
+        young_person__primary_id__anyof=groups.members, opened_at__date__lte=period.end
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=period.end))
     rows = open_cases.values_list("young_person__primary_id").annotate(
         n=Count("pk"), late=Count("pk", filter=Q(next_followup__lt=period.end))
