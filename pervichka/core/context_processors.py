@@ -1,5 +1,5 @@
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere
+from pervichka.core.scoping import has_perm_anywhere, scope_paths
 
 
 def navigation(request):
@@ -11,6 +11,9 @@ def navigation(request):
             "members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
             "manage_members": has_perm_anywhere(user, Perm.MEMBERS_MANAGE),
             "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
+            # Deputies sit in a district's council: the menu shows them to those who see a
+            # district or more (a primary's chair would find the list empty).
+            "deputies": _sees_a_district(user),
             "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
             "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
             "youth": has_perm_anywhere(user, Perm.YOUTH_VIEW),
@@ -22,3 +25,10 @@ def navigation(request):
             "admin": user.is_staff,
         }
     }
+
+
+def _sees_a_district(user) -> bool:
+    from pervichka.orgs.models import OrgUnit
+
+    paths = scope_paths(user, Perm.ORGS_VIEW)
+    return paths is None or any(len(p) <= 3 * OrgUnit.steplen for p in paths)

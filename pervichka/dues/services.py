@@ -4,14 +4,16 @@ ever goes below zero; corrections are reversals."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pervichka.core.money import format_kzt, money, share_of
@@ -55,6 +57,13 @@ def month_start(day: dt.date) -> dt.date:
 def add_month(month: dt.date, count: int = 1) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _ledger_text(make: Callable[[], str]) -> str:
+    """Ledger memos are a permanent record in one language, the installation's default,
+    whoever records them: a fund statement does not switch language from line to line."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return make()
 
 
 # --- rates -------------------------------------------------------------------------------
@@ -300,10 +309,15 @@ def _record(
     returned = share_of(total, rates.share(data.paid_on))
     cash, dues = account_for(district, AccountKind.CASH), account_for(district, AccountKind.DUES)
     fund = account_for(primary, AccountKind.FUND)
-    memo = _("Dues of %(member)s for %(months)s") % {
-        "member": membership.person.full_name,
-        "months": ", ".join(m.strftime("%m.%Y") for m, _a in lines),
-    }
+    memo = _ledger_text(
+        lambda: (
+            _("Dues of %(member)s for %(months)s")
+            % {
+                "member": membership.person.full_name,
+                "months": ", ".join(m.strftime("%m.%Y") for m, _a in lines),
+            }
+        )
+    )
     txn = _post(
         kind=TransactionKind.PAYMENT,
         date=data.paid_on,
@@ -382,8 +396,12 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     _reverse(
         payment.transaction,
         actor=actor,
-        memo=_("Reversal: %(memo)s (%(reason)s)")
-        % {"memo": payment.transaction.memo, "reason": reason.strip()},
+        memo=_ledger_text(
+            lambda: (
+                _("Reversal: %(memo)s (%(reason)s)")
+                % {"memo": payment.transaction.memo, "reason": reason.strip()}
+            )
+        ),
     )
     payment.is_reversed = True
     payment.save(update_fields=["is_reversed"])
@@ -433,8 +451,12 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
         kind=TransactionKind.SPENDING,
         date=timezone.localdate(),
         actor=actor,
-        memo=_("Spending of %(unit)s: %(purpose)s")
-        % {"unit": request.primary, "purpose": request.purpose[:150]},
+        memo=_ledger_text(
+            lambda: (
+                _("Spending of %(unit)s: %(purpose)s")
+                % {"unit": request.primary, "purpose": request.purpose[:150]}
+            )
+        ),
         lines=[
             (account_for(request.primary, AccountKind.FUND), request.amount),
             (account_for(district, AccountKind.CASH), -request.amount),
@@ -475,8 +497,12 @@ def spending_reverse(*, actor, request: SpendingRequest, reason: str) -> Spendin
     _reverse(
         request.transaction,
         actor=actor,
-        memo=_("Reversal: %(memo)s (%(reason)s)")
-        % {"memo": request.transaction.memo, "reason": reason.strip()},
+        memo=_ledger_text(
+            lambda: (
+                _("Reversal: %(memo)s (%(reason)s)")
+                % {"memo": request.transaction.memo, "reason": reason.strip()}
+            )
+        ),
     )
     request.status = SpendingStatus.WITHDRAWN
     request.decision_reason = (request.decision_reason + "\n" + reason.strip()).strip()

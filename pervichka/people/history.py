@@ -92,3 +92,8 @@ def person_history(user, person: Person, *, show_pii: bool) -> list[Entry]:
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def history_entries(records, what: str, *, show_pii: bool) -> list[Entry]:
+    """Entries of any model's simple-history records (oldest first in, as read)."""
+    return _entries_for(records, what, show_pii)

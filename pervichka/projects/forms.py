@@ -200,6 +200,11 @@ class TargetForm(BootstrapMixin, forms.Form):
     kpi = forms.ChoiceField(label=_("Indicator"), choices=ProjectKpi.choices)
     target = forms.DecimalField(label=_("Target"), min_value=0, max_digits=14, decimal_places=2)
 
+    def __init__(self, *args, kpis=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kpis is not None:  # only the project's own indicators (no trees for a contest)
+            self.fields["kpi"].choices = [(k, ProjectKpi(k).label) for k in kpis]
+
 
 class ModerateForm(BootstrapMixin, forms.Form):
     to = forms.ChoiceField(

@@ -4,6 +4,8 @@ and shortlist. Thin views over selectors and services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.db.models import Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,14 +110,16 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
             "values": [r.percent for r in rows if r.target],
         },
         "months": {
-            "labels": [str(m) for m in range(1, 13)],
+            # Month names in the page's language (Django's own catalogue): "янв.", "қаң."…
+            "labels": [date_format(dt.date(year, m, 1), "M") for m in range(1, 13)],
             "values": selectors.month_counts(events, year),
             "percent": False,
+            "label": _("events held"),
         },
         "events": _with_counts(events.filter(date__year=year))[:30],
         "can_manage": _can_manage(request.user),
         "can_admin": unit is not None and has_perm_at(request.user, Perm.PROJECTS_ADMIN, unit.path),
-        "target_form": TargetForm(),
+        "target_form": TargetForm(kpis=selectors.kpis_of(project)),
         **_participation_context(request.user, project, unit),
     }
     if project.kind == ProjectKind.GREENING:
@@ -191,7 +196,7 @@ def participation_leave(request: HttpRequest, code: str, primary: int) -> HttpRe
 def target_set(request: HttpRequest, code: str, unit: int) -> HttpResponse:
     project = selectors.project_get(code)
     unit = get_or_404(org_units_visible(request.user, perm=Perm.PROJECTS_ADMIN), pk=unit)
-    form = TargetForm(request.POST)
+    form = TargetForm(request.POST, kpis=selectors.kpis_of(project))
     year = _year(request)
     if form.is_valid():
         try:

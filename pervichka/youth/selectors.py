@@ -221,6 +221,32 @@ def dashboard(user) -> Dashboard:
     )
 
 
+def case_history(case: Case) -> list:
+    """Who changed what in a case, its referrals and placements, newest first."""
+    from django.utils.translation import gettext as _
+
+    from pervichka.people.history import history_entries
+
+    def records(obj):
+        return obj.history.select_related("history_user").order_by("history_date", "history_id")
+
+    entries = history_entries(records(case), _("Case"), show_pii=True)
+    for referral in case.referrals.select_related("measure"):
+        entries += history_entries(
+            records(referral),
+            _("Referral: %(measure)s") % {"measure": referral.measure},
+            show_pii=True,
+        )
+    for placement in case.placements.all():
+        entries += history_entries(
+            records(placement),
+            _("Placement: %(organization)s") % {"organization": placement.organization},
+            show_pii=True,
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
 def age_limits() -> dict[str, int]:
     """The upper age of each district that set its own: {district's tree path: age}."""
     from pervichka.youth.models import YouthRules

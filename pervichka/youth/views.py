@@ -219,6 +219,7 @@ def _case_context(request, case, **forms) -> dict:
         "referral_form": forms.get("referral_form") or ReferralForm(measures=measures),
         "placement_form": forms.get("placement_form") or PlacementForm(case=case),
         "close_form": CloseForm(),
+        "history": selectors.case_history(case),
         "today": timezone.localdate(),
     }
 

@@ -177,3 +177,13 @@ def test_balances_equal_the_sum_of_their_entries(tree, payer, pay, chair_a, dist
         assert account.balance == total, account
     assert fund(tree.primary_a) == Decimal("400.00") - Decimal("123.45")
     assert months(1)[0] == dt.date(2026, 1, 1)
+
+
+def test_the_ledger_is_written_in_one_language_whoever_records(tree, payer, pay):
+    """A chair working in Kazakh records a payment: the memo in the fund statement is in the
+    installation's language, like every other line of it."""
+    from django.utils import translation
+
+    with translation.override("kk"):
+        payment = pay(payer, [1], receipt="КВ-50")
+    assert payment.transaction.memo.startswith("Членские взносы за 01.2026")

@@ -536,3 +536,42 @@ def test_only_volunteers_and_organizers_count_as_volunteers_and_their_hours(
     assert (actual["participants"], actual["volunteer_hours"]) == ("3", "5")
     outsider = login(chair_b).get("/projects/volunteers/").content.decode()
     assert "Волонтёрова" not in outsider
+
+
+def test_a_volunteer_history_and_the_exports(
+    login, chair_a, chair_b, district_admin, tree, make_event, make_planting, person_data, contest
+):
+    from pervichka.people.models import Person
+    from pervichka.projects import services
+
+    event = make_event(project="socium", title="Субботник у клуба")
+    services.participant_add(
+        actor=chair_a,
+        event=event,
+        role="volunteer",
+        hours=4,
+        data=person_data(surname="Помощникова"),
+    )
+    make_planting(count=30, species="тополь")
+    volunteer = Person.objects.get(surname="Помощникова")
+    client = login(chair_a)
+    history = client.get(f"/projects/volunteers/{volunteer.pk}/").content.decode()
+    assert "Субботник у клуба" in history
+    assert login(chair_b).get(f"/projects/volunteers/{volunteer.pk}/").status_code == 404
+    plantings = openpyxl.load_workbook(
+        io.BytesIO(login(chair_a).get("/projects/plantings/?format=xlsx").content)
+    ).active
+    assert any("тополь" in str(cell) for row in plantings.values for cell in row)
+    admin = login(district_admin)
+    shortlist = admin.get(f"/projects/contests/{contest.pk}/shortlist/?format=xlsx")
+    assert shortlist["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    # Социум plants no trees: its target form offers only its own indicators.
+    form = admin.get(f"/projects/socium/?year={TODAY.year}&unit={tree.district.pk}")
+    offered = [k for k, _label in form.context["target_form"].fields["kpi"].choices]
+    assert "events_held" in offered
+    assert "trees_planted" not in offered
+    assert "ideas_submitted" not in offered
+    months = admin.get(f"/projects/socium/?year={TODAY.year}").context["months"]
+    assert not months["labels"][0].isdigit()  # month names ("Янв"), not numbers

@@ -250,3 +250,33 @@ def test_a_deputys_page_lists_the_appeals_received_to_those_who_may_see_appeals(
     assert page.count('id="deputy-appeals"') == 0
     assert given[0].number not in page
     assert login(other_admin).get(f"/deputies/{deputy.pk}/").status_code == 404
+
+
+def test_the_deputies_menu_is_for_those_who_see_a_district(tree, login, chair_a, district_admin):
+    from django.urls import reverse
+
+    deputies = reverse("deputies:list")
+    assert f'href="{deputies}"' not in login(chair_a).get(reverse("core:home")).content.decode()
+    assert f'href="{deputies}"' in login(district_admin).get(reverse("core:home")).content.decode()
+
+
+def test_the_public_tracker_filters_by_theme_and_village(client, make_promise, tree):
+    make_promise(text="Школа в Талшике", theme="education", settlement=tree.village)
+    make_promise(text="Дорога до райцентра", theme="roads")
+    by_theme = client.get("/promises/?theme=education").content.decode()
+    assert "Школа в Талшике" in by_theme
+    assert "Дорога до райцентра" not in by_theme
+    from tests.factories import SettlementFactory
+
+    other = SettlementFactory(district=tree.district, name="Кызылжар")
+    make_promise(text="Клуб в Кызылжаре", theme="culture", settlement=other)
+    by_village = client.get(f"/promises/?settlement={tree.village.pk}").content.decode()
+    assert "Школа в Талшике" in by_village
+    assert "Дорога до райцентра" in by_village  # district-wide promises concern every village
+    assert "Клуб в Кызылжаре" not in by_village
+
+
+def test_another_districts_administrator_does_not_see_the_deputy(login, deputy, other_admin):
+    client = login(other_admin)
+    assert client.get(f"/deputies/{deputy.pk}/").status_code == 404
+    assert "Депутатов" not in client.get("/deputies/").content.decode()

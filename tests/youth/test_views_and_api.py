@@ -321,3 +321,20 @@ def test_a_district_replaces_a_national_measure(tree, login, district_admin, mea
     assert "public_works" not in codes
     assert "diploma_to_village" in codes
     assert "public_works" in set(measures_for(tree.primary_c).values_list("code", flat=True))
+
+
+def test_the_case_page_shows_who_changed_what(tree, login, youth_worker, neet_case, measures):
+    from django.utils import translation
+
+    from pervichka.youth.enums import CaseStatus
+
+    services.referral_create(actor=youth_worker, case=neet_case, measure=measures["first_job"])
+    services.case_close(actor=youth_worker, case=neet_case, reason="declined")
+    page = login(youth_worker).get(reverse("youth:case", args=[neet_case.pk]))
+    assert 'id="case-history"' in page.content.decode()
+    history = page.context["history"]
+    assert history[0].who == youth_worker.get_full_name()
+    with translation.override("ru"):
+        closed = str(CaseStatus.CLOSED.label)
+    assert any(change.new == closed for entry in history for change in entry.changes)
+    assert {entry.what.split(":")[0] for entry in history} == {"Сопровождение", "Направление"}
