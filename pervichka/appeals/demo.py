@@ -242,6 +242,11 @@ def seed(ctx: dict) -> None:
         )
 
 
+def _primaries_near(settlement_id, primaries: list) -> list:
+    """The primaries of the citizen's village; any primary of the district where it has none."""
+    return [p for p in primaries if p.settlement_id == settlement_id] or primaries
+
+
 def _walk(appeal, rng, events, ctx, chairs, deputies, admin, today, cal) -> None:
     """Move the appeal along a plausible path for its age; save the final state."""
     age = (today - timezone.localtime(appeal.received_at).date()).days
@@ -263,7 +268,7 @@ def _walk(appeal, rng, events, ctx, chairs, deputies, admin, today, cal) -> None
         step(Action.REDIRECT, Status.REDIRECTED, 1, admin, "Вопрос компетенции местного органа")
         appeal.save()
         return
-    primary = rng.choice(ctx["primaries"])
+    primary = rng.choice(_primaries_near(appeal.settlement_id, ctx["primaries"]))
     appeal.unit = primary
     appeal.assigned_user = chairs.get(primary.pk)
     if deputies and rng.random() < 0.3:

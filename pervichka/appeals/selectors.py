@@ -31,7 +31,8 @@ def appeal_get(user, pk: object, *, perm: Perm = Perm.APPEALS_VIEW) -> Appeal:
             "category",
             "settlement",
             "reception_office",
-            "field_reception",
+            "field_reception__settlement",
+            "field_reception__unit",
             "assigned_user",
             "assigned_person",
             "repeat_of",
@@ -115,7 +116,12 @@ def overdue_by_primary(user) -> list[dict]:
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
         .order_by("-overdue", "unit__name")
     )
-    return list(rows)
+    rows = list(rows)
+    # The unit itself, so that the page prints its name in the reader's language.
+    units = OrgUnit.objects.in_bulk([r["unit_id"] for r in rows])
+    for r in rows:
+        r["unit"] = units[r["unit_id"]]
+    return rows
 
 
 def person_appeals(user, person) -> QuerySet[Appeal]:

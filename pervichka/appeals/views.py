@@ -191,6 +191,12 @@ def _detail_context(request: HttpRequest, appeal, forms: dict, open_action: str 
         "show_pii": selectors.can_read_pii(request.user, appeal),
         "can_manage": bool(forms),
         "can_return": has_perm_at(request.user, Perm.APPEALS_MANAGE, appeal.district.path),
+        # A district's field reception is out of a primary chair's scope: no link to a 404.
+        "can_open_reception": appeal.field_reception is not None
+        and has_perm_at(request.user, Perm.APPEALS_VIEW, appeal.field_reception.unit.path),
+        # The earlier appeal may have gone to another primary.
+        "can_open_repeat": appeal.repeat_of_id is not None
+        and selectors.appeals_visible(request.user).filter(pk=appeal.repeat_of_id).exists(),
         "events": appeal.events.select_related("actor"),
         "attachments": appeal.attachments.all(),
         "earlier": selectors.person_appeals(request.user, appeal.person).exclude(pk=appeal.pk)[:10],

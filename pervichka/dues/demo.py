@@ -1,5 +1,6 @@
-"""Twelve months of dues in the demo district: most members pay by the quarter, some are in
-arrears, some paid nothing this year; a few spendings from the project funds.
+"""Twelve months of dues in the demo district: the rates start with the first of them; most
+members are paid up (by the month or by the quarter), some are one to four months behind; a
+few spendings from the project funds.
 
 Written in bulk (thousands of payments) with the same posting rules as the services: four
 entries a payment, the return share to the primary's fund; balances are set from the sums.
@@ -27,9 +28,10 @@ from pervichka.dues.models import (
     ReturnShare,
     Transaction,
 )
-from pervichka.people.enums import DuesCategory, MembershipStatus
+from pervichka.people.enums import DuesCategory
 from pervichka.people.models import Membership
 
+MONTHS = 12  # of payments, the current one included
 RATES = {
     DuesCategory.WORKING: Decimal("500.00"),
     DuesCategory.PENSIONER: Decimal("200.00"),
@@ -44,7 +46,10 @@ SPENDINGS = [
 
 def seed(ctx: dict) -> None:
     district = ctx["district"]
-    start = dt.date(timezone.localdate().year - 1, 1, 1)
+    today = timezone.localdate()
+    # The rates start with the first month the demo's payments cover: an earlier start
+    # would leave every member owing the months before it, which nobody paid.
+    start = services.add_month(today.replace(day=1), -(MONTHS - 1))
     if not DuesRate.objects.filter(district=district).exists():
         for category, amount in RATES.items():
             DuesRate.objects.create(
@@ -61,11 +66,9 @@ def seed(ctx: dict) -> None:
     if Payment.objects.filter(primary__in=ctx["primaries"]).exists():
         return
     rng = random.Random(4004)
-    today = timezone.localdate()
     _set_categories(ctx, rng, today)
     rates = services.Rates(district)
     current = today.replace(day=1)
-    first_month = services.add_month(current, -11)
     cash = services.account_for(district, AccountKind.CASH)
     dues = services.account_for(district, AccountKind.DUES)
     recorders = {
@@ -73,24 +76,21 @@ def seed(ctx: dict) -> None:
         ctx["primaries"][3].pk: ctx["users"]["chair2"],
     }
     planned = []  # (membership, months, paid_on)
-    for membership in Membership.objects.filter(primary__in=ctx["primaries"]).exclude(
-        status=MembershipStatus.ARCHIVED
-    ):
-        owed = [m for m in services.months_owed(membership, rates, until=today) if m >= first_month]
+    # Those who left paid while they were members: months_owed stops at leaving.
+    for membership in Membership.objects.filter(primary__in=ctx["primaries"]):
+        owed = services.months_owed(membership, rates, until=today)
         if not owed:
             continue
-        habit = rng.random()
-        if habit < 0.10:
-            continue  # paid nothing this year
-        quarters = [owed[i : i + 3] for i in range(0, len(owed), 3)]
-        for index, quarter in enumerate(quarters):
-            if habit < 0.30 and rng.random() < 0.45:
-                continue  # an irregular payer skips some quarters
-            if index == len(quarters) - 1 and rng.random() < 0.35:
-                continue  # the current quarter is not paid yet by many
-            last_day = min(today, services.add_month(quarter[-1]) - dt.timedelta(days=1))
-            paid_on = min(today, quarter[0] + dt.timedelta(days=rng.randrange(0, 40)))
-            planned.append((membership, quarter, min(paid_on, last_day)))
+        before = [m for m in owed if m < current]
+        behind = rng.choice((1, 1, 2, 2, 3, 4)) if rng.random() < 0.25 else 0
+        paying = before[: max(0, len(before) - behind)]
+        if not behind and rng.random() < 0.7:
+            paying += [m for m in owed if m >= current]  # many pay the current month later
+        size = rng.choice((1, 3, 3, 3))  # by the month or by the quarter
+        for months in (paying[i : i + size] for i in range(0, len(paying), size)):
+            last_day = min(today, services.add_month(months[-1]) - dt.timedelta(days=1))
+            paid_on = min(today, months[0] + dt.timedelta(days=rng.randrange(0, 40)))
+            planned.append((membership, months, min(paid_on, last_day)))
     _write(planned, rates, cash, dues, recorders, ctx["users"]["admin"])
     _spend(ctx, rng)
 

@@ -13,14 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.kpis import Period
-from pervichka.core.money import format_kzt
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.dues import selectors, services, statements
@@ -66,6 +65,12 @@ def _month(request: HttpRequest) -> dt.date:
 
 def _primary(request: HttpRequest, pk: int, perm: Perm = Perm.DUES_VIEW):
     return get_or_404(selectors.primaries_visible(request.user, perm=perm), pk=pk)
+
+
+def _kzt(value: Decimal) -> str:
+    """An amount as the dues templates print it (floatformat:"2g"): grouped, in the reader's
+    language's separators."""
+    return f"{formats.number_format(value, 2, force_grouping=True)} ₸"
 
 
 def _pct(value: float | None) -> str:
@@ -131,8 +136,10 @@ def district_table(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "pending": selectors.pending_spending(request.user).count(),
             "can_approve": has_perm_anywhere(request.user, Perm.DUES_APPROVE),
-            "can_record": has_perm_anywhere(request.user, Perm.DUES_RECORD),
-            "can_admin": has_perm_anywhere(request.user, Perm.DUES_ADMIN),
+            # The statement and rates pages work on a district: a primary's chair or
+            # treasurer records dues but would get a 404 there.
+            "can_import": selectors.districts_visible(request.user, perm=Perm.DUES_RECORD).exists(),
+            "can_admin": selectors.districts_visible(request.user, perm=Perm.DUES_ADMIN).exists(),
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             "pct": _pct,
         },
@@ -258,7 +265,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             ahead.append(month)
         month = services.add_month(month)
     choices = [
-        (m.isoformat(), f"{m:%m.%Y} — {format_kzt(rates.amount_due(membership.dues_category, m))}")
+        (m.isoformat(), f"{m:%m.%Y} — {_kzt(rates.amount_due(membership.dues_category, m))}")
         for m in owed + ahead
     ]
     initial = {"idempotency_key": uuid.uuid4().hex, "months": [m.isoformat() for m in owed[:1]]}

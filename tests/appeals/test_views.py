@@ -10,7 +10,7 @@ from django.utils import timezone
 from pervichka.appeals import services
 from pervichka.appeals.models import Appeal
 from pervichka.core.roles import Role
-from tests.appeals.conftest import MONDAY
+from tests.appeals.conftest import MONDAY, citizen
 from tests.factories import UserFactory, grant
 
 
@@ -262,11 +262,11 @@ def test_the_card_shows_the_redirect_deadline_while_registered_or_assigned(
         return found and (found.group(1), found.group(2).strip())
 
     now_on(MONDAY + dt.timedelta(days=2))
-    assert redirect_due() == ("col-7", "11/05/2026")
+    assert redirect_due() == ("col-7", "05.11.2026")
     now_on(MONDAY + dt.timedelta(days=4))
-    assert redirect_due() == ("col-7 text-danger fw-semibold", "11/05/2026")
+    assert redirect_due() == ("col-7 text-danger fw-semibold", "05.11.2026")
     services.appeal_assign(actor=operator, appeal=appeal, unit=tree.primary_a, user=chair_a)
-    assert redirect_due() == ("col-7 text-danger fw-semibold", "11/05/2026")
+    assert redirect_due() == ("col-7 text-danger fw-semibold", "05.11.2026")
     services.appeal_start(actor=chair_a, appeal=appeal)
     assert redirect_due() is None
 
@@ -335,3 +335,69 @@ def test_appeal_pages_render_in_each_language(tree, login, operator, appeal_a, l
     ):
         page = client.get(url).content.decode()
         assert f'<html lang="{language}">' in page
+
+
+def test_a_chair_sees_the_district_reception_of_an_appeal_without_a_link(
+    tree, login, operator, district_admin, chair_a, categories, register
+):
+    from pervichka.appeals.models import FieldReception
+
+    reception = FieldReception.objects.create(
+        unit=tree.district, settlement=tree.village, starts_at=MONDAY, place="Клуб"
+    )
+    appeal = services.appeal_register(
+        actor=operator,
+        district=tree.district,
+        data=citizen(),
+        intake=services.Intake(
+            channel="field",
+            category=categories["roads"],
+            text="Дорога до трассы разбита",
+            settlement=tree.village,
+            field_reception=reception,
+            received_at=MONDAY,
+        ),
+    )
+    services.appeal_assign(actor=district_admin, appeal=appeal, unit=tree.primary_a, user=chair_a)
+    reception_url = reverse("appeals:reception", args=[reception.pk])
+    card_url = reverse("appeals:detail", args=[appeal.pk])
+
+    chair_page = login(chair_a).get(card_url).content.decode()
+    assert '<span id="field-reception">Талшик — 02.11.2026</span>' in chair_page
+    assert reception_url not in chair_page
+    assert login(chair_a).get(reception_url).status_code == 404
+    operator_page = login(operator).get(card_url).content.decode()
+    assert f'<a href="{reception_url}" id="field-reception">Талшик — 02.11.2026</a>' in (
+        operator_page
+    )
+
+
+def test_a_repeat_of_another_primarys_appeal_is_named_without_a_link(
+    tree, login, district_admin, chair_a, register
+):
+    earlier = register(text="Нет воды", received_at=MONDAY - dt.timedelta(days=10))
+    services.appeal_assign(actor=district_admin, appeal=earlier, unit=tree.primary_b)
+    later = register(text="Воды так и нет")
+    assert later.repeat_of == earlier
+    services.appeal_assign(actor=district_admin, appeal=later, unit=tree.primary_a, user=chair_a)
+
+    page = login(chair_a).get(reverse("appeals:detail", args=[later.pk])).content.decode()
+    assert f'<dd class="col-7" id="repeat-of">{earlier.number}</dd>' in page
+    admin_page = login(district_admin).get(reverse("appeals:detail", args=[later.pk]))
+    assert reverse("appeals:detail", args=[earlier.pk]) in admin_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("ru", "ППО Айсары"), ("kk", "Айсары БПҰ"), ("en", "Aisary primary")]
+)
+def test_overdue_report_names_organizations_in_the_readers_language(
+    tree, login, district_admin, register, language, name
+):
+    tree.primary_b.name_kk, tree.primary_b.name_en = "Айсары БПҰ", "Aisary primary"
+    tree.primary_b.save()
+    old = register(text="Старое", received_at=MONDAY - dt.timedelta(days=60))
+    services.appeal_assign(actor=district_admin, appeal=old, unit=tree.primary_b)
+    client = login(district_admin)
+    client.cookies["pervichka_language"] = language
+    page = client.get(reverse("appeals:overdue")).content.decode()
+    assert f"<tr><td>{name}</td>" in page

@@ -224,3 +224,58 @@ def test_a_regional_administrator_chooses_the_district(tree, login, district_adm
     # A district's administrator cannot reach another district's rates.
     other = login(district_admin).get(reverse("dues:rates"), {"district": tree.other_district.pk})
     assert other.status_code == 404
+
+
+def test_the_bank_statement_link_is_shown_only_to_who_may_import(
+    tree, login, district_admin, chair_a
+):
+    from pervichka.core.roles import Role
+    from tests.factories import UserFactory, grant
+
+    treasurer_a = grant(UserFactory(username="treasurer_a"), Role.TREASURER, tree.primary_a)
+    district_treasurer = grant(UserFactory(username="treasurer"), Role.TREASURER, tree.district)
+    link = f'href="{reverse("dues:statements")}"'
+    for user in (chair_a, treasurer_a):
+        client = login(user)
+        assert link not in client.get(reverse("dues:district")).content.decode()
+        assert client.get(reverse("dues:statements")).status_code == 404
+    for user in (district_admin, district_treasurer):
+        client = login(user)
+        assert link in client.get(reverse("dues:district")).content.decode()
+        assert client.get(reverse("dues:statements")).status_code == 200
+
+
+def test_dues_pages_print_amounts_grouped_in_the_readers_language(
+    tree, login, chair_a, payer, pay, monkeypatch
+):
+    from django.utils import timezone
+
+    from pervichka.dues.models import DuesRate
+
+    DuesRate.objects.create(
+        district=tree.district, category="working", amount=Decimal("1200"), valid_from="2026-01-01"
+    )
+    pay(payer, [1, 2, 3])  # 3600 ₸
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 15, 12, tzinfo=dt.UTC))
+    client = login(chair_a)
+    card = reverse("dues:member", args=[payer.pk])
+    month = reverse("dues:primary", args=[tree.primary_a.pk])
+
+    page = client.get(card).content.decode()  # Russian: April to October owed
+    assert "7 месяцев задолженности (8\xa0400,00 ₸)" in page
+    assert '<td class="text-end">3\xa0600,00</td>' in page
+    assert '<td class="text-end">1\xa0200,00</td>' in (
+        client.get(month, {"month": "2026-03"}).content.decode()
+    )
+    assert (
+        "04.2026 — 1\xa0200,00 ₸"
+        in client.get(reverse("dues:pay", args=[payer.pk])).content.decode()
+    )
+
+    client.cookies["pervichka_language"] = "en"
+    page = client.get(card).content.decode()
+    assert "7 months in arrears (8,400.00 ₸)" in page
+    assert '<td class="text-end">3,600.00</td>' in page
+    assert (
+        "04.2026 — 1,200.00 ₸" in client.get(reverse("dues:pay", args=[payer.pk])).content.decode()
+    )
