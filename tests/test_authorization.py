@@ -96,6 +96,12 @@ SCOPED_PAGES = {
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
     "training:cohort_new", "training:coverage", "training:material",
 }  # fmt: skip
+# The election programme is the district's, and every chair in the district reads it (only
+# reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
+# is no outsider to it, so on these pages and operations the outsider is the chair of a
+# primary in another district.
+PROGRAMME_PAGES = {"promises:detail", "promises:evidence", "promises:list"}
+PROGRAMME_API = {("/api/v1/promises", "get"), ("/api/v1/promises/{promise_id}", "get")}
 # Scoped pages that take arguments that are not objects of primary A.
 SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
@@ -126,6 +132,15 @@ def our_url_names():
 def test_every_page_has_an_access_rule():
     unlisted = our_url_names() - set(OBJECT_PAGES) - SCOPED_PAGES - PUBLIC_PAGES
     assert not unlisted, f"add these URLs to tests/test_authorization.py: {sorted(unlisted)}"
+
+
+@pytest.fixture
+def chair_c(tree):
+    """The chair of a primary in another district."""
+    from pervichka.core.roles import Role
+    from tests.factories import UserFactory, grant
+
+    return grant(UserFactory(username="chair_c"), Role.CHAIR, tree.primary_c)
 
 
 @pytest.fixture
@@ -353,9 +368,10 @@ def unchanged(cast):
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_outsider_gets_404_on_object_pages(cast, login, chair_b, name, method):
+def test_outsider_gets_404_on_object_pages(cast, login, chair_b, chair_c, name, method):
     url = reverse(name, args=OBJECT_PAGES[name](cast))
-    response = getattr(login(chair_b), method)(url)
+    outsider = chair_c if name in PROGRAMME_PAGES else chair_b
+    response = getattr(login(outsider), method)(url)
     assert response.status_code in (404, 405)
     if response.status_code == 405:
         assert method == "get"  # a POST-only URL; its POST is checked in the other case
@@ -363,10 +379,11 @@ def test_outsider_gets_404_on_object_pages(cast, login, chair_b, name, method):
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED_PAGES))
-def test_outsider_finds_none_of_primary_a_in_scoped_pages(cast, login, chair_b, name):
+def test_outsider_finds_none_of_primary_a_in_scoped_pages(cast, login, chair_b, chair_c, name):
     # The lookup is asked for A's member by IIN; other pages need no parameters.
     params = {"iin": cast["member"].person.iin} if name == "appeals:person_lookup" else {}
-    response = login(chair_b).get(reverse(name, args=SCOPED_ARGS.get(name, [])), params)
+    outsider = chair_c if name in PROGRAMME_PAGES else chair_b
+    response = login(outsider).get(reverse(name, args=SCOPED_ARGS.get(name, [])), params)
     assert response.status_code in (200, 404)
     assert "Ахметова".encode() not in response.content
     assert cast["member"].person.iin[-4:].encode() not in response.content
@@ -578,8 +595,10 @@ def test_every_api_operation_has_an_access_rule():
 
 
 @pytest.mark.parametrize(("path", "method"), sorted(set(api_operations()) - API_PUBLIC))
-def test_outsider_gets_404_or_nothing_from_every_api_operation(cast, login, chair_b, path, method):
-    client = login(chair_b)
+def test_outsider_gets_404_or_nothing_from_every_api_operation(
+    cast, login, chair_b, chair_c, path, method
+):
+    client = login(chair_c if (path, method) in PROGRAMME_API else chair_b)
     if path in API_OBJECT_OPERATIONS:
         url = path.format(**API_OBJECT_OPERATIONS[path](cast))
         response = getattr(client, method)(

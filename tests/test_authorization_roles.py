@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from pervichka.core.roles import ROLE_UNIT_KINDS, Perm, Role
-from pervichka.core.scoping import forget_scope, has_perm_at
+from pervichka.core.scoping import forget_scope, has_perm_at, scope_paths
 from tests.factories import UserFactory, grant
 from tests.test_authorization import OBJECT_PAGES
 from tests.test_authorization import cast as cast
@@ -71,12 +71,25 @@ PAGE_RULES = {
 }
 
 
+# The election programme is the district's: its promises are read by whoever holds the
+# permission at the district or anywhere inside it (a primary's chair), not only above it.
+READ_FROM_BELOW = {"promises:detail", "promises:evidence"}
+READ_FROM_BELOW_API = {"/api/v1/promises/{promise_id}"}
+
+
+def _allowed(user, perm, path: str, *, from_below: bool) -> bool:
+    if has_perm_at(user, perm, path):
+        return True
+    return from_below and any(p.startswith(path) for p in scope_paths(user, perm) or ())
+
+
 def test_every_object_page_has_a_role_rule():
     assert set(PAGE_RULES) == set(OBJECT_PAGES)
 
 
-def _holder(role: str, tree, *, inside: bool):
-    """A user with `role` at the nearest unit it may be held at, in or out of A's subtree."""
+def _holder(role: str, tree, *, inside: bool, beyond_district: bool = False):
+    """A user with `role` at the nearest unit it may be held at, in or out of A's subtree
+    (`beyond_district`: out of A's district too)."""
     kinds = ROLE_UNIT_KINDS[role]
     if inside:
         unit = (
@@ -84,9 +97,12 @@ def _holder(role: str, tree, *, inside: bool):
             if "primary" in kinds and role == Role.CHAIR
             else (tree.district if "district" in kinds else tree.primary_a)
         )
+    elif "district" in kinds:
+        unit = tree.other_district
     else:
-        unit = tree.other_district if "district" in kinds else tree.primary_b
-    user = grant(UserFactory(username=f"{role}-{'in' if inside else 'out'}"), role, unit)
+        unit = tree.primary_c if beyond_district else tree.primary_b
+    where = "in" if inside else ("far" if beyond_district else "out")
+    user = grant(UserFactory(username=f"{role}-{where}"), role, unit)
     forget_scope(user)
     return user
 
@@ -100,7 +116,8 @@ def test_a_role_inside_the_subtree_reaches_what_its_permissions_allow(cast, clie
             continue
         perms, unit = rule
         perms = perms if isinstance(perms, tuple) else (perms,)
-        allowed = any(has_perm_at(user, p, getattr(cast["tree"], unit).path) for p in perms)
+        path = getattr(cast["tree"], unit).path
+        allowed = any(_allowed(user, p, path, from_below=name in READ_FROM_BELOW) for p in perms)
         response = client.get(reverse(name, args=OBJECT_PAGES[name](cast)))
         assert response.status_code == (200 if allowed else 404), (role, name)
 
@@ -108,8 +125,9 @@ def test_a_role_inside_the_subtree_reaches_what_its_permissions_allow(cast, clie
 @pytest.mark.parametrize("role", Role.values)
 def test_a_role_outside_the_subtree_reaches_nothing(cast, client, role):
     user = _holder(role, cast["tree"], inside=False)
-    client.force_login(user)
+    far = _holder(role, cast["tree"], inside=False, beyond_district=True)
     for name in OBJECT_PAGES:
+        client.force_login(far if name in READ_FROM_BELOW else user)
         url = reverse(name, args=OBJECT_PAGES[name](cast))
         assert client.get(url).status_code in (404, 405), (role, name, "GET")
         assert client.post(url).status_code == 404, (role, name, "POST")
@@ -127,14 +145,16 @@ def test_a_role_outside_the_subtree_gets_404_from_every_api_object(cast, client,
     from tests.test_authorization import API_BODIES, API_CREATES, API_OBJECT_OPERATIONS
 
     user = _holder(role, cast["tree"], inside=False)
-    client.force_login(user)
+    far = _holder(role, cast["tree"], inside=False, beyond_district=True)
     for path, params in API_OBJECT_OPERATIONS.items():
+        client.force_login(far if path in READ_FROM_BELOW_API else user)
         url = path.format(**params(cast))
         for method in ("get", "post", "patch", "put"):
             response = getattr(client, method)(
                 url, API_BODIES.get(path, {}), content_type="application/json"
             )
             assert response.status_code in (404, 405), (role, method, path)
+    client.force_login(user)
     for path, body in API_CREATES.items():
         response = client.post(path, body(cast), content_type="application/json")
         assert response.status_code == 404, (role, path)

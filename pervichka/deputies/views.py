@@ -22,6 +22,7 @@ from pervichka.core.scoping import has_perm_anywhere
 from pervichka.deputies import selectors, services
 from pervichka.deputies.forms import DeputyForm, PeriodForm
 from pervichka.people.selectors import persons_visible
+from pervichka.promises.selectors import promises_visible
 
 
 def _period(request: HttpRequest) -> Period:
@@ -112,6 +113,7 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-starts_at")[:50]
     )
     can_view_appeals = has_perm_anywhere(request.user, Perm.APPEALS_VIEW)
+    promises = list(deputy.promises.order_by("due_date")[:100])
     return render(
         request,
         "deputies/detail.html",
@@ -120,7 +122,14 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "figures": selectors.figures(deputy, period),
             "receptions": receptions,
-            "promises": deputy.promises.order_by("due_date")[:100],
+            "promises": promises,
+            # Each promise links to the staff page when the user may open it, otherwise to
+            # the public tracker when it is public there, otherwise it is plain text.
+            "openable_promises": set(
+                promises_visible(request.user)
+                .filter(pk__in=[p.pk for p in promises])
+                .values_list("pk", flat=True)
+            ),
             "current": selectors.is_current(deputy),
             "can_view_appeals": can_view_appeals,
             "appeals": selectors.appeals_received(request.user, deputy, period)

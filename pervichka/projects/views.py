@@ -94,7 +94,13 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
     _require_anywhere(request.user, Perm.PROJECTS_VIEW)
     project = selectors.project_get(code)
     if project.kind == ProjectKind.CONTEST:
-        return redirect("projects:ideas")
+        # Only moderators and the jury work on the contest's ideas; the others follow the
+        # contest where residents do, on the portal.
+        if has_perm_anywhere(request.user, Perm.PROJECTS_ADMIN) or has_perm_anywhere(
+            request.user, Perm.IDEAS_JURY
+        ):
+            return redirect("projects:ideas")
+        return redirect("public:ideas")
     year, unit = _year(request), _unit(request)
     rows = selectors.progress(project, unit, request.user, year)
     events = selectors.events_visible(request.user).filter(project=project)

@@ -142,9 +142,20 @@ def promise(request: HttpRequest, pk: int) -> HttpResponse:
             if has_perm_at(request.user, Perm.APPEALS_VIEW, promise.district.path)
             else None,
             "events": promise.events.select_related("project", "primary"),
+            # A chair reads the district's promise, but not its deputy or other primaries'
+            # events: those are named without a link that would lead to "not found".
+            "openable_events": _openable_events(request.user, promise),
+            "can_open_deputy": promise.responsible_deputy is not None
+            and has_perm_at(request.user, Perm.ORGS_VIEW, promise.responsible_deputy.unit.path),
             "projects": promise.projects.all(),
         },
     )
+
+
+def _openable_events(user, promise) -> set[int]:
+    from pervichka.projects.selectors import events_visible
+
+    return set(events_visible(user).filter(promises=promise).values_list("pk", flat=True))
 
 
 @login_required

@@ -21,12 +21,42 @@ COURSES = [
         "Primary chair: the basics of political management",
         True,
         [
-            ("Партия и её программа", "Партия және оның бағдарламасы", 4),
-            ("Работа с обращениями граждан", "Азаматтардың өтініштерімен жұмыс", 4),
-            ("Членские взносы и проектный фонд", "Мүшелік жарналар және жобалық қор", 3),
-            ("Проекты первички и волонтёры", "Бастауыш ұйымның жобалары және еріктілер", 4),
-            ("Публичные выступления и медиа", "Көпшілік алдында сөйлеу және медиа", 3),
-            ("Цифровые инструменты первички", "Бастауыш ұйымның цифрлық құралдары", 2),
+            (
+                "Партия и её программа",
+                "Партия және оның бағдарламасы",
+                "The party and its programme",
+                4,
+            ),
+            (
+                "Работа с обращениями граждан",
+                "Азаматтардың өтініштерімен жұмыс",
+                "Working with citizens' appeals",
+                4,
+            ),
+            (
+                "Членские взносы и проектный фонд",
+                "Мүшелік жарналар және жобалық қор",
+                "Membership dues and the project fund",
+                3,
+            ),
+            (
+                "Проекты первички и волонтёры",
+                "Бастауыш ұйымның жобалары және еріктілер",
+                "The primary's projects and volunteers",
+                4,
+            ),
+            (
+                "Публичные выступления и медиа",
+                "Көпшілік алдында сөйлеу және медиа",
+                "Public speaking and the media",
+                3,
+            ),
+            (
+                "Цифровые инструменты первички",
+                "Бастауыш ұйымның цифрлық құралдары",
+                "The primary's digital tools",
+                2,
+            ),
         ],
     ),
     (
@@ -36,8 +66,13 @@ COURSES = [
         "The digital primary: records and reports in the system",
         False,
         [
-            ("Реестр членов и импорт", "Мүшелер тізілімі және импорт", 2),
-            ("Взносы и отчёты", "Жарналар және есептер", 2),
+            (
+                "Реестр членов и импорт",
+                "Мүшелер тізілімі және импорт",
+                "The member registry and import",
+                2,
+            ),
+            ("Взносы и отчёты", "Жарналар және есептер", "Dues and reports", 2),
         ],
     ),
 ]
@@ -46,6 +81,7 @@ COURSES = [
 def seed(ctx: dict) -> None:
     district = ctx["district"]
     if Course.objects.filter(code="chair-basics").exists():
+        _translate_modules()
         return
     rng = random.Random(1010)
     today = timezone.localdate()
@@ -62,12 +98,13 @@ def seed(ctx: dict) -> None:
             description_en="In class and online; a final test of 50 questions.",
             required_for_chairs=required,
         )
-        for order, (m_ru, m_kk, hours) in enumerate(modules, start=1):
+        for order, (m_ru, m_kk, m_en, hours) in enumerate(modules, start=1):
             Module.objects.create(
                 course=course,
                 order=order,
                 name=m_ru,
                 name_kk=m_kk,
+                name_en=m_en,
                 hours=Decimal(hours),
                 material_url=f"https://school.example.kz/{code}/{order}",
             )
@@ -130,6 +167,14 @@ def seed(ctx: dict) -> None:
         :6
     ]:
         services.enrol(actor=trainer, cohort=members, person=membership.person)
+
+
+def _translate_modules() -> None:
+    """A demo seeded before the modules had English names gets them on the next run."""
+    for code, *_names, modules in COURSES:
+        for order, (_ru, m_kk, m_en, _hours) in enumerate(modules, start=1):
+            Module.objects.filter(course__code=code, order=order, name_en="").update(name_en=m_en)
+            Module.objects.filter(course__code=code, order=order, name_kk="").update(name_kk=m_kk)
 
 
 def _sessions(cohort, trainer, start: dt.date, step: int = 6) -> None:

@@ -575,3 +575,73 @@ def test_a_volunteer_history_and_the_exports(
     assert "ideas_submitted" not in offered
     months = admin.get(f"/projects/socium/?year={TODAY.year}").context["months"]
     assert not months["labels"][0].isdigit()  # month names ("Янв"), not numbers
+
+
+def _card_link(page: str, code: str) -> str:
+    card = page[page.index(f'data-project="{code}"') :]
+    return re.search(r'<h2 class="h5"><a href="([^"]+)"', card).group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "at"),
+    [
+        ("chair", "primary_a"),
+        ("treasurer", "district"),
+        ("deputy", "district"),
+        ("youth_worker", "district"),
+        ("auditor", "district"),
+    ],
+)
+def test_the_catalog_leads_who_does_not_judge_ideas_to_the_public_contest(
+    login, tree, contest, published_idea, role, at
+):
+    from tests.factories import UserFactory, grant
+
+    client = login(grant(UserFactory(username=role), role, getattr(tree, at)))
+    link = _card_link(client.get("/projects/").content.decode(), "ideas30")
+    assert link == "/ideas/"
+    page = client.get(link)
+    assert page.status_code == 200
+    assert published_idea.title in page.content.decode()
+    # The staff address, typed or bookmarked, leads to the same public page.
+    assert client.get("/projects/ideas30/", follow=True).redirect_chain == [("/ideas/", 302)]
+
+
+@pytest.mark.django_db
+def test_the_catalog_leads_the_district_to_moderation_of_the_contest(
+    login, district_admin, contest, published_idea
+):
+    client = login(district_admin)
+    link = _card_link(client.get("/projects/").content.decode(), "ideas30")
+    assert link == "/projects/ideas30/"
+    page = client.get(link, follow=True)
+    assert page.redirect_chain == [("/projects/ideas/", 302)]
+    assert f'data-idea="{published_idea.pk}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_jury_sees_only_the_contest_tab_and_every_link_opens(
+    login, juror, district_admin, contest, published_idea
+):
+    client = login(juror)
+    page = client.get("/projects/ideas/").content.decode()
+    nav = page[
+        page.index('id="projects-nav"') : page.index("</ul>", page.index('id="projects-nav"'))
+    ]
+    assert re.findall(r'href="([^"]+)"', nav) == ["/projects/ideas/"]
+    for href in re.findall(r'href="(/projects/[^"?]*)', page):
+        assert client.get(href).status_code == 200, href
+    admin_page = login(district_admin).get("/projects/ideas/").content.decode()
+    assert 'href="/projects/events/"' in admin_page
+    assert 'href="/projects/volunteers/"' in admin_page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_coordinates_are_written_with_a_dot_in_every_language(login, chair_a, make_event, language):
+    event = make_event()
+    page = login(chair_a).get(f"/projects/events/{event.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+    html = page.content.decode()
+    assert "53.640000, 69.350000" in html
+    assert "53,640000" not in html

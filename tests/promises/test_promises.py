@@ -3,6 +3,7 @@ come from their receptions and appeals."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -280,3 +281,137 @@ def test_another_districts_administrator_does_not_see_the_deputy(login, deputy, 
     client = login(other_admin)
     assert client.get(f"/deputies/{deputy.pk}/").status_code == 404
     assert "Депутатов" not in client.get("/deputies/").content.decode()
+
+
+def _chair_elsewhere(tree):
+    from pervichka.core.roles import Role
+    from tests.factories import UserFactory, grant
+
+    return grant(UserFactory(username="chair_c"), Role.CHAIR, tree.primary_c)
+
+
+def test_a_chair_reads_the_districts_programme_and_another_districts_chair_nothing(
+    login, make_promise, district_admin, tree, chair_a, chair_b
+):
+    promise = make_promise(text="Провести водопровод в Талшик")
+    report(promise, district_admin, "in_progress", upload=SimpleUploadedFile("act.png", PNG))
+    hidden = make_promise(text="Внутренний пункт программы", is_public=False)
+    evidence = f"/programme/{promise.pk}/evidence/{promise.updates.get().pk}/"
+    for chair in (chair_a, chair_b):
+        client = login(chair)
+        programme = client.get("/programme/").content.decode()
+        assert "Провести водопровод в Талшик" in programme
+        assert "Внутренний пункт программы" in programme
+        assert 'data-total="in_progress"' in programme
+        page = client.get(f"/programme/{promise.pk}/").content.decode()
+        assert "Провести водопровод в Талшик" in page
+        assert 'id="report-form"' not in page  # reading only
+        assert client.get(evidence).status_code == 200
+        assert client.get(f"/programme/{hidden.pk}/").status_code == 200
+        # Reading is not managing: no update, no edit, no links, no new promise.
+        posted = client.post(
+            f"/programme/{promise.pk}/",
+            {"status": "done", "date": TODAY.isoformat(), "text": "Готово"},
+        )
+        assert posted.status_code == 404
+        assert client.get(f"/programme/{promise.pk}/edit/").status_code == 404
+        linked = client.post(f"/programme/{promise.pk}/links/", {"kind": "project", "value": "x"})
+        assert linked.status_code == 404
+        assert client.get("/programme/new/").status_code == 404
+        api = client.get("/api/v1/promises").json()
+        assert {p["id"] for p in api["items"]} == {promise.pk, hidden.pk}
+        assert client.get(f"/api/v1/promises/{promise.pk}").status_code == 200
+        refused = client.post(
+            f"/api/v1/promises/{promise.pk}/updates",
+            {"status": "done", "date": TODAY.isoformat(), "text": "x", "link": "https://x.kz"},
+            content_type="application/json",
+        )
+        assert refused.status_code == 404
+    promise.refresh_from_db()
+    assert (promise.status, promise.updates.count()) == ("in_progress", 1)
+    # The chair of a primary in another district finds none of it.
+    client = login(_chair_elsewhere(tree))
+    programme = client.get("/programme/").content.decode()
+    assert "Провести водопровод" not in programme
+    assert "Внутренний пункт" not in programme
+    assert client.get(f"/programme/{promise.pk}/").status_code == 404
+    assert client.get(f"/programme/{hidden.pk}/").status_code == 404
+    assert client.get(evidence).status_code == 404
+    assert client.get("/api/v1/promises").json()["items"] == []
+    assert client.get(f"/api/v1/promises/{promise.pk}").status_code == 404
+
+
+def test_a_chair_on_a_district_promise_gets_no_links_that_lead_nowhere(
+    login, make_promise, district_admin, tree, chair_a, chair_b, deputy
+):
+    from pervichka.projects import services as projects
+    from pervichka.projects.models import Project
+
+    promise = make_promise()
+    socium = Project.objects.get(code="socium")
+    own, other = (
+        projects.event_create(
+            actor=district_admin,
+            project=socium,
+            primary=primary,
+            data=projects.EventData(title=title, date=TODAY),
+        )
+        for primary, title in (
+            (tree.primary_a, "Субботник в Талшике"),
+            (tree.primary_b, "Субботник в Айсары"),
+        )
+    )
+    for event in (own, other):
+        services.promise_link(actor=district_admin, promise=promise, event=event)
+    hidden = make_promise(is_public=False)
+    client = login(chair_a)
+    page = client.get(f"/programme/{promise.pk}/").content.decode()
+    assert "Депутатов" in page
+    assert f'href="/deputies/{deputy.pk}/"' not in page
+    assert f'href="/projects/events/{own.pk}/"' in page
+    assert "Субботник в Айсары" in page
+    assert f'href="/projects/events/{other.pk}/"' not in page
+    assert f'href="/promises/{promise.pk}/"' in page  # the public page
+    for href in re.findall(r'href="(/(?:deputies|projects|promises|programme)/[^"]*)"', page):
+        assert client.get(href).status_code == 200, href
+    assert (
+        f'href="/promises/{hidden.pk}/"'
+        not in client.get(f"/programme/{hidden.pk}/").content.decode()
+    )
+    admin = login(district_admin).get(f"/programme/{promise.pk}/").content.decode()
+    assert f'href="/deputies/{deputy.pk}/"' in admin
+    assert f'href="/projects/events/{other.pk}/"' in admin
+
+
+@pytest.mark.parametrize("role", ["operator", "trainer", "youth_worker"])
+def test_a_deputys_promises_link_where_the_user_may_go(
+    login, make_promise, deputy, tree, district_admin, role
+):
+    from tests.factories import UserFactory, grant
+
+    public = make_promise(text="Открыть спортзал", due=TODAY + dt.timedelta(days=30))
+    hidden = make_promise(
+        text="Пункт для служебного пользования", is_public=False, due=TODAY + dt.timedelta(days=60)
+    )
+    client = login(grant(UserFactory(username=role), role, tree.district))
+    page = client.get(f"/deputies/{deputy.pk}/").content.decode()
+    listed = page[page.index('id="deputy-promises"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "Открыть спортзал" in listed
+    assert "Пункт для служебного пользования" in listed
+    assert re.findall(r'href="([^"]+)"', listed) == [f"/promises/{public.pk}/"]
+    assert client.get(f"/promises/{public.pk}/").status_code == 200
+    admin = login(district_admin).get(f"/deputies/{deputy.pk}/").content.decode()
+    listed = admin[admin.index('id="deputy-promises"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert re.findall(r'href="([^"]+)"', listed) == [
+        f"/programme/{public.pk}/",
+        f"/programme/{hidden.pk}/",
+    ]
+
+
+def _chair_elsewhere(tree):
+    from pervichka.core.roles import Role
+    from tests.factories import UserFactory, grant
+
+    return grant(UserFactory(username="chair_c"), Role.CHAIR, tree.primary_c)
