@@ -204,9 +204,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # --- Languages and time ---------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
-# Django has no formats for Kazakh; ours (config/formats/kk) write dates as Kazakhstan does.
+# Django has no formats for Kazakh, and its English writes 12/06/2026: ours (config/formats)
+# write dates day first, as Kazakhstan does, in every language.
 FORMAT_MODULE_PATH = ["config.formats"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Kazakh for Django's own password strings that Django leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Almaty"

@@ -2,6 +2,7 @@ import os
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
@@ -10,8 +11,8 @@ from pervichka.projects import public_urls as projects_public
 from pervichka.promises import public_urls as promises_public
 from pervichka.training import public_urls as training_public
 
-admin.site.site_header = "Pervichka"
-admin.site.site_title = "Pervichka"
+admin.site.site_header = _("Pervichka")
+admin.site.site_title = _("Pervichka")
 
 urlpatterns = [
     path("", include("pervichka.core.urls")),

@@ -87,3 +87,21 @@ def test_kazakh_pages_write_dates_as_kazakhstan_does():
 
     with translation.override("kk"):
         assert formats.date_format(dt.date(2026, 11, 30), "SHORT_DATE_FORMAT") == "30.11.2026"
+
+
+def test_english_pages_write_short_dates_day_first():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        assert formats.date_format(dt.date(2026, 12, 6), "SHORT_DATE_FORMAT") == "06.12.2026"
+
+
+def test_the_password_page_is_kazakh_in_kazakh(db, login, chair_a):
+    """Django leaves its password texts untranslated in Kazakh (they fell back to Russian);
+    locale_django/ carries them."""
+    page = login(chair_a).get("/accounts/password/", HTTP_ACCEPT_LANGUAGE="kk")
+    text = page.content.decode()
+    assert "Құпиясөзде кемінде 8 таңба болуы керек." in text
+    assert "Ваш пароль" not in text

@@ -154,7 +154,7 @@ class FieldReception(models.Model):
         default=FieldReceptionStatus.PLANNED,
     )
     is_public = models.BooleanField(_("announce on the portal"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("field reception")
@@ -296,10 +296,15 @@ class Appeal(models.Model):
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 

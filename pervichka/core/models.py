@@ -54,7 +54,7 @@ class Notification(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

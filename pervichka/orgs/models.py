@@ -42,7 +42,7 @@ class OrgUnit(TranslatedNameMixin, MP_Node):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from pervichka.core.iin import mask_iin
@@ -41,6 +43,14 @@ def _display(record, field_name: str, value, show_pii: bool) -> str:
     if model_field.is_relation:
         related = model_field.related_model.objects.filter(pk=value).first()
         return str(related) if related else f"#{value}"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, list):  # a JSON list of choices, e.g. a case's needs
+        return ", ".join(str(v) for v in value) or "—"
     return str(value)
 
 

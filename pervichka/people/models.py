@@ -57,8 +57,8 @@ class Person(models.Model):
     # Lower-cased "surname name patronymic": SQLite's LIKE folds case for ASCII only, so
     # a Cyrillic name search runs on this column on every database.
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
 
@@ -132,8 +132,9 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -175,9 +176,12 @@ class MemberImport(models.Model):
 
     token = models.CharField(max_length=32, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone_now)
+    created_at = models.DateTimeField(_("created"), default=timezone_now)
     file = models.FileField(upload_to=_import_upload_to, max_length=255)
     original_name = models.CharField(max_length=255)
     default_primary = models.ForeignKey(

@@ -55,7 +55,7 @@ class Promise(models.Model):
         "projects.Event", blank=True, related_name="promises", verbose_name=_("related events")
     )
     is_public = models.BooleanField(_("shown on the public tracker"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[])
 

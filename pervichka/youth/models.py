@@ -87,8 +87,8 @@ class YoungPerson(models.Model):
         _("registered at the employment centre"), default=False
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -274,9 +274,9 @@ class Placement(models.Model):
         verbose_name=_("through"),
     )
     lasted_3m = models.BooleanField(_("still there after 3 months"), null=True, blank=True)
-    checked_3m_on = models.DateField(null=True, blank=True)
+    checked_3m_on = models.DateField(_("checked after 3 months on"), null=True, blank=True)
     lasted_6m = models.BooleanField(_("still there after 6 months"), null=True, blank=True)
-    checked_6m_on = models.DateField(null=True, blank=True)
+    checked_6m_on = models.DateField(_("checked after 6 months on"), null=True, blank=True)
 
     history = HistoricalRecords()
 

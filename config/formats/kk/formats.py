@@ -1,9 +1,11 @@
 """Date and number formats for Kazakh: Django ships none, and without them Kazakh pages
 showed dates the American way (11/30/2026) where Kazakhstan writes 30.11.2026."""
 
-DATE_FORMAT = "j E Y ж."
+# Numeric: Django's Kazakh month names are capitalized ("30 Қараша"), which reads wrong
+# mid-sentence.
+DATE_FORMAT = "d.m.Y"
 TIME_FORMAT = "G:i"
-DATETIME_FORMAT = "j E Y ж. G:i"
+DATETIME_FORMAT = "d.m.Y G:i"
 YEAR_MONTH_FORMAT = "F Y ж."
 MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d.m.Y"
