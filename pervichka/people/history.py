@@ -54,10 +54,12 @@ def _display(record, field_name: str, value, show_pii: bool) -> str:
     return str(value)
 
 
-def _entries_for(records, what: str, show_pii: bool) -> list[Entry]:
+def history_entries(obj, what: str, *, show_pii: bool) -> list[Entry]:
+    """The versions of any object with simple-history, as entries, oldest first."""
+    records = obj.history.select_related("history_user").order_by("history_date", "history_id")
     entries: list[Entry] = []
     previous = None
-    for record in records:  # oldest first
+    for record in records:
         action = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type]
         entry = Entry(
             when=record.history_date,
@@ -87,23 +89,12 @@ def _entries_for(records, what: str, show_pii: bool) -> list[Entry]:
 
 def person_history(user, person: Person, *, show_pii: bool) -> list[Entry]:
     """Versions of the person and of their memberships, newest first."""
-    entries = _entries_for(
-        person.history.select_related("history_user").order_by("history_date", "history_id"),
-        _("Person"),
-        show_pii,
-    )
+    entries = history_entries(person, _("Person"), show_pii=show_pii)
     for membership in person.memberships.select_related("primary"):
-        entries += _entries_for(
-            membership.history.select_related("history_user").order_by(
-                "history_date", "history_id"
-            ),
+        entries += history_entries(
+            membership,
             _("Membership in %(primary)s") % {"primary": membership.primary},
-            show_pii,
+            show_pii=show_pii,
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
-
-
-def history_entries(records, what: str, *, show_pii: bool) -> list[Entry]:
-    """Entries of any model's simple-history records (oldest first in, as read)."""
-    return _entries_for(records, what, show_pii)

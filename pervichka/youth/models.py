@@ -156,12 +156,11 @@ class SupportMeasure(TranslatedNameMixin, models.Model):
             return self.description_en
         return self.description
 
-    def benefit_kzt(self, year: int) -> Decimal | None:
-        """The payment in tenge at the MRP of `year` (None: no payment or no MRP that year)."""
-        if self.benefit_mrp is None:
+    def benefit_kzt(self, mrp: Decimal | None) -> Decimal | None:
+        """The payment in tenge at an MRP value (None: no payment, or the MRP not entered)."""
+        if self.benefit_mrp is None or mrp is None:
             return None
-        mrp = MRP.objects.filter(year=year).values_list("value", flat=True).first()
-        return None if mrp is None else (self.benefit_mrp * mrp).quantize(Decimal("0.01"))
+        return (self.benefit_mrp * mrp).quantize(Decimal("0.01"))
 
 
 class Case(models.Model):

@@ -7,7 +7,6 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -74,11 +73,7 @@ def eligibility_table(yp: YoungPerson, *, on: dt.date | None = None) -> list[tup
     table = []
     for m in measures_for(yp.primary):
         m.mrp_year = on.year
-        m.benefit_kzt_now = (
-            (m.benefit_mrp * mrp).quantize(Decimal("0.01"))
-            if m.benefit_mrp is not None and mrp is not None
-            else None
-        )
+        m.benefit_kzt_now = m.benefit_kzt(mrp)
         table.append((m, eligibility(yp, m, on=on)))
     return table
 
@@ -227,19 +222,16 @@ def case_history(case: Case) -> list:
 
     from pervichka.people.history import history_entries
 
-    def records(obj):
-        return obj.history.select_related("history_user").order_by("history_date", "history_id")
-
-    entries = history_entries(records(case), _("Case"), show_pii=True)
+    entries = history_entries(case, _("Case"), show_pii=True)
     for referral in case.referrals.select_related("measure"):
         entries += history_entries(
-            records(referral),
+            referral,
             _("Referral: %(measure)s") % {"measure": referral.measure},
             show_pii=True,
         )
     for placement in case.placements.all():
         entries += history_entries(
-            records(placement),
+            placement,
             _("Placement: %(organization)s") % {"organization": placement.organization},
             show_pii=True,
         )
