@@ -17,12 +17,7 @@ class TranslatedNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = (get_language() or "ru")[:2]
-        if language == "kk" and self.name_kk:
-            return self.name_kk
-        if language == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return pick_name(self.name, self.name_kk, self.name_en)
 
     def __str__(self) -> str:
         return self.display_name

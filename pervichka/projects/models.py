@@ -5,11 +5,10 @@ ideas with moderation, the jury's scores and the public's verified votes."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pervichka.core.i18n import TranslatedNameMixin
+from pervichka.core.i18n import TranslatedNameMixin, pick_name
 from pervichka.projects.enums import (
     EventStatus,
     IdeaStatus,
@@ -42,8 +41,7 @@ class Project(TranslatedNameMixin, models.Model):
 
     @property
     def display_goal(self) -> str:
-        language = (get_language() or "ru")[:2]
-        return {"kk": self.goal_kk, "en": self.goal_en}.get(language) or self.goal
+        return pick_name(self.goal, self.goal_kk, self.goal_en)
 
 
 class ProjectTarget(models.Model):

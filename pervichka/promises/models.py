@@ -3,10 +3,10 @@ every change of stage is an update with its date, text and a link, photo or docu
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pervichka.core.i18n import pick_name
 from pervichka.promises.enums import PromiseStatus, Theme
 
 
@@ -75,9 +75,7 @@ class Promise(models.Model):
 
     @property
     def display_text(self) -> str:
-        if (get_language() or "ru")[:2] == "kk" and self.text_kk:
-            return self.text_kk
-        return self.text
+        return pick_name(self.text, self.text_kk)  # no English text: the Russian one
 
 
 def _evidence_path(instance: "PromiseUpdate", filename: str) -> str:

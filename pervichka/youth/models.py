@@ -6,11 +6,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pervichka.core.i18n import TranslatedNameMixin
+from pervichka.core.i18n import TranslatedNameMixin, pick_name
 from pervichka.youth.enums import (
     CaseStatus,
     CloseReason,
@@ -149,12 +148,7 @@ class SupportMeasure(TranslatedNameMixin, models.Model):
 
     @property
     def display_description(self) -> str:
-        language = (get_language() or "ru")[:2]
-        if language == "kk" and self.description_kk:
-            return self.description_kk
-        if language == "en" and self.description_en:
-            return self.description_en
-        return self.description
+        return pick_name(self.description, self.description_kk, self.description_en)
 
     def benefit_kzt(self, mrp: Decimal | None) -> Decimal | None:
         """The payment in tenge at an MRP value (None: no payment, or the MRP not entered)."""
