@@ -279,3 +279,11 @@ def test_dues_pages_print_amounts_grouped_in_the_readers_language(
     assert (
         "04.2026 — 1,200.00 ₸" in client.get(reverse("dues:pay", args=[payer.pk])).content.decode()
     )
+
+
+def test_a_chair_of_another_primary_gets_404_on_the_rates_and_the_member_card(
+    tree, login, chair_b, payer
+):
+    client = login(chair_b)
+    assert client.get(reverse("dues:rates"), {"district": tree.district.pk}).status_code == 404
+    assert client.get(reverse("dues:member", args=[payer.pk]), {"months": "abc"}).status_code == 404

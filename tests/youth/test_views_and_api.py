@@ -339,3 +339,23 @@ def test_the_case_page_shows_who_changed_what(tree, login, youth_worker, neet_ca
         closed = str(CaseStatus.CLOSED.label)
     assert any(change.new == closed for entry in history for change in entry.changes)
     assert {entry.what.split(":")[0] for entry in history} == {"Сопровождение", "Направление"}
+
+
+def test_a_chair_of_another_primary_cannot_check_a_placement(
+    tree, login, youth_worker, chair_b, neet_case
+):
+    placement = services.placement_record(
+        actor=youth_worker,
+        case=neet_case,
+        kind="work",
+        started_on=timezone.localdate() - dt.timedelta(days=100),
+        organization="Ферма",
+    )
+    services.case_close(actor=youth_worker, case=neet_case, reason="placed")
+    response = login(chair_b).post(
+        reverse("youth:case_act", args=[neet_case.pk, "check"]),
+        {"placement": placement.pk, "months": "3", "lasted": "1"},
+    )
+    assert response.status_code == 404
+    placement.refresh_from_db()
+    assert placement.lasted_3m is None
