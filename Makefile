@@ -57,9 +57,11 @@ bench-smoke: install-test
 	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs
 	$(BIN)/python -m bench.run --smoke
 
+# ruff, and the floors (.importlinter): a new upward import, sibling link or cycle fails.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -166,7 +166,7 @@ def aggregation(smoke: bool) -> dict:
 
 
 def _import_rows(count: int, primaries: list[str], seed: int) -> list[list[str]]:
-    from pervichka.core.fake import fake_person
+    from pervichka.devdata.fake import fake_person
     from pervichka.people.models import Person
 
     rng = random.Random(seed)
@@ -234,7 +234,7 @@ def member_import(smoke: bool) -> dict:
 
     # The floor: COPY of the same rows into the same two tables, rolled back.
     def copy_floor():
-        from pervichka.core.scale import copy_rows, next_id
+        from pervichka.devdata.scale.base import copy_rows, next_id
 
         now = timezone.now()
         with transaction.atomic():
@@ -353,9 +353,9 @@ LIMIT 50
 
 def appeals_list(smoke: bool) -> dict:
     from pervichka.accounts.models import RoleAssignment, User
-    from pervichka.appeals.scale import WORDS
     from pervichka.appeals.selectors import AppealFilters, appeals_list
     from pervichka.core.paginator import CappedPaginator
+    from pervichka.devdata.scale.appeals import WORDS
     from pervichka.orgs.models import OrgUnit
 
     region = OrgUnit.objects.filter(kind="region").order_by("pk").first()

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",
+    "pervichka.site",
+    "pervichka.devdata",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pervichka.core.context_processors.navigation",
+                "pervichka.site.context_processors.navigation",
             ],
         },
     }
@@ -188,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock a username out after repeated failures from the same address,

@@ -6,18 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from config.api import api
-from pervichka.appeals import public_urls as appeals_public
-from pervichka.projects import public_urls as projects_public
-from pervichka.promises import public_urls as promises_public
-from pervichka.training import public_urls as training_public
 
 admin.site.site_header = _("Pervichka")
 admin.site.site_title = _("Pervichka")
 
 urlpatterns = [
-    path("", include("pervichka.core.urls")),
+    path("", include("pervichka.site.urls")),
     path("accounts/", include("pervichka.accounts.urls")),
-    path("orgs/", include("pervichka.orgs.urls")),
+    path("orgs/", include("pervichka.people.org_urls")),
     path("members/", include("pervichka.people.urls")),
     path("appeals/", include("pervichka.appeals.urls")),
     path("dues/", include("pervichka.dues.urls")),
@@ -27,18 +23,7 @@ urlpatterns = [
     path("programme/", include("pervichka.promises.urls")),
     path("training/", include("pervichka.training.urls")),
     # The public portal: one namespace for the pages of every app that citizens see.
-    path(
-        "",
-        include(
-            (
-                appeals_public.urlpatterns
-                + projects_public.urlpatterns
-                + promises_public.urlpatterns
-                + training_public.urlpatterns,
-                "public",
-            )
-        ),
-    ),
+    path("", include("pervichka.site.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from pervichka.accounts.models import RoleAssignment, User
-from pervichka.core.fake import fake_person
+from pervichka.devdata.fake import fake_person
 from pervichka.orgs.enums import OrgKind, SettlementKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.people.enums import ConsentMethod, MembershipStatus

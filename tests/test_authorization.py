@@ -85,7 +85,7 @@ OBJECT_PAGES = {
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
-    "core:home", "people:list", "people:export", "people:add", "people:import",
+    "site:home", "people:list", "people:export", "people:add", "people:import",
     "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
@@ -106,7 +106,7 @@ PROGRAMME_API = {("/api/v1/promises", "get"), ("/api/v1/promises/{promise_id}", 
 SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
-    "accounts:login", "accounts:logout", "core:healthz", "public:home", "public:submit",
+    "accounts:login", "accounts:logout", "site:healthz", "public:home", "public:submit",
     "public:track", "public:track_code", "public:coupon", "public:track_rate",
     "public:track_reopen", "public:receptions", "public:projects", "public:project",
     "public:ideas", "public:idea_submit", "public:idea", "public:idea_vote",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.roles import Role
+from pervichka.core.scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -52,6 +53,9 @@ class RoleAssignment(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "org_unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")

@@ -27,7 +27,7 @@ class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("site:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -12,50 +12,10 @@ from pervichka.core.forms import (
     DateTimeInput,
     MultipleFileField,
 )
-from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
 from pervichka.orgs.models import Settlement
 from pervichka.people.enums import ConsentMethod
-from pervichka.people.services import PersonData
-
-
-class PersonFieldsMixin(forms.Form):
-    iin = forms.CharField(
-        label=_("IIN"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    surname = forms.CharField(label=_("Surname"), max_length=100)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 701 234 56 78"}),
-    )
-    email = forms.EmailField(label=_("Email"), required=False)
-
-    def clean_iin(self):
-        iin = (self.cleaned_data.get("iin") or "").strip()
-        if iin:
-            parse_iin(iin)
-        return iin
-
-    def person_data(self, consent_method: str) -> PersonData:
-        d = self.cleaned_data
-        return PersonData(
-            iin=d.get("iin") or None,
-            surname=d["surname"],
-            name=d["name"],
-            patronymic=d.get("patronymic", ""),
-            phone=d.get("phone", ""),
-            email=d.get("email", ""),
-            settlement=d.get("settlement"),
-            address=d.get("address", ""),
-            consent_method=consent_method,
-        )
+from pervichka.people.forms import PersonFieldsMixin
 
 
 class IntakeForm(BootstrapMixin, PersonFieldsMixin):

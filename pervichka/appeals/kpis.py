@@ -10,7 +10,8 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.appeals.models import Appeal
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
+from pervichka.orgs.selectors import units_and_primaries
 
 
 @register("appeals_answered_on_time", _("appeals answered on time"))

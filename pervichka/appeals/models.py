@@ -16,6 +16,7 @@ from pervichka.appeals.enums import (
     Status,
 )
 from pervichka.core.i18n import TranslatedNameMixin
+from pervichka.core.scoping import ScopedQuerySet
 
 
 class AppealRules(models.Model):
@@ -54,6 +55,9 @@ class AppealRules(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("appeal rules")
         verbose_name_plural = _("appeal rules")
@@ -72,6 +76,9 @@ class Category(TranslatedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=32)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appeal category")
@@ -110,6 +117,9 @@ class ReceptionOffice(TranslatedNameMixin, models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("open"), default=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reception office")
@@ -155,6 +165,9 @@ class FieldReception(models.Model):
     )
     is_public = models.BooleanField(_("announce on the portal"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field reception")
@@ -308,6 +321,9 @@ class Appeal(models.Model):
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
@@ -361,6 +377,9 @@ class AppealEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     details = models.JSONField(default=dict, blank=True)
 
+    scope_path = "appeal__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
@@ -385,6 +404,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+
+    scope_path = "appeal__unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

@@ -2,9 +2,8 @@ from django.urls import path
 
 from pervichka.appeals import public_views
 
-app_name = "public"
+# Assembled into the one `public` namespace by pervichka.site.public_urls.
 urlpatterns = [
-    path("portal/", public_views.public_home, name="home"),
     path("appeal/", public_views.submit, name="submit"),
     path("track/", public_views.track, name="track"),
     path("track/<str:code>/", public_views.track_code, name="track_code"),

@@ -30,16 +30,6 @@ PUBLIC_MAX_FILES = 3
 PUBLIC_FILE_TYPES = (".jpg", ".jpeg", ".png", ".pdf")
 
 
-def public_home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "appeals/public/home.html",
-        {
-            "receptions": selectors.field_receptions_upcoming_public()[:5],
-        },
-    )
-
-
 def _rate_limited(request: HttpRequest, scope: str) -> bool:
     return not hit(
         scope,

@@ -6,7 +6,8 @@ from django.contrib import admin
 
 from pervichka.core.models import CalendarOverride, Notification
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere, has_perm_at, scope_q
+from pervichka.core.scoping import has_perm_anywhere, scope_paths, scope_q
+from pervichka.core.tree import PARTY, sees_level
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -53,10 +54,9 @@ class ScopedAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from pervichka.orgs.models import OrgUnit
-
-        if db_field.related_model is OrgUnit:
-            kwargs["queryset"] = OrgUnit.objects.filter(
+        # Any foreign key to the org tree offers only the units the user manages.
+        if db_field.related_model._meta.label == "orgs.OrgUnit":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
                 scope_q(request.user, self.manage_perm, "path")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -86,16 +86,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         return self._admin(request)
 
     def _national(self, request) -> bool:
-        from pervichka.orgs.models import OrgUnit
-
         if not self._admin(request):
             return False
-        if request.user.is_superuser:
-            return True
-        return any(
-            has_perm_at(request.user, Perm.APPEALS_ADMIN, root.path)
-            for root in OrgUnit.objects.filter(depth=1)
-        )
+        return sees_level(scope_paths(request.user, Perm.APPEALS_ADMIN), PARTY)
 
     def has_change_permission(self, request, obj=None):
         return self._national(request)

@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from pervichka.core.roles import ROLE_PERMISSIONS, Perm
+from pervichka.core.tree import ancestor_paths, within_any
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -91,18 +92,57 @@ def scope_q(user: User | AnonymousUser | None, perm: Perm, path_field: str = "pa
     return q
 
 
+def upwards_q(user: User | AnonymousUser | None, perm: Perm, path_field: str = "path") -> Q:
+    """The scope and the units above it: what a chair reads from the levels above (the
+    district's programme, its settlements, its measures) without managing it."""
+    paths = scope_paths(user, perm)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+        above = ancestor_paths(path)
+        if above:
+            q |= Q(**{f"{path_field}__in": above})
+    return q
+
+
 def visible(
     queryset: QuerySet[M], user: User | AnonymousUser | None, perm: Perm, path_field: str = "path"
 ) -> QuerySet[M]:
     return queryset.filter(scope_q(user, perm, path_field))
 
 
+class ScopedQuerySet(QuerySet):
+    """The default queryset of every model that belongs to an org unit.
+
+    The model names the tree path it is scoped by in `scope_path` (for example
+    `"primary__path"`); reads go through `visible_to(user, perm)`, so the scope is part of
+    the query a view starts from, not a call it has to remember.
+    """
+
+    def _scope_field(self) -> str:
+        field = getattr(self.model, "scope_path", None)
+        if field is None:  # pragma: no cover - a programming error caught by the tests
+            raise TypeError(f"{self.model.__name__} has no scope_path")
+        return field
+
+    def visible_to(self, user: User | AnonymousUser | None, perm: Perm) -> QuerySet:
+        return self.filter(scope_q(user, perm, self._scope_field()))
+
+    def readable_upwards(self, user: User | AnonymousUser | None, perm: Perm) -> QuerySet:
+        return self.filter(upwards_q(user, perm, self._scope_field()))
+
+    def get_for(self, user: User | AnonymousUser | None, perm: Perm, **lookup: object):
+        """One object the user may see under `perm`; 404 for missing and forbidden alike."""
+        return get_or_404(self.visible_to(user, perm), **lookup)
+
+
 def has_perm_at(user: User | AnonymousUser | None, perm: Perm, path: str) -> bool:
     """Does the user hold `perm` at the org unit with this tree path?"""
-    paths = scope_paths(user, perm)
-    if paths is None:
-        return True
-    return any(path.startswith(p) for p in paths)
+    return within_any(path, scope_paths(user, perm))
 
 
 def has_perm_anywhere(user: User | AnonymousUser | None, perm: Perm) -> bool:

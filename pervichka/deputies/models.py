@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pervichka.core.scoping import ScopedQuerySet
+
 
 class Deputy(models.Model):
     person = models.ForeignKey(
@@ -30,6 +32,9 @@ class Deputy(models.Model):
     role_in_faction = models.CharField(_("role in the faction"), max_length=100, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deputy")

@@ -22,7 +22,6 @@ from pervichka.core.scoping import has_perm_anywhere
 from pervichka.deputies import selectors, services
 from pervichka.deputies.forms import DeputyForm, PeriodForm
 from pervichka.people.selectors import persons_visible
-from pervichka.promises.selectors import promises_visible
 
 
 def _period(request: HttpRequest) -> Period:
@@ -126,7 +125,7 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
             # Each promise links to the staff page when the user may open it, otherwise to
             # the public tracker when it is public there, otherwise it is plain text.
             "openable_promises": set(
-                promises_visible(request.user)
+                deputy.promises.readable_upwards(request.user, Perm.PROMISES_VIEW)
                 .filter(pk__in=[p.pk for p in promises])
                 .values_list("pk", flat=True)
             ),

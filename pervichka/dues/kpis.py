@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
 from pervichka.dues import selectors
 from pervichka.dues.services import Rates, add_month, district_of, month_start
 from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import units_and_primaries
 
 
 def _primaries_under(unit_ids: Iterable[int]) -> tuple[dict[int, list[int]], list[int]]:

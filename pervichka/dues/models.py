@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.dues.enums import (
     AccountKind,
     PaymentMethod,
@@ -47,6 +48,9 @@ class DuesRate(models.Model):
         verbose_name=_("created by"),
     )
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dues rate")
         verbose_name_plural = _("dues rates")
@@ -74,6 +78,9 @@ class ReturnShare(models.Model):
     share = models.DecimalField(_("share (0.20 is 20%)"), max_digits=4, decimal_places=3)
     valid_from = models.DateField(_("applies from"))
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("return share")
         verbose_name_plural = _("return shares")
@@ -97,6 +104,9 @@ class Account(models.Model):
     # The sum of the account's entries (debits positive), kept with every posting under the
     # row lock; a fund's money is −balance. A test checks it against the entries.
     balance = models.DecimalField(default=0, **MONEY)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger account")
@@ -185,6 +195,9 @@ class Payment(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dues payment")
         verbose_name_plural = _("dues payments")
@@ -215,6 +228,9 @@ class PaidMonth(models.Model):
     month = models.DateField()  # the first day of the month
     amount = models.DecimalField(**MONEY)
     is_reversed = models.BooleanField(default=False)
+
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -263,6 +279,9 @@ class SpendingRequest(models.Model):
     receipt = models.FileField(_("receipt"), upload_to=_receipt_path, blank=True, max_length=255)
     receipt_note = models.CharField(_("receipt details"), max_length=255, blank=True)
 
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("spending request")
         verbose_name_plural = _("spending requests")
@@ -287,6 +306,9 @@ class StatementImport(models.Model):
     matched = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bank statement import")

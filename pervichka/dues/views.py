@@ -358,16 +358,16 @@ def spending_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def spending_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spending = get_or_404(selectors.spending_visible(request.user), pk=pk)
-    from pervichka.projects.models import Event, Project
-
+    # The projects app links an event (and so its project) to the request; dues, below
+    # projects, reads that link from its own side of the one-to-one relation.
+    event = getattr(spending, "event", None)
     return render(
         request,
         "dues/spending_detail.html",
         {
             "spending": spending,
-            # The project by its code (the projects app writes codes), and the event it pays.
-            "project": Project.objects.filter(code=spending.project_ref).first(),
-            "event": Event.objects.filter(spending=spending).first(),
+            "project": event.project if event is not None else None,
+            "event": event,
             "balance": selectors.fund_balance(spending.primary),
             "can_decide": has_perm_at(request.user, Perm.DUES_APPROVE, spending.primary.path),
             "can_record": has_perm_at(request.user, Perm.DUES_RECORD, spending.primary.path),

@@ -2,11 +2,33 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from pervichka.core import tree
 from pervichka.core.i18n import TranslatedNameMixin
 from pervichka.core.kato import validate_kato
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.orgs.enums import OrgKind, PositionKind, SettlementKind
+
+
+class OrgUnitQuerySet(ScopedQuerySet, MP_NodeQuerySet):
+    pass
+
+
+class OrgUnitManager(MP_NodeManager):
+    """treebeard's manager (tree order, tree methods) with the scoped reads."""
+
+    def get_queryset(self):
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user, perm):
+        return self.get_queryset().visible_to(user, perm)
+
+    def readable_upwards(self, user, perm):
+        return self.get_queryset().readable_upwards(user, perm)
+
+    def get_for(self, user, perm, **lookup):
+        return self.get_queryset().get_for(user, perm, **lookup)
 
 
 class OrgUnit(TranslatedNameMixin, MP_Node):
@@ -15,8 +37,9 @@ class OrgUnit(TranslatedNameMixin, MP_Node):
     `path` (from MP_Node) is what scoping matches by prefix; never filter a subtree by ids.
     """
 
-    # 4 characters of 0-9A-Z per level: 1.6 million children under one parent.
-    steplen = 4
+    steplen = tree.STEPLEN
+    scope_path = "path"
+    objects = OrgUnitManager()
 
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
     kato = models.CharField(
@@ -78,6 +101,9 @@ class Settlement(TranslatedNameMixin, models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
@@ -105,6 +131,9 @@ class Position(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "org_unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
+from pervichka.core import tree
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths, visible
 from pervichka.orgs.enums import OrgKind, PositionKind
@@ -23,11 +27,6 @@ def primaries_for(user, *, perm: Perm) -> QuerySet[OrgUnit]:
     return org_units_visible(user, perm=perm).filter(kind=OrgKind.PRIMARY).order_by("name")
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    step = OrgUnit.steplen
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
 def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement]:
     """Settlements of the districts in or above the user's scope.
 
@@ -42,7 +41,9 @@ def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement
         return queryset.none()
     q = Q()
     for path in paths:
-        q |= Q(district__path__startswith=path) | Q(district__path__in=_ancestor_paths(path))
+        q |= Q(district__path__startswith=path) | Q(
+            district__path__in=tree.ancestor_paths(path, include_self=True)
+        )
     return queryset.filter(q)
 
 
@@ -56,3 +57,58 @@ def current_chair(unit: OrgUnit) -> Position | None:
         .select_related("person")
         .first()
     )
+
+
+def district_of(unit: OrgUnit) -> OrgUnit | None:
+    """The district a unit belongs to: itself for a district, the parent of a primary, and
+    None for a region or the party (they are above every district). The one meaning of
+    "the district of a unit" in the project."""
+    path = tree.district_path(unit.path)
+    if path is None:
+        return None
+    if path == unit.path:
+        return unit
+    return OrgUnit.objects.get(path=path)
+
+
+def ancestors_of(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The units above `unit`, from the root down (not scoped: names for breadcrumbs)."""
+    return OrgUnit.objects.filter(path__in=tree.ancestor_paths(unit.path)).order_by("path")
+
+
+@dataclass
+class UnitGroups:
+    """Which units a KPI is asked for, which units' own figures it sums, and for each such
+    unit the asked units it counts towards (itself and its ancestors among those asked)."""
+
+    asked: list[int]
+    members: list[int]
+    owners: dict[int, list[int]]
+
+
+def units_and_primaries(
+    unit_ids: Iterable[int], *, kinds: tuple[str, ...] = ("primary",)
+) -> UnitGroups:
+    """Expand asked units to the units of `kinds` under them with one prefix query per asked
+    unit that is above those kinds (primaries asked for themselves need none)."""
+    asked = list(dict.fromkeys(unit_ids))
+    # Plain tuples, not model instances: a rating asks for every primary of the country.
+    units = list(OrgUnit.objects.filter(pk__anyof=asked).values_list("pk", "path", "kind"))
+    direct = {pk: path for pk, path, kind in units if kind in kinds and kind == "primary"}
+    above = [(pk, path) for pk, path, _kind in units if pk not in direct]
+    paths: dict[int, str] = dict(direct)
+    if above:
+        q = Q()
+        for _pk, path in above:
+            q |= Q(path__startswith=path)
+        paths.update(OrgUnit.objects.filter(q, kind__in=kinds).values_list("pk", "path"))
+    by_path = {path: pk for pk, path, _kind in units}
+    if not above:  # every asked unit is a primary: each owns only itself
+        return UnitGroups(asked=asked, members=list(paths), owners={pk: [pk] for pk in paths})
+    owners: dict[int, list[int]] = {pk: [] for pk in paths}
+    for pk, path in paths.items():
+        for ancestor in tree.ancestor_paths(path, include_self=True):
+            owner = by_path.get(ancestor)
+            if owner is not None:
+                owners[pk].append(owner)
+    return UnitGroups(asked=asked, members=list(paths), owners=owners)

@@ -10,6 +10,48 @@ from pervichka.people.enums import ConsentMethod, DuesCategory, LeaveReason, Mem
 from pervichka.people.services import PersonData
 
 
+class PersonFieldsMixin(forms.Form):
+    """The person's fields of a form that brings someone in (an appeal, an event's
+    participant, an idea's author): what `people.services.person_for_citizen` takes."""
+
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 701 234 56 78"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def clean_iin(self):
+        iin = (self.cleaned_data.get("iin") or "").strip()
+        if iin:
+            parse_iin(iin)
+        return iin
+
+    def person_data(self, consent_method: str) -> PersonData:
+        d = self.cleaned_data
+        return PersonData(
+            iin=d.get("iin") or None,
+            surname=d["surname"],
+            name=d["name"],
+            patronymic=d.get("patronymic", ""),
+            phone=d.get("phone", ""),
+            email=d.get("email", ""),
+            settlement=d.get("settlement"),
+            address=d.get("address", ""),
+            consent_method=consent_method,
+        )
+
+
 class MemberForm(BootstrapMixin, forms.Form):
     """A member as a chair types them in: the person, then the membership."""
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.iin import parse_iin, validate_iin
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.people.enums import (
     ConsentMethod,
     DuesCategory,
@@ -61,6 +62,9 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -137,6 +141,9 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

@@ -2,12 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.appeals.forms import PersonFieldsMixin
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.roles import Perm
 from pervichka.orgs.models import Settlement
 from pervichka.orgs.selectors import primaries_for, settlements_for
 from pervichka.people.enums import ConsentMethod
+from pervichka.people.forms import PersonFieldsMixin
 from pervichka.projects.enums import (
     EventStatus,
     IdeaStatus,

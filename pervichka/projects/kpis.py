@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
+from pervichka.orgs.selectors import units_and_primaries
 from pervichka.projects.enums import VOLUNTEER_ROLES, EventStatus
 from pervichka.projects.models import Event, EventParticipant, Idea, Planting, SurvivalCheck
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.i18n import TranslatedNameMixin, pick_name
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.projects.enums import (
     EventStatus,
     IdeaStatus,
@@ -60,6 +61,9 @@ class ProjectTarget(models.Model):
     kpi = models.CharField(_("indicator"), max_length=24, choices=ProjectKpi.choices)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
 
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project target")
         verbose_name_plural = _("project targets")
@@ -91,6 +95,9 @@ class Participation(models.Model):
     left_on = models.DateField(_("left"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation in a project")
@@ -151,6 +158,9 @@ class Event(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -181,6 +191,9 @@ class EventParticipant(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "event__primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event participant")
         verbose_name_plural = _("event participants")
@@ -210,6 +223,9 @@ class EventPhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "event__primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event photo")
@@ -261,6 +277,9 @@ class Planting(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("planting")
         verbose_name_plural = _("plantings")
@@ -285,6 +304,9 @@ class SurvivalCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_path = "planting__primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survival check")
@@ -316,6 +338,9 @@ class Contest(models.Model):
     )
     shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=30)
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ideas contest")
         verbose_name_plural = _("ideas contests")
@@ -337,6 +362,9 @@ class JuryCriterion(TranslatedNameMixin, models.Model):
     )
     weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2)
     max_score = models.PositiveSmallIntegerField(_("highest score"), default=10)
+
+    scope_path = "contest__district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jury criterion")
@@ -397,6 +425,9 @@ class Idea(models.Model):
 
     history = HistoricalRecords(excluded_fields=["votes_count"])
 
+    scope_path = "contest__district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
@@ -413,6 +444,9 @@ class JuryScore(models.Model):
     juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(_("score"))
     scored_at = models.DateTimeField(auto_now=True)
+
+    scope_path = "idea__contest__district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jury score")

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
+from pervichka.orgs.selectors import units_and_primaries
 from pervichka.promises.models import Promise
 from pervichka.promises.selectors import on_track, status_on
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.i18n import pick_name
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.promises.enums import PromiseStatus, Theme
 
 
@@ -59,6 +60,9 @@ class Promise(models.Model):
 
     history = HistoricalRecords(m2m_fields=[])
 
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("promise")
         verbose_name_plural = _("promises")
@@ -100,6 +104,9 @@ class PromiseUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "promise__district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("promise update")

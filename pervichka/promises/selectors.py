@@ -9,8 +9,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_paths, scope_q
-from pervichka.orgs.models import OrgUnit
+from pervichka.core.scoping import get_or_404
 from pervichka.promises.enums import PromiseStatus
 from pervichka.promises.models import Promise, PromiseUpdate
 
@@ -22,14 +21,9 @@ def promises_visible(user, *, perm: Perm = Perm.PROMISES_VIEW) -> QuerySet[Promi
     queryset = Promise.objects.select_related(
         "district", "settlement", "responsible_deputy__person", "responsible_deputy__unit"
     )
-    q = scope_q(user, perm, "district__path")
-    paths = scope_paths(user, perm)
-    if perm == Perm.PROMISES_VIEW and paths:
-        step = OrgUnit.steplen
-        above = {path[:end] for path in paths for end in range(step, len(path), step)}
-        if above:
-            q |= Q(district__path__in=above)
-    return queryset.filter(q)
+    if perm == Perm.PROMISES_VIEW:
+        return queryset.readable_upwards(user, perm)
+    return queryset.visible_to(user, perm)
 
 
 def promise_get(user, pk: object, *, perm: Perm = Perm.PROMISES_VIEW) -> Promise:

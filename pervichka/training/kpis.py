@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
 from pervichka.orgs.enums import PositionKind
 from pervichka.orgs.models import Position
+from pervichka.orgs.selectors import units_and_primaries
 from pervichka.training.enums import EnrolmentStatus
 from pervichka.training.models import Attendance, Enrolment
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.i18n import TranslatedNameMixin, pick_name
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.training.enums import EnrolmentStatus
 
 
@@ -90,6 +91,9 @@ class Cohort(models.Model):
         verbose_name=_("trainers"),
     )
 
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
@@ -119,6 +123,9 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     place = models.CharField(_("place"), max_length=255, blank=True)
+
+    scope_path = "cohort__unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -170,6 +177,9 @@ class Enrolment(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "cohort__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -190,6 +200,9 @@ class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     present = models.BooleanField(default=False)
+
+    scope_path = "enrolment__cohort__unit__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")

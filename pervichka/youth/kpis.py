@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register, units_and_primaries
+from pervichka.core.kpis import Period, register
+from pervichka.orgs.selectors import units_and_primaries
 from pervichka.youth.models import Case
 
 

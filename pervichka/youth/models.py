@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pervichka.core.i18n import TranslatedNameMixin, pick_name
+from pervichka.core.scoping import ScopedQuerySet
 from pervichka.youth.enums import (
     CaseStatus,
     CloseReason,
@@ -29,6 +30,9 @@ class YouthRules(models.Model):
     )
     max_age = models.PositiveSmallIntegerField(_("young up to (age, inclusive)"), default=29)
     followup_days = models.PositiveSmallIntegerField(_("follow up every (days)"), default=30)
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("youth rules")
@@ -91,6 +95,9 @@ class YoungPerson(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("young person")
         verbose_name_plural = _("young people")
@@ -134,6 +141,9 @@ class SupportMeasure(TranslatedNameMixin, models.Model):
     )
     is_active = models.BooleanField(_("in use"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support measure")
@@ -187,6 +197,9 @@ class Case(models.Model):
 
     history = HistoricalRecords()
 
+    scope_path = "young_person__primary__path"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -212,6 +225,9 @@ class CaseNote(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("note"))
+
+    scope_path = "case__young_person__primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -240,6 +256,9 @@ class Referral(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "case__young_person__primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")
@@ -272,6 +291,9 @@ class Placement(models.Model):
     checked_6m_on = models.DateField(_("checked after 6 months on"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    scope_path = "case__young_person__primary__path"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement")

@@ -12,7 +12,7 @@ PASSWORD = "correct-horse-battery"
 def test_login_with_the_right_password(tree, client, chair_a):
     response = client.post(reverse("accounts:login"), {"username": "chair_a", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).context["user"] == chair_a
+    assert client.get(reverse("site:home")).context["user"] == chair_a
 
 
 def test_login_with_a_wrong_password_says_so(tree, client, chair_a):
@@ -46,7 +46,7 @@ def test_logout_ends_the_session(tree, login, chair_a):
     client = login(chair_a)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_password_change(tree, login, chair_a):
@@ -123,4 +123,4 @@ def test_someone_elses_token_cannot_be_revoked(tree, login, chair_a, chair_b):
 def test_user_without_roles_sees_a_hint(client):
     user = UserFactory()
     client.force_login(user)
-    assert "no roles yet" in client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "no roles yet" in client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en").text

@@ -257,8 +257,8 @@ def test_the_deputies_menu_is_for_those_who_see_a_district(tree, login, chair_a,
     from django.urls import reverse
 
     deputies = reverse("deputies:list")
-    assert f'href="{deputies}"' not in login(chair_a).get(reverse("core:home")).content.decode()
-    assert f'href="{deputies}"' in login(district_admin).get(reverse("core:home")).content.decode()
+    assert f'href="{deputies}"' not in login(chair_a).get(reverse("site:home")).content.decode()
+    assert f'href="{deputies}"' in login(district_admin).get(reverse("site:home")).content.decode()
 
 
 def test_the_public_tracker_filters_by_theme_and_village(client, make_promise, tree):

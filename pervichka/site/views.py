@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from pervichka.accounts.selectors import roles_of
+from pervichka.appeals.enums import OPEN_STATUSES
+from pervichka.appeals.selectors import appeals_visible, field_receptions_upcoming_public
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, remember_scope
 from pervichka.orgs.selectors import org_units_visible
@@ -43,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
         **cache.get_or_set(key, lambda: _figures(user), FIGURES_SECONDS),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "site/home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -54,11 +56,17 @@ def _appeal_counts(user) -> dict | None:
     """Open and overdue appeals in the user's scope, for the start page."""
     if not has_perm_anywhere(user, Perm.APPEALS_VIEW):
         return None
-    from pervichka.appeals.enums import OPEN_STATUSES
-    from pervichka.appeals.selectors import appeals_visible
-
     open_appeals = appeals_visible(user).filter(status__in=OPEN_STATUSES)
     return {
         "open": open_appeals.count(),
         "overdue": open_appeals.filter(due_date__lt=timezone.localdate()).count(),
     }
+
+
+def portal_home(request: HttpRequest) -> HttpResponse:
+    """The public portal's home: what citizens can do here, and the field receptions ahead."""
+    return render(
+        request,
+        "site/portal_home.html",
+        {"receptions": field_receptions_upcoming_public()[:5]},
+    )

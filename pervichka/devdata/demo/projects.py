@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pervichka.core.fake import fake_person
+from pervichka.devdata.fake import fake_person
 from pervichka.dues import services as dues_services
 from pervichka.orgs.models import Settlement
 from pervichka.people.enums import ConsentMethod

@@ -8,9 +8,9 @@ import random
 
 from django.utils import timezone
 
-from pervichka.core.fake import KAZAKH_MALE, KAZAKH_SURNAMES, RUSSIAN_FEMALE, RUSSIAN_SURNAMES
 from pervichka.core.iin import check_digit
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.fake import KAZAKH_MALE, KAZAKH_SURNAMES, RUSSIAN_FEMALE, RUSSIAN_SURNAMES
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.people.models import Membership, Person
 
 PERSON_COLUMNS = [

@@ -7,9 +7,9 @@ import datetime as dt
 import random
 
 from pervichka.appeals.models import Appeal, FieldReception
-from pervichka.core.fake import fake_person
 from pervichka.deputies import services
 from pervichka.deputies.models import Deputy
+from pervichka.devdata.fake import fake_person
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
 

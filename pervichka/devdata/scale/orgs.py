@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.orgs.enums import OrgKind, SettlementKind
 from pervichka.orgs.models import OrgUnit, Settlement
 

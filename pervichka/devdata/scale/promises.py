@@ -9,8 +9,8 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.deputies.models import Deputy
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.promises.enums import PromiseStatus, Theme
 from pervichka.promises.models import Promise, PromiseUpdate
 

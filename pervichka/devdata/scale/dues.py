@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pervichka.core.money import share_of
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.dues.models import (
     Account,
     DuesRate,

@@ -33,7 +33,7 @@ from pervichka.appeals.services import (
     rules_for,
 )
 from pervichka.core.calendar import calendar
-from pervichka.core.fake import fake_person
+from pervichka.devdata.fake import fake_person
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
 

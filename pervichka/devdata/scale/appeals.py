@@ -19,7 +19,7 @@ from pervichka.appeals.models import (
 )
 from pervichka.appeals.services import CODE_ALPHABET, CODE_LENGTH
 from pervichka.core.calendar import WorkCalendar
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 
 WORDS = [
     "вода",

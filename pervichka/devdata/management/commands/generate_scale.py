@@ -13,15 +13,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from pervichka.appeals import scale as appeals_scale
-from pervichka.core.scale import ScaleContext, context_from_database
-from pervichka.dues import scale as dues_scale
-from pervichka.orgs import scale as orgs_scale
-from pervichka.people import scale as people_scale
-from pervichka.projects import scale as projects_scale
-from pervichka.promises import scale as promises_scale
-from pervichka.training import scale as training_scale
-from pervichka.youth import scale as youth_scale
+from pervichka.devdata.scale import appeals as appeals_scale
+from pervichka.devdata.scale import dues as dues_scale
+from pervichka.devdata.scale import orgs as orgs_scale
+from pervichka.devdata.scale import people as people_scale
+from pervichka.devdata.scale import projects as projects_scale
+from pervichka.devdata.scale import promises as promises_scale
+from pervichka.devdata.scale import training as training_scale
+from pervichka.devdata.scale import youth as youth_scale
+from pervichka.devdata.scale.base import ScaleContext, context_from_database
 
 FULL = {
     "regions": 20,

@@ -8,7 +8,7 @@ import random
 
 from django.utils import timezone
 
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.people.models import Membership
 from pervichka.youth.models import Case, YoungPerson
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from pervichka.core import views
+from pervichka.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -8,7 +8,7 @@ import random
 
 from django.utils import timezone
 
-from pervichka.core.fake import fake_person
+from pervichka.devdata.fake import fake_person
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
 from pervichka.people.services import PersonData

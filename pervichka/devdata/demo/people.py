@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from pervichka.core.fake import fake_person
+from pervichka.devdata.fake import fake_person
 from pervichka.orgs.enums import PositionKind
 from pervichka.orgs.models import Position
 from pervichka.people.enums import ConsentMethod, LeaveReason, MembershipStatus

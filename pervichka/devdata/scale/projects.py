@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.projects.enums import IDEAS30
 from pervichka.projects.models import (
     Contest,

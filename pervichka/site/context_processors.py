@@ -1,5 +1,6 @@
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, scope_paths
+from pervichka.core.tree import DISTRICT, sees_level
 
 
 def navigation(request):
@@ -28,7 +29,4 @@ def navigation(request):
 
 
 def _sees_a_district(user) -> bool:
-    from pervichka.orgs.models import OrgUnit
-
-    paths = scope_paths(user, Perm.ORGS_VIEW)
-    return paths is None or any(len(p) <= 3 * OrgUnit.steplen for p in paths)
+    return sees_level(scope_paths(user, Perm.ORGS_VIEW), DISTRICT)

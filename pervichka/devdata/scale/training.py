@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pervichka.core.scale import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.orgs.models import Position
 from pervichka.training.models import Attendance, Cohort, Course, Enrolment, Module, Session
 from pervichka.training.services import new_certificate_code

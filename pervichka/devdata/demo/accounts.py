@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from pervichka.accounts.models import RoleAssignment, User
-from pervichka.core.fake import fake_person
 from pervichka.core.roles import Role
+from pervichka.devdata.fake import fake_person
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
 

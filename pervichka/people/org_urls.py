@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.orgs import views
+from pervichka.people import org_views as views
 
 app_name = "orgs"
 urlpatterns = [

@@ -4,16 +4,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from pervichka.accounts import demo as accounts_demo
-from pervichka.appeals import demo as appeals_demo
-from pervichka.deputies import demo as deputies_demo
-from pervichka.dues import demo as dues_demo
-from pervichka.orgs import demo as orgs_demo
-from pervichka.people import demo as people_demo
-from pervichka.projects import demo as projects_demo
-from pervichka.promises import demo as promises_demo
-from pervichka.training import demo as training_demo
-from pervichka.youth import demo as youth_demo
+from pervichka.devdata.demo import accounts as accounts_demo
+from pervichka.devdata.demo import appeals as appeals_demo
+from pervichka.devdata.demo import deputies as deputies_demo
+from pervichka.devdata.demo import dues as dues_demo
+from pervichka.devdata.demo import orgs as orgs_demo
+from pervichka.devdata.demo import people as people_demo
+from pervichka.devdata.demo import projects as projects_demo
+from pervichka.devdata.demo import promises as promises_demo
+from pervichka.devdata.demo import training as training_demo
+from pervichka.devdata.demo import youth as youth_demo
 
 
 class Command(BaseCommand):

@@ -1,3 +1,8 @@
+"""The pages of the org tree: units with their member counts and positions held by persons.
+
+They live in `people` because they show persons in units; `orgs` (below people) knows
+nothing of persons."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,9 +14,10 @@ from django.views.decorators.http import require_POST
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.core.tree import ancestor_paths
 from pervichka.orgs import selectors, services
-from pervichka.orgs.forms import PositionEndForm, PositionForm
 from pervichka.orgs.models import Position
+from pervichka.people.org_forms import PositionEndForm, PositionForm
 from pervichka.people.selectors import member_counts_by_unit
 
 
@@ -24,8 +30,8 @@ def tree(request: HttpRequest) -> HttpResponse:
     for unit in units:
         n = counts.get(unit.pk, 0)
         if n:
-            for i in range(unit.steplen, len(unit.path) + 1, unit.steplen):
-                totals[unit.path[:i]] = totals.get(unit.path[:i], 0) + n
+            for path in ancestor_paths(unit.path, include_self=True):
+                totals[path] = totals.get(path, 0) + n
     min_depth = min((u.depth for u in units), default=1)
     rows = [
         {"unit": u, "members": totals.get(u.path, 0), "indent": u.depth - min_depth} for u in units
@@ -61,7 +67,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": selectors.org_units_visible(request.user).filter(
-            path__in=[unit.path[:i] for i in range(unit.steplen, len(unit.path), unit.steplen)]
+            path__in=ancestor_paths(unit.path)
         ),
         "children": children,
         "positions": selectors.positions_of(unit),

@@ -1,0 +1,19 @@
+"""The public portal: one `public` namespace assembled from the public pages of every app
+that citizens see, with the portal's home, which combines them."""
+
+from django.urls import path
+
+from pervichka.appeals import public_urls as appeals_public
+from pervichka.projects import public_urls as projects_public
+from pervichka.promises import public_urls as promises_public
+from pervichka.site import views
+from pervichka.training import public_urls as training_public
+
+app_name = "public"
+urlpatterns = [
+    path("portal/", views.portal_home, name="home"),
+    *appeals_public.urlpatterns,
+    *projects_public.urlpatterns,
+    *promises_public.urlpatterns,
+    *training_public.urlpatterns,
+]
