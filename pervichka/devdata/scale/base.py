@@ -1,8 +1,8 @@
 """Bulk writing for the national-scale generator: PostgreSQL COPY with explicit ids.
 
-Each app's `scale.py` writes its part through `Copier`; ids are taken from a counter that
-starts after the table's largest id, and the identity sequences are moved past them at the
-end, so the ORM keeps working on the generated data.
+Each app's module in `devdata/scale/` writes its part through `Copier`; ids are taken from
+a counter that starts after the table's largest id, and the identity sequences are moved
+past them at the end, so the ORM keeps working on the generated data.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Model
+
+from pervichka.orgs.models import OrgUnit
+from pervichka.people.models import Membership
 
 
 class Progress:
@@ -96,9 +99,6 @@ class ScaleContext:
 
 def context_from_database() -> dict:
     """What the org and member steps hand to later ones, read back from a generated database."""
-    from pervichka.orgs.models import OrgUnit
-    from pervichka.people.models import Membership
-
     return {
         "districts": list(OrgUnit.objects.filter(kind="district").values_list("pk", "path")),
         "primaries": list(
