@@ -14,7 +14,7 @@ from pervichka.core.calendar import calendar
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at, visible
 from pervichka.orgs.enums import OrgKind
-from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.models import OrgUnit, Settlement
 
 
 def appeals_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Appeal]:
@@ -180,6 +180,18 @@ def field_receptions_upcoming_public(*, days: int = 60) -> QuerySet[FieldRecepti
         )
         .select_related("settlement", "unit")
         .order_by("starts_at")
+    )
+
+
+def offices_public() -> QuerySet[ReceptionOffice]:
+    """The reception offices the portal lists."""
+    return ReceptionOffice.objects.filter(is_active=True).select_related("settlement")
+
+
+def settlements_public() -> QuerySet[Settlement]:
+    """The villages and towns a citizen may name on the public form or in the public API."""
+    return Settlement.objects.filter(is_active=True, district__is_active=True).select_related(
+        "district"
     )
 
 
