@@ -50,9 +50,10 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData, person_for_citizen
+from pervichka.people.services import PersonData, person_find_or_create
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -83,15 +84,12 @@ def categories_ensure(*, district) -> list[Category]:
     return list(Category.objects.filter(district=district))
 
 
-def district_of(unit):
-    """The district branch a unit belongs to (itself, for a district)."""
-    from pervichka.orgs.models import OrgUnit
-
-    if unit.kind == OrgKind.DISTRICT:
-        return unit
-    if unit.kind != OrgKind.PRIMARY:
+def _district_of(unit):
+    """The district branch a unit belongs to; appeals have no branch above a district."""
+    district = district_of(unit)
+    if district is None:
         raise ValidationError(_("Appeals are registered by a district branch."))
-    return OrgUnit.objects.get(path=unit.path[: -OrgUnit.steplen])
+    return district
 
 
 # --- numbers and codes -------------------------------------------------------------------
@@ -284,10 +282,6 @@ class Intake:
     language: str = "ru"
 
 
-# Shared with the ideas contest: a citizen of the public forms, found or registered.
-_person_for = person_for_citizen
-
-
 def _validate_intake(district, intake: Intake) -> None:
     errors: dict[str, str] = {}
     if intake.channel not in Channel.values:
@@ -324,7 +318,7 @@ def _register(
     *, actor, district, data: PersonData, intake: Intake, public: bool, idempotency_key: str | None
 ) -> Appeal:
     _validate_intake(district, intake)
-    person = _person_for(actor=actor, district=district, data=data, public=public)
+    person = person_find_or_create(actor=actor, unit=district, data=data, public=public)
     rules = rules_for(district)
     received_at = intake.received_at or timezone.now()
     received = timezone.localtime(received_at).date()
@@ -1050,7 +1044,7 @@ def appeals_remind_due(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def field_reception_save(*, actor, reception: FieldReception, hosts=None) -> FieldReception:
     _require(actor, Perm.APPEALS_ADMIN, reception.unit.path)
-    if reception.settlement.district_id != district_of(reception.unit).pk:
+    if reception.settlement.district_id != _district_of(reception.unit).pk:
         raise ValidationError({"settlement": _("This village is not in the district.")})
     reception.full_clean()
     reception.save()

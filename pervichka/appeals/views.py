@@ -33,8 +33,8 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
-from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.orgs.selectors import district_of
 from pervichka.people.models import Person
 
 
@@ -410,7 +410,7 @@ def reception_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         reception = get_or_404(
             selectors.field_receptions_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk
         )
-        district = services.district_of(reception.unit)
+        district = district_of(reception.unit)
     form = FieldReceptionForm(
         request.POST or None, instance=reception, user=request.user, district=district
     )
@@ -436,11 +436,8 @@ def office_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         office = ReceptionOffice(unit=district)
     else:
         office = get_or_404(selectors.offices_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk)
-        district = (
-            services.district_of(office.unit)
-            if office.unit.kind in (OrgKind.DISTRICT, OrgKind.PRIMARY)
-            else office.unit
-        )
+        # An office kept above the districts (a region's) lists its own settlements.
+        district = district_of(office.unit) or office.unit
     form = ReceptionOfficeForm(request.POST or None, instance=office, district=district)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from pervichka.core import tree
 from pervichka.core.calendar import add_months
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, visible
@@ -55,9 +56,7 @@ def case_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> Case:
 def measures_for(primary) -> QuerySet[SupportMeasure]:
     """The national catalogue and the primary's district's own measures. A district's measure
     with the code of a national one takes its place (other terms, or switched off)."""
-    from pervichka.orgs.models import OrgUnit
-
-    district_path = primary.path[: -OrgUnit.steplen]
+    district_path = tree.district_path(primary.path)
     own_codes = SupportMeasure.objects.filter(district__path=district_path).values("code")
     return SupportMeasure.objects.filter(is_active=True).filter(
         Q(district__path=district_path) | (Q(district__isnull=True) & ~Q(code__in=own_codes))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core import tree
 from pervichka.core.actions import FormAction, form_action
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
@@ -99,7 +100,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     # so the case worker closes the case ("above the age limit") or keeps helping.
     limits = selectors.age_limits()
     for yp, _status, age in rows:
-        limit = limits.get(yp.primary.path[: -yp.primary.steplen], YouthRules.max_age.field.default)
+        limit = limits.get(tree.district_path(yp.primary.path), YouthRules.max_age.field.default)
         yp.aged_out = age is not None and age > limit
     return render(
         request,
