@@ -15,12 +15,11 @@ from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals import selectors, services, throttle
 from pervichka.appeals.enums import Channel, Outcome, Satisfaction
 from pervichka.appeals.enums import Status as AppealStatus
-from pervichka.appeals.models import Appeal, Category
+from pervichka.appeals.models import Appeal
 from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.ratelimit import client_ip
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404
-from pervichka.orgs.models import Settlement
+from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.services import PersonData
 
@@ -146,12 +145,10 @@ class PublicTrackOut(Schema):
 
 
 def _out(user):
-    from pervichka.core.scoping import scope_paths
-
-    paths = scope_paths(user, Perm.APPEALS_PII)
+    may_read = pii_checker(user, Perm.APPEALS_PII)
 
     def convert(appeal: Appeal) -> dict:
-        pii = paths is None or any(appeal.unit.path.startswith(p) for p in paths)
+        pii = may_read(appeal.unit.path)
         return {
             "id": appeal.pk,
             "number": appeal.number,
@@ -221,9 +218,9 @@ def get_appeal(request, appeal_id: int):
 def create_appeal(request, payload: AppealIn):
     user = actor(request)
     district = get_or_404(selectors.districts_for(user), pk=payload.district_id)
-    category = get_or_404(Category.objects.filter(district=district), pk=payload.category_id)
+    category = get_or_404(selectors.categories_for(district), pk=payload.category_id)
     settlement = (
-        get_or_404(Settlement.objects.filter(district=district), pk=payload.settlement_id)
+        get_or_404(selectors.settlements_of(district), pk=payload.settlement_id)
         if payload.settlement_id
         else None
     )

@@ -2,8 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals import selectors
-from pervichka.appeals.enums import Channel, FieldReceptionStatus, Outcome, Satisfaction, Status
+from pervichka.appeals.enums import (
+    DEFAULT_CATEGORIES,
+    Channel,
+    FieldReceptionStatus,
+    Outcome,
+    Satisfaction,
+    Status,
+)
 from pervichka.appeals.models import Category, FieldReception, ReceptionOffice
 from pervichka.appeals.services import Intake, PublicAppeal
 from pervichka.core.forms import (
@@ -12,6 +20,7 @@ from pervichka.core.forms import (
     DateTimeInput,
     MultipleFileField,
 )
+from pervichka.core.i18n import pick_name
 from pervichka.core.roles import Perm
 from pervichka.orgs.models import Settlement
 from pervichka.people.enums import ConsentMethod
@@ -140,9 +149,6 @@ class PublicAppealForm(BootstrapMixin, PersonFieldsMixin):
 
     @staticmethod
     def _category_choices():
-        from pervichka.appeals.enums import DEFAULT_CATEGORIES
-        from pervichka.core.i18n import pick_name
-
         return [(code, pick_name(ru, kk, en)) for code, ru, kk, en in DEFAULT_CATEGORIES]
 
     def public_appeal(self) -> PublicAppeal | None:
@@ -169,8 +175,6 @@ class AssignForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, appeal, **kwargs):
         super().__init__(*args, **kwargs)
-        from pervichka.accounts.selectors import users_with_perm_in
-
         self.fields["unit"].queryset = selectors.units_for_assignment(user, appeal)
         self.fields["person"].queryset = selectors.officials_in(appeal.district)
         self.fields["user"].queryset = users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district)

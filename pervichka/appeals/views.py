@@ -33,9 +33,9 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
-from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
-from pervichka.people.models import Person
+from pervichka.people.selectors import persons_visible
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -64,7 +64,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, page_number = _filters(request)
     page = CappedPaginator(selectors.appeals_list(request.user, filters), 50).get_page(page_number)
-    districts = selectors.districts_for(request.user, perm=Perm.APPEALS_VIEW)
     context = {
         "page": page,
         "filters": filters,
@@ -72,13 +71,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         "due_soon": selectors.due_soon_limit(),
         "statuses": Status.choices,
         "channels": Channel.choices,
-        "categories": _visible_categories(request.user),
-        "settlements": Settlement.objects.filter(district__in=districts).order_by("name")
-        if districts
-        else Settlement.objects.none(),
-        "units": OrgUnit.objects.filter(
-            pk__in=selectors.appeals_visible(request.user).values("unit_id")
-        ).order_by("path"),
+        "categories": selectors.categories_visible(request.user),
+        "settlements": selectors.settlements_visible(request.user),
+        "units": selectors.units_with_appeals(request.user),
         "can_register": has_perm_anywhere(request.user, Perm.APPEALS_MANAGE)
         and selectors.districts_for(request.user).exists(),
         "show_pii": has_perm_anywhere(request.user, Perm.APPEALS_PII),
@@ -93,14 +88,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "appeal-table":
         template += "#appeal-table"
     return render(request, template, context)
-
-
-def _visible_categories(user):
-    from pervichka.appeals.models import Category
-
-    return Category.objects.filter(
-        district__in=selectors.districts_for(user, perm=Perm.APPEALS_VIEW)
-    ).order_by("order")
 
 
 @login_required
@@ -173,10 +160,8 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     person = None
     earlier = []
     if len(iin) == 12 and iin.isdigit():
-        from pervichka.people.selectors import persons_visible
-
         person = persons_visible(request.user).filter(iin=iin).first()
-        if person is None and Person.objects.filter(iin=iin).exists():
+        if person is None and selectors.person_known_elsewhere(iin):
             person = "elsewhere"
         elif person is not None:
             earlier = selectors.person_appeals(request.user, person)[:10]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import tree
 from pervichka.core.actions import FormAction, form_action
 from pervichka.core.exporting import xlsx_response
@@ -40,8 +41,6 @@ from pervichka.youth.rules import derive_status
 
 def _workers(yp):
     """Who may take a young person's case: users who manage youth work at their primary."""
-    from pervichka.accounts.selectors import users_with_perm_in
-
     return users_with_perm_in(Perm.YOUTH_MANAGE, yp.primary).order_by("last_name", "username")
 
 
