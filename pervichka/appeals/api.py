@@ -4,23 +4,22 @@ operations (submit with an idempotency key, track by code)."""
 import datetime as dt
 from typing import Literal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import Base64Bytes
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals import selectors, services, throttle
-from pervichka.appeals.enums import Action, Channel, Outcome, Satisfaction
+from pervichka.appeals.enums import Channel, Outcome, Satisfaction
 from pervichka.appeals.enums import Status as AppealStatus
-from pervichka.appeals.models import Appeal, Category
+from pervichka.appeals.models import Appeal
 from pervichka.core.api import MappedPage, Pagination, actor
-from pervichka.core.ratelimit import client_ip, hit
+from pervichka.core.ratelimit import client_ip
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404
-from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.services import PersonData
 
@@ -102,6 +101,11 @@ class TransitionIn(Schema):
     reason: str = Field("", max_length=5000)
 
 
+class PhotoIn(Schema):
+    name: str = Field(..., min_length=1, max_length=255, description="The file's name.")
+    content_base64: Base64Bytes = Field(..., description="The file's content in base64.")
+
+
 class PublicAppealIn(Schema):
     settlement_id: int
     category: str = Field(..., description="A category code: housing, utilities, roads, ...")
@@ -114,6 +118,8 @@ class PublicAppealIn(Schema):
     email: str = Field("", max_length=254)
     consent: bool = Field(..., description="Consent to the processing of personal data.")
     language: Literal["ru", "kk", "en"] = "ru"
+    photos: list[PhotoIn] = Field([], description="Up to 3 files: JPG, PNG or PDF.")
+    website: str = Field("", max_length=255, description="Leave empty: a bot check.")
 
 
 class PublicAppealOut(Schema):
@@ -139,12 +145,10 @@ class PublicTrackOut(Schema):
 
 
 def _out(user):
-    from pervichka.core.scoping import scope_paths
-
-    paths = scope_paths(user, Perm.APPEALS_PII)
+    may_read = pii_checker(user, Perm.APPEALS_PII)
 
     def convert(appeal: Appeal) -> dict:
-        pii = paths is None or any(appeal.unit.path.startswith(p) for p in paths)
+        pii = may_read(appeal.unit.path)
         return {
             "id": appeal.pk,
             "number": appeal.number,
@@ -214,9 +218,9 @@ def get_appeal(request, appeal_id: int):
 def create_appeal(request, payload: AppealIn):
     user = actor(request)
     district = get_or_404(selectors.districts_for(user), pk=payload.district_id)
-    category = get_or_404(Category.objects.filter(district=district), pk=payload.category_id)
+    category = get_or_404(selectors.categories_for(district), pk=payload.category_id)
     settlement = (
-        get_or_404(Settlement.objects.filter(district=district), pk=payload.settlement_id)
+        get_or_404(selectors.settlements_of(district), pk=payload.settlement_id)
         if payload.settlement_id
         else None
     )
@@ -266,133 +270,98 @@ def create_appeal(request, payload: AppealIn):
 def transition(request, appeal_id: int, payload: TransitionIn):
     user = actor(request)
     appeal = selectors.appeal_get(user, appeal_id, perm=Perm.APPEALS_MANAGE)
-    action = payload.action
-    if action == Action.ASSIGN:
-        unit = get_or_404(OrgUnit.objects.all(), pk=payload.unit_id) if payload.unit_id else None
-        if unit is not None and not unit.path.startswith(appeal.district.path):
-            raise Http404
-        person = (
-            get_or_404(selectors.officials_in(appeal.district), pk=payload.person_id)
-            if payload.person_id
-            else None
-        )
-        assignee = None
-        if payload.user_id:
-            from pervichka.accounts.selectors import users_with_perm_in
-
-            assignee = get_or_404(
-                users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district), pk=payload.user_id
-            )
-        services.appeal_assign(
-            actor=user,
-            appeal=appeal,
-            unit=unit,
-            person=person,
-            user=assignee,
-            reason=payload.reason,
-        )
-    elif action == Action.START:
-        services.appeal_start(actor=user, appeal=appeal)
-    elif action == Action.EXTEND:
-        if payload.until is None:
-            raise ValidationError({"until": [_required()]})
-        services.appeal_extend(
-            actor=user, appeal=appeal, until=payload.until, reason=payload.reason
-        )
-    elif action == Action.REDIRECT:
-        services.appeal_redirect(
-            actor=user, appeal=appeal, to=payload.to or "", reason=payload.reason
-        )
-    elif action == Action.ANSWER:
-        services.appeal_answer(
-            actor=user,
-            appeal=appeal,
-            text=payload.text or "",
-            outcome=payload.outcome or "",
-            publish=payload.publish,
-            reason=payload.reason,
-        )
-    elif action == Action.RETURN:
-        services.appeal_return(actor=user, appeal=appeal, reason=payload.reason)
-    elif action == Action.CLOSE:
-        services.appeal_close(actor=user, appeal=appeal, reason=payload.reason)
-    elif action == Action.REOPEN:
-        services.appeal_reopen(actor=user, appeal=appeal, reason=payload.reason)
-    elif action == Action.SATISFACTION:
-        services.appeal_rate(actor=user, appeal=appeal, satisfaction=payload.satisfaction or "")
+    # The same choices as the card's assign form: a unit, an official, a user of the district.
+    unit = (
+        get_or_404(selectors.units_for_assignment(user, appeal), pk=payload.unit_id)
+        if payload.unit_id
+        else None
+    )
+    person = (
+        get_or_404(selectors.officials_in(appeal.district), pk=payload.person_id)
+        if payload.person_id
+        else None
+    )
+    assignee = (
+        get_or_404(users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district), pk=payload.user_id)
+        if payload.user_id
+        else None
+    )
+    services.appeal_act(
+        actor=user,
+        appeal=appeal,
+        action=payload.action,
+        data={
+            "unit": unit,
+            "person": person,
+            "user": assignee,
+            "until": payload.until,
+            "to": payload.to,
+            "text": payload.text,
+            "outcome": payload.outcome,
+            "publish": payload.publish,
+            "satisfaction": payload.satisfaction,
+            "reason": payload.reason,
+        },
+    )
     return _out(user)(selectors.appeal_get(user, appeal_id))
 
 
-def _required() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("This field is required.")
+def _public_error(exc: throttle.Throttled) -> HttpError:
+    return HttpError(429, exc.message)
 
 
 @public_router.post(
     "/appeals",
-    response={201: PublicAppealOut, 200: PublicAppealOut},
+    response={201: PublicAppealOut, 200: PublicAppealOut, 202: None},
     summary="A citizen submits an appeal (idempotent, rate-limited)",
 )
 def public_submit(
     request, payload: PublicAppealIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
 ):
     """Send the same `Idempotency-Key` when retrying: the first appeal is returned (200)
-    instead of a second one being made (201 on the first success)."""
-    from django.utils.translation import gettext as _
-
-    existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
-        if not throttle.attempt_allowed(request):
-            raise HttpError(429, _("Too many attempts. Please try again in an hour."))
-        if not payload.consent:
-            raise ValidationError(
-                {"consent": _("Without your consent we cannot register the appeal.")}
-            )
-        settlement = get_or_404(
-            Settlement.objects.filter(is_active=True).select_related("district"),
-            pk=payload.settlement_id,
-        )
-        district = settlement.district
-        category = services.category_for_public(district=district, code=payload.category)
-        with transaction.atomic():
-            appeal, created = services.appeal_submit_public(
-                district=district,
-                data=PersonData(
+    instead of a second one being made (201 on the first success). The checks are the web
+    form's: the hourly limit, consent, up to 3 photos or scans (JPG, PNG, PDF), and a
+    filled `website` (a bot) is accepted with 202 and stores nothing."""
+    settlement = get_or_404(selectors.settlements_public(), pk=payload.settlement_id)
+    files = [
+        SimpleUploadedFile(photo.name, bytes(photo.content_base64)) for photo in payload.photos
+    ]
+    try:
+        submission = services.appeal_submit_public(
+            data=services.PublicAppeal(
+                settlement=settlement,
+                category=payload.category,
+                text=payload.text,
+                person=PersonData(
                     iin=payload.iin,
                     surname=payload.surname,
                     name=payload.name,
                     patronymic=payload.patronymic,
                     phone=payload.phone,
                     email=payload.email,
-                    settlement=settlement,
-                    consent_method="electronic",
                 ),
-                intake=services.Intake(
-                    channel=Channel.WEB,
-                    category=category,
-                    text=payload.text,
-                    settlement=settlement,
-                    contact_phone=payload.phone,
-                    contact_email=payload.email,
-                    language=payload.language,
-                ),
-                idempotency_key=idempotency_key,
-            )
-            # Counted only once it passed every check; over the limit nothing stays.
-            if created and not throttle.submission_allowed(request):
-                raise HttpError(429, throttle.too_many_appeals())
-    else:
-        appeal, created = existing, False
+                consent=payload.consent,
+            ),
+            files=files,
+            client_ip=client_ip(request),
+            idempotency_key=idempotency_key,
+            honeypot=payload.website,
+            language=payload.language,
+        )
+    except throttle.Throttled as exc:
+        raise _public_error(exc) from exc
+    if submission.bot:
+        return Status(202, None)
+    appeal = submission.appeal
     body = {
         "number": appeal.number,
         "tracking_code": appeal.tracking_code,
         "status": appeal.status,
         "received_at": appeal.received_at,
         "due_date": appeal.due_date,
-        "tracking_url": f"{settings.SITE_URL}/track/{appeal.tracking_code}/",
+        "tracking_url": submission.tracking_url,
     }
-    return Status(201 if created else 200, body)
+    return Status(201 if submission.created else 200, body)
 
 
 @public_router.get(
@@ -401,11 +370,10 @@ def public_submit(
     summary="Track an appeal by its code (no personal data)",
 )
 def public_track(request, code: str):
-    from django.utils.translation import gettext as _
-
-    if not hit("appeal-track", client_ip(request), limit=120, window_seconds=3600):
-        raise HttpError(429, _("Too many attempts. Please try again in an hour."))
-    appeal = selectors.appeal_by_code(services.normalize_tracking_code(code))
+    try:
+        appeal = services.appeal_track(code=code, client_ip=client_ip(request))
+    except throttle.Throttled as exc:
+        raise _public_error(exc) from exc
     if appeal is None:
         raise Http404
     published = appeal.answer_published and appeal.status in ("answered", "closed")

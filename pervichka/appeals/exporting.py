@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from pervichka.appeals.models import Appeal
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import scope_paths
+from pervichka.core.scoping import pii_checker
 
 
 def appeals_xlsx(user, queryset: QuerySet[Appeal]) -> bytes:
-    pii_paths = scope_paths(user, Perm.APPEALS_PII)
+    may_read = pii_checker(user, Perm.APPEALS_PII)
 
     def pii(appeal: Appeal) -> bool:
-        return pii_paths is None or any(appeal.unit.path.startswith(p) for p in pii_paths)
+        return may_read(appeal.unit.path)
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Appeals"))

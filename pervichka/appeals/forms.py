@@ -2,16 +2,25 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals import selectors
-from pervichka.appeals.enums import Channel, FieldReceptionStatus, Outcome, Satisfaction, Status
+from pervichka.appeals.enums import (
+    DEFAULT_CATEGORIES,
+    Channel,
+    FieldReceptionStatus,
+    Outcome,
+    Satisfaction,
+    Status,
+)
 from pervichka.appeals.models import Category, FieldReception, ReceptionOffice
-from pervichka.appeals.services import Intake
+from pervichka.appeals.services import Intake, PublicAppeal
 from pervichka.core.forms import (
     BootstrapMixin,
     DateInput,
     DateTimeInput,
     MultipleFileField,
 )
+from pervichka.core.i18n import pick_name
 from pervichka.core.roles import Perm
 from pervichka.orgs.models import Settlement
 from pervichka.people.enums import ConsentMethod
@@ -130,9 +139,7 @@ class PublicAppealForm(BootstrapMixin, PersonFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["settlement"].queryset = Settlement.objects.filter(
-            is_active=True, district__is_active=True
-        ).select_related("district")
+        self.fields["settlement"].queryset = selectors.settlements_public()
         self.fields["phone"].required = True
         self.fields["phone"].help_text = _("We send the registration number and the answer here.")
         self.fields["iin"].help_text = _("Optional: helps us find your earlier appeals.")
@@ -142,13 +149,20 @@ class PublicAppealForm(BootstrapMixin, PersonFieldsMixin):
 
     @staticmethod
     def _category_choices():
-        from pervichka.appeals.enums import DEFAULT_CATEGORIES
-        from pervichka.core.i18n import pick_name
-
         return [(code, pick_name(ru, kk, en)) for code, ru, kk, en in DEFAULT_CATEGORIES]
 
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
+    def public_appeal(self) -> PublicAppeal | None:
+        """What the citizen sent, parsed; None when the form does not validate."""
+        if not self.is_valid():
+            return None
+        d = self.cleaned_data
+        return PublicAppeal(
+            settlement=d["settlement"],
+            category=d["category"],
+            text=d["text"],
+            person=self.person_data(""),
+            consent=d["consent"],
+        )
 
 
 class AssignForm(BootstrapMixin, forms.Form):
@@ -161,8 +175,6 @@ class AssignForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, appeal, **kwargs):
         super().__init__(*args, **kwargs)
-        from pervichka.accounts.selectors import users_with_perm_in
-
         self.fields["unit"].queryset = selectors.units_for_assignment(user, appeal)
         self.fields["person"].queryset = selectors.officials_in(appeal.district)
         self.fields["user"].queryset = users_with_perm_in(Perm.APPEALS_MANAGE, appeal.district)

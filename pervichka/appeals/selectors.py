@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.models import Appeal, Category, FieldReception, ReceptionOffice
 from pervichka.core.calendar import calendar
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_at, visible
+from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.orgs.enums import OrgKind
-from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.people.models import Person
 
 
 def appeals_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Appeal]:
-    return visible(Appeal.objects.all(), user, perm, "unit__path")
+    return Appeal.objects.visible_to(user, perm)
 
 
 def appeal_get(user, pk: object, *, perm: Perm = Perm.APPEALS_VIEW) -> Appeal:
@@ -136,35 +138,55 @@ def person_appeals(user, person) -> QuerySet[Appeal]:
 
 def districts_for(user, *, perm: Perm = Perm.APPEALS_MANAGE) -> QuerySet[OrgUnit]:
     """Districts where the user may register appeals."""
-    return visible(OrgUnit.objects.filter(kind=OrgKind.DISTRICT), user, perm).order_by("name")
+    return OrgUnit.objects.visible_to(user, perm).filter(kind=OrgKind.DISTRICT).order_by("name")
 
 
 def units_for_assignment(user, appeal: Appeal) -> QuerySet[OrgUnit]:
-    return visible(
-        OrgUnit.objects.filter(
-            path__startswith=appeal.district.path, kind__in=[OrgKind.DISTRICT, OrgKind.PRIMARY]
-        ),
-        user,
-        Perm.APPEALS_MANAGE,
-    ).order_by("path")
+    return (
+        OrgUnit.objects.visible_to(user, Perm.APPEALS_MANAGE)
+        .filter(path__startswith=appeal.district.path, kind__in=[OrgKind.DISTRICT, OrgKind.PRIMARY])
+        .order_by("path")
+    )
 
 
 def categories_for(district) -> QuerySet[Category]:
     return Category.objects.filter(district=district, is_active=True)
 
 
+def categories_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Category]:
+    """The categories of the districts the user sees appeals of: the list's filter."""
+    return Category.objects.filter(district__in=districts_for(user, perm=perm)).order_by("order")
+
+
+def settlements_of(district) -> QuerySet[Settlement]:
+    return Settlement.objects.filter(district=district)
+
+
+def settlements_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Settlement]:
+    """The villages of the districts the user sees appeals of: the list's filter."""
+    return Settlement.objects.filter(district__in=districts_for(user, perm=perm)).order_by("name")
+
+
+def units_with_appeals(user) -> QuerySet[OrgUnit]:
+    """The organizations that hold an appeal the user may see: the list's filter."""
+    return OrgUnit.objects.filter(pk__in=appeals_visible(user).values("unit_id")).order_by("path")
+
+
+def person_known_elsewhere(iin: str) -> bool:
+    """Is a person with this IIN in the registry outside the user's scope? The intake says
+    only that, never who."""
+    return Person.objects.filter(iin=iin).exists()
+
+
 def offices_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[ReceptionOffice]:
-    return visible(
-        ReceptionOffice.objects.select_related("unit", "settlement"), user, perm, "unit__path"
-    )
+    return ReceptionOffice.objects.visible_to(user, perm).select_related("unit", "settlement")
 
 
 def field_receptions_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[FieldReception]:
-    return visible(
-        FieldReception.objects.select_related("unit", "settlement").prefetch_related("hosts"),
-        user,
-        perm,
-        "unit__path",
+    return (
+        FieldReception.objects.visible_to(user, perm)
+        .select_related("unit", "settlement")
+        .prefetch_related("hosts")
     )
 
 
@@ -183,6 +205,18 @@ def field_receptions_upcoming_public(*, days: int = 60) -> QuerySet[FieldRecepti
     )
 
 
+def offices_public() -> QuerySet[ReceptionOffice]:
+    """The reception offices the portal lists."""
+    return ReceptionOffice.objects.filter(is_active=True).select_related("settlement")
+
+
+def settlements_public() -> QuerySet[Settlement]:
+    """The villages and towns a citizen may name on the public form or in the public API."""
+    return Settlement.objects.filter(is_active=True, district__is_active=True).select_related(
+        "district"
+    )
+
+
 def appeal_by_code(code: str) -> Appeal | None:
     return Appeal.objects.select_related("category", "district").filter(tracking_code=code).first()
 
@@ -191,9 +225,6 @@ def officials_in(district) -> QuerySet:
     """People an appeal can be given to, or who receive at a field reception: those holding a
     position in the district's organizations, and those with a login that works on appeals
     there (deputies, chairs, operators). A short list, not the whole registry."""
-    from pervichka.accounts.selectors import users_with_perm_in
-    from pervichka.people.models import Person
-
     with_login = (
         users_with_perm_in(Perm.APPEALS_MANAGE, district)
         .filter(person__isnull=False)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pervichka.appeals import throttle
 from pervichka.appeals.enums import (
     DEFAULT_CATEGORIES,
     OPEN_STATUSES,
@@ -48,8 +50,10 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.selectors import district_of
+from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData, person_for_citizen
+from pervichka.people.services import PersonData, person_find_or_create
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -80,15 +84,12 @@ def categories_ensure(*, district) -> list[Category]:
     return list(Category.objects.filter(district=district))
 
 
-def district_of(unit):
-    """The district branch a unit belongs to (itself, for a district)."""
-    from pervichka.orgs.models import OrgUnit
-
-    if unit.kind == OrgKind.DISTRICT:
-        return unit
-    if unit.kind != OrgKind.PRIMARY:
+def _district_of(unit):
+    """The district branch a unit belongs to; appeals have no branch above a district."""
+    district = district_of(unit)
+    if district is None:
         raise ValidationError(_("Appeals are registered by a district branch."))
-    return OrgUnit.objects.get(path=unit.path[: -OrgUnit.steplen])
+    return district
 
 
 # --- numbers and codes -------------------------------------------------------------------
@@ -184,13 +185,14 @@ def appeals_similar(
 # --- notifications -----------------------------------------------------------------------
 
 
-def _tracking_url(appeal: Appeal) -> str:
-    return f"{settings.SITE_URL}/track/{appeal.tracking_code}/"
+def tracking_url(appeal: Appeal) -> str:
+    """The citizen's tracking page, as a full address for an SMS or an API client."""
+    return settings.SITE_URL + reverse("public:track_code", kwargs={"code": appeal.tracking_code})
 
 
 def _tell_citizen(appeal: Appeal, kind: str, message: str) -> None:
     ref = f"appeal:{appeal.pk}"
-    text = f"{message} {_tracking_url(appeal)}"
+    text = f"{message} {tracking_url(appeal)}"
     notification_queue(channel="sms", to=appeal.contact_phone, body=text, kind=kind, ref=ref)
     notification_queue(
         channel="email",
@@ -280,10 +282,6 @@ class Intake:
     language: str = "ru"
 
 
-# Shared with the ideas contest: a citizen of the public forms, found or registered.
-_person_for = person_for_citizen
-
-
 def _validate_intake(district, intake: Intake) -> None:
     errors: dict[str, str] = {}
     if intake.channel not in Channel.values:
@@ -320,7 +318,7 @@ def _register(
     *, actor, district, data: PersonData, intake: Intake, public: bool, idempotency_key: str | None
 ) -> Appeal:
     _validate_intake(district, intake)
-    person = _person_for(actor=actor, district=district, data=data, public=public)
+    person = person_find_or_create(actor=actor, unit=district, data=data, public=public)
     rules = rules_for(district)
     received_at = intake.received_at or timezone.now()
     received = timezone.localtime(received_at).date()
@@ -463,22 +461,111 @@ class DuplicateSuspected(ValidationError):
         )
 
 
-def appeal_submit_public(
-    *, district, data: PersonData, intake: Intake, idempotency_key: str
-) -> tuple[Appeal, bool]:
-    """A citizen's appeal from the web form or the public API.
+# The public form takes a few photos or scans; the staff's intake takes office documents too.
+PUBLIC_MAX_FILES = 3
+PUBLIC_FILE_TYPES = (".jpg", ".jpeg", ".png", ".pdf")
 
-    Exactly one appeal per idempotency key: a double click or a retry returns the appeal the
-    first request made (created=False), and two requests racing with one key meet at the
-    key's unique index, where the loser reads the winner's appeal.
+
+@dataclass
+class PublicAppeal:
+    """What a citizen sends from the portal's form or the public API, parsed: the village
+    (one of `selectors.settlements_public()`), the category's code, the text, who they are
+    (the person's data without consent) and whether they consent."""
+
+    settlement: object
+    category: str
+    text: str
+    person: PersonData
+    consent: bool
+
+
+@dataclass
+class PublicSubmission:
+    """The answer to a public submission: the appeal (the first one when the key was used
+    before), whether this request made it, and `bot` when the honeypot was filled (nothing
+    is stored, and nothing is said that a bot could learn from)."""
+
+    appeal: Appeal | None
+    created: bool = False
+    bot: bool = False
+
+    @property
+    def tracking_url(self) -> str:
+        return tracking_url(self.appeal) if self.appeal is not None else ""
+
+
+def appeal_submit_public(
+    *,
+    data: PublicAppeal | None,
+    files: list,
+    client_ip: str,
+    idempotency_key: str,
+    honeypot: str = "",
+    language: str = "ru",
+) -> PublicSubmission:
+    """A citizen's appeal from the web form or the public API: every check of both in one
+    place, in this order.
+
+    1. A key used before returns the first appeal (a double click, a retry).
+    2. A filled honeypot is a bot: nothing is stored.
+    3. Every attempt counts against a cap five times the hourly limit (throttle.Throttled).
+    4. `data` None means the request did not parse (the caller shows its own field errors);
+       it counted as an attempt and stops here.
+    5. Consent, the file rules, then routing: village → district → the district's category.
+    6. One transaction makes the appeal; a valid submission over the hourly limit
+       (PERVICHKA_PUBLIC_RATE_PER_HOUR) is rolled back, so nothing stays and no number
+       is used up.
     """
     key = (idempotency_key or "").strip()
+    existing = Appeal.objects.filter(idempotency_key=key).first() if key else None
+    if existing is not None:
+        return PublicSubmission(existing)
+    if honeypot:
+        return PublicSubmission(None, bot=True)
+    if not throttle.attempt_allowed(client_ip):
+        raise throttle.Throttled(throttle.too_many_attempts())
+    if data is None:
+        return PublicSubmission(None)
+    if not data.consent:
+        raise ValidationError({"consent": _("Without your consent we cannot register the appeal.")})
+    if len(files) > PUBLIC_MAX_FILES or any(
+        not (f.name or "").lower().endswith(PUBLIC_FILE_TYPES) for f in files
+    ):
+        raise ValidationError({"photos": _("Up to 3 files: JPG, PNG or PDF.")})
+    for upload in files:
+        validate_upload(upload)
+    settlement = data.settlement
+    district = settlement.district
+    intake = Intake(
+        channel=Channel.WEB,
+        category=category_for_public(district=district, code=data.category),
+        text=data.text,
+        settlement=settlement,
+        contact_phone=data.person.phone,
+        contact_email=data.person.email,
+        language=language,
+    )
+    person = replace(data.person, settlement=settlement, consent_method=ConsentMethod.ELECTRONIC)
+    with transaction.atomic():
+        appeal, created = _submit_once(
+            district=district, data=person, intake=intake, idempotency_key=key
+        )
+        # Counted only once it passed every check; over the limit nothing stays.
+        if created and not throttle.submission_allowed(client_ip):
+            raise throttle.Throttled(throttle.too_many_appeals())
+    if created and files:
+        attachments_add(actor=None, appeal=appeal, uploads=files)
+    return PublicSubmission(appeal, created=created)
+
+
+def _submit_once(
+    *, district, data: PersonData, intake: Intake, idempotency_key: str
+) -> tuple[Appeal, bool]:
+    """Exactly one appeal per idempotency key: two requests racing with one key meet at the
+    key's unique index, where the loser reads the winner's appeal (created=False)."""
+    key = idempotency_key
     if not 8 <= len(key) <= 64:
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
-    existing = Appeal.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing, False
-    intake.channel = Channel.WEB
     try:
         with transaction.atomic():
             appeal = _register(
@@ -495,6 +582,19 @@ def appeal_submit_public(
             raise
         return existing, False
     return appeal, True
+
+
+def appeal_track(*, code: str, client_ip: str) -> Appeal | None:
+    """The appeal a citizen looks up by its code (typed kindly), or None; each lookup counts
+    against the public hourly limit (PERVICHKA_PUBLIC_RATE_PER_HOUR), so that codes cannot
+    be guessed by trying."""
+    if not throttle.lookup_allowed("appeal-track", client_ip):
+        raise throttle.Throttled(throttle.too_many_attempts())
+    return (
+        Appeal.objects.select_related("category", "district")
+        .filter(tracking_code=normalize_tracking_code(code))
+        .first()
+    )
 
 
 # --- the workflow ------------------------------------------------------------------------
@@ -822,6 +922,54 @@ def appeal_rate_by_citizen(*, appeal: Appeal, satisfaction: str) -> Appeal:
     )
 
 
+# --- the one dispatcher of the workflow ---------------------------------------------------
+
+
+def appeal_act(*, actor, appeal: Appeal, action: str, data: dict) -> Appeal:
+    """One step of the workflow by its name, for the card's forms and the API alike.
+
+    `data` holds what the step needs, already parsed (the unit, person and user picked from
+    the same choices on the web and in the API): unit, person, user, until, to, text,
+    outcome, publish, satisfaction, reason. Every check is the step's service's own; an
+    unknown action is reported as missing."""
+    reason = data.get("reason") or ""
+    if action == Action.ASSIGN:
+        return appeal_assign(
+            actor=actor,
+            appeal=appeal,
+            unit=data.get("unit"),
+            person=data.get("person"),
+            user=data.get("user"),
+            reason=reason,
+        )
+    if action == Action.START:
+        return appeal_start(actor=actor, appeal=appeal)
+    if action == Action.EXTEND:
+        if data.get("until") is None:
+            raise ValidationError({"until": _("This field is required.")})
+        return appeal_extend(actor=actor, appeal=appeal, until=data["until"], reason=reason)
+    if action == Action.REDIRECT:
+        return appeal_redirect(actor=actor, appeal=appeal, to=data.get("to") or "", reason=reason)
+    if action == Action.ANSWER:
+        return appeal_answer(
+            actor=actor,
+            appeal=appeal,
+            text=data.get("text") or "",
+            outcome=data.get("outcome") or "",
+            publish=data.get("publish", True),
+            reason=reason,
+        )
+    if action == Action.RETURN:
+        return appeal_return(actor=actor, appeal=appeal, reason=reason)
+    if action == Action.CLOSE:
+        return appeal_close(actor=actor, appeal=appeal, reason=reason)
+    if action == Action.REOPEN:
+        return appeal_reopen(actor=actor, appeal=appeal, reason=reason)
+    if action == Action.SATISFACTION:
+        return appeal_rate(actor=actor, appeal=appeal, satisfaction=data.get("satisfaction") or "")
+    raise Http404
+
+
 # --- attachments -------------------------------------------------------------------------
 
 
@@ -896,7 +1044,7 @@ def appeals_remind_due(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def field_reception_save(*, actor, reception: FieldReception, hosts=None) -> FieldReception:
     _require(actor, Perm.APPEALS_ADMIN, reception.unit.path)
-    if reception.settlement.district_id != district_of(reception.unit).pk:
+    if reception.settlement.district_id != _district_of(reception.unit).pk:
         raise ValidationError({"settlement": _("This village is not in the district.")})
     reception.full_clean()
     reception.save()

@@ -28,13 +28,14 @@ from pervichka.appeals.forms import (
     RedirectForm,
 )
 from pervichka.appeals.models import FieldReception, ReceptionOffice
+from pervichka.core.actions import FormAction, form_action
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
-from pervichka.orgs.enums import OrgKind
-from pervichka.orgs.models import OrgUnit, Settlement
-from pervichka.people.models import Person
+from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import district_of
+from pervichka.people.selectors import persons_visible
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -63,7 +64,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, page_number = _filters(request)
     page = CappedPaginator(selectors.appeals_list(request.user, filters), 50).get_page(page_number)
-    districts = selectors.districts_for(request.user, perm=Perm.APPEALS_VIEW)
     context = {
         "page": page,
         "filters": filters,
@@ -71,13 +71,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         "due_soon": selectors.due_soon_limit(),
         "statuses": Status.choices,
         "channels": Channel.choices,
-        "categories": _visible_categories(request.user),
-        "settlements": Settlement.objects.filter(district__in=districts).order_by("name")
-        if districts
-        else Settlement.objects.none(),
-        "units": OrgUnit.objects.filter(
-            pk__in=selectors.appeals_visible(request.user).values("unit_id")
-        ).order_by("path"),
+        "categories": selectors.categories_visible(request.user),
+        "settlements": selectors.settlements_visible(request.user),
+        "units": selectors.units_with_appeals(request.user),
         "can_register": has_perm_anywhere(request.user, Perm.APPEALS_MANAGE)
         and selectors.districts_for(request.user).exists(),
         "show_pii": has_perm_anywhere(request.user, Perm.APPEALS_PII),
@@ -92,14 +88,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "appeal-table":
         template += "#appeal-table"
     return render(request, template, context)
-
-
-def _visible_categories(user):
-    from pervichka.appeals.models import Category
-
-    return Category.objects.filter(
-        district__in=selectors.districts_for(user, perm=Perm.APPEALS_VIEW)
-    ).order_by("order")
 
 
 @login_required
@@ -172,10 +160,8 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     person = None
     earlier = []
     if len(iin) == 12 and iin.isdigit():
-        from pervichka.people.selectors import persons_visible
-
         person = persons_visible(request.user).filter(iin=iin).first()
-        if person is None and Person.objects.filter(iin=iin).exists():
+        if person is None and selectors.person_known_elsewhere(iin):
             person = "elsewhere"
         elif person is not None:
             earlier = selectors.person_appeals(request.user, person)[:10]
@@ -222,29 +208,63 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/appeal_detail.html", _detail_context(request, appeal, forms))
 
 
+# The card's form of each step, with its prefix; START is one button and has none.
+_ACTION_FORMS = {
+    Action.ASSIGN: (AssignForm, "assign"),
+    Action.EXTEND: (ExtendForm, "extend"),
+    Action.REDIRECT: (RedirectForm, "redirect"),
+    Action.ANSWER: (AnswerForm, "answer"),
+    Action.RETURN: (ReasonForm, "return"),
+    Action.CLOSE: (ReasonForm, "close"),
+    Action.REOPEN: (ReasonForm, "reopen"),
+    Action.SATISFACTION: (RateForm, "rate"),
+}
+
+
+def _action_form(request: HttpRequest, appeal, action: str, *args, **kwargs):
+    form_class, prefix = _ACTION_FORMS[action]
+    if form_class is AssignForm:
+        kwargs.update(user=request.user, appeal=appeal)
+    return form_class(*args, prefix=prefix, **kwargs)
+
+
 def _action_forms(request: HttpRequest, appeal, bound: tuple[str, object] | None = None):
     forms = {
-        Action.ASSIGN: AssignForm(
-            user=request.user,
-            appeal=appeal,
+        action: _action_form(
+            request,
+            appeal,
+            action,
             initial={
                 "unit": appeal.unit,
                 "person": appeal.assigned_person,
                 "user": appeal.assigned_user,
-            },
-            prefix="assign",
-        ),
-        Action.EXTEND: ExtendForm(prefix="extend"),
-        Action.REDIRECT: RedirectForm(prefix="redirect"),
-        Action.ANSWER: AnswerForm(prefix="answer"),
-        Action.RETURN: ReasonForm(prefix="return"),
-        Action.CLOSE: ReasonForm(prefix="close"),
-        Action.REOPEN: ReasonForm(prefix="reopen"),
-        Action.SATISFACTION: RateForm(prefix="rate"),
+            }
+            if action == Action.ASSIGN
+            else None,
+        )
+        for action in _ACTION_FORMS
     }
     if bound:
         forms[bound[0]] = bound[1]
     return forms
+
+
+def _appeal_actions(request: HttpRequest, appeal) -> dict[str, FormAction]:
+    """Every step of the workflow the card offers, each through the one service dispatcher."""
+
+    def step(action: str) -> FormAction:
+        return FormAction(
+            form=(
+                (lambda post, files: _action_form(request, appeal, action, post))
+                if action in _ACTION_FORMS
+                else None
+            ),
+            handle=lambda data: services.appeal_act(
+                actor=request.user, appeal=appeal, action=action, data=data
+            ),
+        )
+
+    return {action: step(action) for action in Action.values if action != Action.REGISTER}
 
 
 @login_required
@@ -252,62 +272,16 @@ def _action_forms(request: HttpRequest, appeal, bound: tuple[str, object] | None
 def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One transition of the appeal, from the card's action forms."""
     appeal = selectors.appeal_get(request.user, pk, perm=Perm.APPEALS_MANAGE)
-    if action not in Action.values or action == Action.REGISTER:
-        raise Http404
-    actor = request.user
-    form = None
-    try:
-        if action == Action.ASSIGN:
-            form = AssignForm(request.POST, user=actor, appeal=appeal, prefix="assign")
-            if form.is_valid():
-                services.appeal_assign(
-                    actor=actor,
-                    appeal=appeal,
-                    unit=form.cleaned_data["unit"],
-                    person=form.cleaned_data["person"],
-                    user=form.cleaned_data["user"],
-                    reason=form.cleaned_data["reason"],
-                )
-        elif action == Action.START:
-            services.appeal_start(actor=actor, appeal=appeal)
-        elif action == Action.EXTEND:
-            form = ExtendForm(request.POST, prefix="extend")
-            if form.is_valid():
-                services.appeal_extend(actor=actor, appeal=appeal, **form.cleaned_data)
-        elif action == Action.REDIRECT:
-            form = RedirectForm(request.POST, prefix="redirect")
-            if form.is_valid():
-                services.appeal_redirect(actor=actor, appeal=appeal, **form.cleaned_data)
-        elif action == Action.ANSWER:
-            form = AnswerForm(request.POST, prefix="answer")
-            if form.is_valid():
-                services.appeal_answer(actor=actor, appeal=appeal, **form.cleaned_data)
-        elif action in (Action.RETURN, Action.CLOSE, Action.REOPEN):
-            form = ReasonForm(request.POST, prefix=action)
-            if form.is_valid():
-                service = {
-                    Action.RETURN: services.appeal_return,
-                    Action.CLOSE: services.appeal_close,
-                    Action.REOPEN: services.appeal_reopen,
-                }[action]
-                service(actor=actor, appeal=appeal, reason=form.cleaned_data["reason"])
-        elif action == Action.SATISFACTION:
-            form = RateForm(request.POST, prefix="rate")
-            if form.is_valid():
-                services.appeal_rate(
-                    actor=actor, appeal=appeal, satisfaction=form.cleaned_data["satisfaction"]
-                )
-    except ValidationError as exc:
-        if form is None or not hasattr(exc, "error_dict"):
-            # Not about a field (an illegal transition, say): tell it plainly.
-            messages.error(request, " ".join(exc.messages))
-            return redirect("appeals:detail", pk=pk)
-        apply_validation_error(form, exc)
-    if form is not None and form.errors:
+    result = form_action(request, _appeal_actions(request, appeal), action)
+    if result.errors:
+        # Not about a field (an illegal transition, say): tell it plainly.
+        messages.error(request, " ".join(result.errors))
+        return redirect("appeals:detail", pk=pk)
+    if not result.ok:
         messages.error(request, _("The action was not done: see the form below."))
         appeal = selectors.appeal_get(request.user, pk)
         context = _detail_context(
-            request, appeal, _action_forms(request, appeal, bound=(action, form)), action
+            request, appeal, _action_forms(request, appeal, bound=(action, result.form)), action
         )
         return render(request, "appeals/appeal_detail.html", context)
     messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
@@ -421,7 +395,7 @@ def reception_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         reception = get_or_404(
             selectors.field_receptions_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk
         )
-        district = services.district_of(reception.unit)
+        district = district_of(reception.unit)
     form = FieldReceptionForm(
         request.POST or None, instance=reception, user=request.user, district=district
     )
@@ -447,11 +421,8 @@ def office_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         office = ReceptionOffice(unit=district)
     else:
         office = get_or_404(selectors.offices_for(request.user, perm=Perm.APPEALS_ADMIN), pk=pk)
-        district = (
-            services.district_of(office.unit)
-            if office.unit.kind in (OrgKind.DISTRICT, OrgKind.PRIMARY)
-            else office.unit
-        )
+        # An office kept above the districts (a region's) lists its own settlements.
+        district = district_of(office.unit) or office.unit
     form = ReceptionOfficeForm(request.POST or None, instance=office, district=district)
     if request.method == "POST" and form.is_valid():
         try:

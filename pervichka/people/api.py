@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_paths
+from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.orgs.selectors import org_unit_get, settlements_for
 from pervichka.people import selectors, services
 from pervichka.people.enums import (
@@ -110,10 +110,10 @@ class _PiiView:
     """Decides per row whether personal data is shown, with one scope lookup per request."""
 
     def __init__(self, user):
-        self.paths = scope_paths(user, Perm.PEOPLE_PII)
+        self.may_read = pii_checker(user, Perm.PEOPLE_PII)
 
     def allows(self, person: Person) -> bool:
-        return self.paths is None or any(person.unit.path.startswith(p) for p in self.paths)
+        return self.may_read(person.unit.path)
 
     def out(self, person: Person) -> dict:
         pii = self.allows(person)
@@ -191,7 +191,7 @@ def create_person(request, payload: PersonCreate):
     user = actor(request)
     unit = org_unit_get(user, payload.unit_id, perm=Perm.PEOPLE_MANAGE)
     person = services.person_create(actor=user, unit=unit, data=_person_data(user, payload))
-    return Status(201, _PiiView(user).out(Person.objects.select_related("unit").get(pk=person.pk)))
+    return Status(201, _PiiView(user).out(selectors.person_get(user, person.pk)))
 
 
 @persons_router.patch("/{person_id}", response=PersonOut)
@@ -199,7 +199,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
     user = actor(request)
     person = selectors.person_get(user, person_id, perm=Perm.PEOPLE_MANAGE)
     services.person_update(actor=user, person=person, data=_person_data(user, payload, person))
-    return _PiiView(user).out(Person.objects.select_related("unit").get(pk=person.pk))
+    return _PiiView(user).out(selectors.person_get(user, person.pk))
 
 
 def _membership_out(m: Membership) -> dict:

@@ -11,16 +11,13 @@ from django.utils.translation import gettext as _
 from pervichka.core.iin import mask_iin
 from pervichka.core.phones import format_phone
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import scope_paths
+from pervichka.core.scoping import pii_checker
 from pervichka.people.models import Membership
 
 
 def members_xlsx(user, queryset: QuerySet[Membership]) -> bytes:
     """One row per membership, in the list's order; personal data as the user may see it."""
-    pii_paths = scope_paths(user, Perm.PEOPLE_PII)
-
-    def may_see(path: str) -> bool:
-        return pii_paths is None or any(path.startswith(p) for p in pii_paths)
+    may_see = pii_checker(user, Perm.PEOPLE_PII)
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Members"))

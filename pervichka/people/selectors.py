@@ -8,21 +8,26 @@ from django.db.models import Count, Q, QuerySet
 
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_at, visible
+from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.people.enums import MembershipStatus
-from pervichka.people.models import Membership, Person
+from pervichka.people.models import MemberImport, Membership, Person
 
 
 def persons_visible(user, *, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
-    return visible(Person.objects.all(), user, perm, "unit__path")
+    return Person.objects.visible_to(user, perm)
 
 
 def person_get(user, pk: object, *, perm: Perm = Perm.PEOPLE_VIEW) -> Person:
     return get_or_404(persons_visible(user, perm=perm).select_related("settlement", "unit"), pk=pk)
 
 
+def imports_of(user) -> QuerySet[MemberImport]:
+    """The member imports the user started: only they see their files and reports."""
+    return MemberImport.objects.filter(created_by=user)
+
+
 def memberships_visible(user, *, perm: Perm = Perm.MEMBERS_VIEW) -> QuerySet[Membership]:
-    return visible(Membership.objects.all(), user, perm, "primary__path")
+    return Membership.objects.visible_to(user, perm)
 
 
 def membership_get(user, pk: object, *, perm: Perm = Perm.MEMBERS_VIEW) -> Membership:

@@ -79,19 +79,30 @@ def _require(actor, perm: Perm, path: str) -> None:
         raise Http404
 
 
-def _apply(person: Person, data: PersonData, *, actor, consent_required: bool) -> None:
-    for name in PERSON_FIELDS:
-        setattr(person, name, getattr(data, name))
+def _consent(person: Person, data: PersonData, *, required: bool, renew: bool) -> bool:
+    """The one consent rule of the registry: a person's data is kept only with their
+    consent on record. A consent given now is recorded (with `renew`, also over an earlier
+    one given another way); none given, and none on record, is refused when `required`.
+    True when the person's consent changed."""
     if data.consent_method:
         if data.consent_method not in ConsentMethod.values:
             raise ValidationError({"consent_method": _("Choose how consent was given.")})
-        if person.consent_method != data.consent_method or person.consent_at is None:
+        if person.consent_at is None or (renew and person.consent_method != data.consent_method):
             person.consent_method = data.consent_method
             person.consent_at = timezone.now()
-    elif consent_required and person.consent_at is None:
+            return True
+        return False
+    if required and person.consent_at is None:
         raise ValidationError(
             {"consent_method": _("Consent to the processing of personal data is required.")}
         )
+    return False
+
+
+def _apply(person: Person, data: PersonData, *, actor, consent_required: bool) -> None:
+    for name in PERSON_FIELDS:
+        setattr(person, name, getattr(data, name))
+    _consent(person, data, required=consent_required, renew=True)
 
 
 def _full_clean(obj, *, exclude: list[str] | None = None) -> None:
@@ -275,65 +286,62 @@ def membership_archive(*, actor, membership: Membership, left: dt.date, reason: 
     return membership
 
 
-def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Person:
-    """The registry's person for a citizen of a public form or a reception desk: found by
-    IIN (or, on a public form, by the same name and phone in the district), else created with
-    the consent given. A found person's details change only when the actor may manage people
-    where the person's record is kept. The caller holds the transaction."""
+def person_find_or_create(
+    *, actor, unit, data: PersonData, public: bool = False, update: bool = True
+) -> Person:
+    """The registry's person for someone a form brings in (an appeal, a young person, an
+    event's participant, an idea's author), for every app that needs one.
+
+    Found by IIN (or, on a public form, by the same name and phone under `unit`), else
+    created in `unit`. Either way the consent rule holds (`_consent`): a person without
+    consent on record must give it now. A found person's details change only when `update`
+    is asked, the form is not public and the actor may manage people where the person's
+    record is kept (a known IIN typed in another district links the person and changes
+    nothing). The caller holds the transaction."""
     data = data.cleaned()
     person = None
     if data.iin:
         person = Person.objects.select_for_update().filter(iin=data.iin).first()
     elif public and data.phone:
         person = Person.objects.filter(
-            unit__path__startswith=district.path,
+            unit__path__startswith=unit.path,
             phone=data.phone,
             search_name__startswith=f"{data.surname} {data.name}".lower(),
         ).first()
-    if person is not None:
-        # An operator who saw the citizen's papers updates the registry, but only where they
-        # keep it: a known IIN typed in another district links the person and changes
-        # nothing (the new phone stays with the appeal or event that brought it).
-        may_update = not public and has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
-        changed = may_update
-        if may_update:
-            for name in ("surname", "name", "patronymic", "address"):
-                value = getattr(data, name)
-                if value:
-                    setattr(person, name, value)
-            if data.phone:
-                person.phone = data.phone
-            if data.settlement is not None:
-                person.settlement = data.settlement
-        if person.consent_at is None:
-            if not data.consent_method:
-                raise ValidationError(
-                    {"consent_method": _("Consent to the processing of personal data is required.")}
-                )
-            person.consent_at, person.consent_method = timezone.now(), data.consent_method
-            changed = True
-        if changed:  # an anonymous form that changes nothing writes nothing (and locks nothing)
-            person.full_clean(validate_constraints=False)
-            save_as(person, actor)
-        return person
-    if not data.consent_method:
-        raise ValidationError(
-            {"consent_method": _("Consent to the processing of personal data is required.")}
+    if person is None:
+        person = Person(
+            unit=unit,
+            iin=data.iin,
+            surname=data.surname,
+            name=data.name,
+            patronymic=data.patronymic,
+            phone=data.phone,
+            email=data.email,
+            settlement=data.settlement,
+            address=data.address,
+            birth_date=data.birth_date,
         )
-    person = Person(
-        unit=district,
-        iin=data.iin,
-        surname=data.surname,
-        name=data.name,
-        patronymic=data.patronymic,
-        phone=data.phone,
-        email=data.email,
-        settlement=data.settlement,
-        address=data.address,
-        birth_date=data.birth_date,
-        consent_at=timezone.now(),
-        consent_method=data.consent_method,
-    )
-    person.full_clean(validate_constraints=False)
-    save_as(person, actor)
+        _consent(person, data, required=True, renew=False)
+        person.full_clean(validate_constraints=False)
+        save_as(person, actor)
+        return person
+    may_update = update and not public and has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+    if may_update:
+        for name in ("surname", "name", "patronymic", "address"):
+            value = getattr(data, name)
+            if value:
+                setattr(person, name, value)
+        if data.phone:
+            person.phone = data.phone
+        if data.settlement is not None:
+            person.settlement = data.settlement
+    consented = _consent(person, data, required=True, renew=False)
+    if may_update or consented:  # a form that changes nothing writes nothing
+        person.full_clean(validate_constraints=False)
+        save_as(person, actor)
     return person
+
+
+def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Person:
+    """Kept for the projects app until it calls `person_find_or_create` itself."""
+    return person_find_or_create(actor=actor, unit=district, data=data, public=public)

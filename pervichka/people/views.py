@@ -224,12 +224,12 @@ def member_import(request: HttpRequest) -> HttpResponse:
             apply_validation_error(form, exc)
         else:
             return redirect("people:import_report", token=job.token)
-    recent = MemberImport.objects.filter(created_by=request.user)[:10]
+    recent = selectors.imports_of(request.user)[:10]
     return render(request, "people/import_form.html", {"form": form, "recent": recent})
 
 
 def _own_import(request: HttpRequest, token: str) -> MemberImport:
-    return get_or_404(MemberImport.objects.filter(created_by=request.user), token=token)
+    return get_or_404(selectors.imports_of(request.user), token=token)
 
 
 @login_required

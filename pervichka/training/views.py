@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.actions import FormAction, form_action
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.ratelimit import client_ip, hit
@@ -98,51 +99,66 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _cohort_actions(request: HttpRequest, cohort) -> dict[str, FormAction]:
+    actor = request.user
+
+    def session(data: dict) -> str:
+        services.session_add(actor=actor, cohort=cohort, **data)
+        return _("The session is added.")
+
+    def enrol(data: dict) -> str:
+        person = persons_visible(actor).filter(iin=data["iin"]).first()
+        if person is None:
+            raise ValidationError(_("Nobody with this IIN is in your registry."))
+        services.enrol(actor=actor, cohort=cohort, person=person)
+        return _("%(name)s is enrolled.") % {"name": person}
+
+    def chairs(data: dict) -> str:
+        n = services.enrol_chairs(actor=actor, cohort=cohort)
+        return _("Chairs enrolled: %(n)d.") % {"n": n}
+
+    def assess(data: dict) -> str:
+        enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
+        raw = request.POST.get("score", "").strip()
+        if not raw.isdigit():
+            raise ValidationError(_("A score is from 0 to 100."))
+        enrolment = services.assess(actor=actor, enrolment=enrolment, score=int(raw))
+        return _("%(name)s: %(status)s.") % {
+            "name": enrolment.person,
+            "status": enrolment.get_status_display(),
+        }
+
+    def withdraw(data: dict) -> str:
+        enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
+        services.withdraw(actor=actor, enrolment=enrolment, reason=request.POST.get("reason", ""))
+        return _("Withdrawn.")
+
+    return {
+        "session": FormAction(
+            form=lambda post, files: SessionForm(post, cohort=cohort),
+            invalid=_("Give the session's start and hours."),
+            handle=session,
+        ),
+        "enrol": FormAction(
+            form=lambda post, files: EnrolForm(post),
+            invalid=lambda form: " ".join(form.errors.get("iin", [])),
+            handle=enrol,
+        ),
+        "chairs": FormAction(handle=chairs),
+        "assess": FormAction(handle=assess),
+        "withdraw": FormAction(handle=withdraw),
+    }
+
+
 @login_required
 @require_POST
 def cohort_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cohort = selectors.cohort_get(request.user, pk, perm=Perm.TRAINING_MANAGE)
-    try:
-        if action == "session":
-            form = SessionForm(request.POST, cohort=cohort)
-            if not form.is_valid():
-                raise ValidationError(_("Give the session's start and hours."))
-            services.session_add(actor=request.user, cohort=cohort, **form.cleaned_data)
-            note = _("The session is added.")
-        elif action == "enrol":
-            form = EnrolForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(" ".join(form.errors.get("iin", [])))
-            person = persons_visible(request.user).filter(iin=form.cleaned_data["iin"]).first()
-            if person is None:
-                raise ValidationError(_("Nobody with this IIN is in your registry."))
-            services.enrol(actor=request.user, cohort=cohort, person=person)
-            note = _("%(name)s is enrolled.") % {"name": person}
-        elif action == "chairs":
-            n = services.enrol_chairs(actor=request.user, cohort=cohort)
-            note = _("Chairs enrolled: %(n)d.") % {"n": n}
-        elif action == "assess":
-            enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
-            raw = request.POST.get("score", "").strip()
-            if not raw.isdigit():
-                raise ValidationError(_("A score is from 0 to 100."))
-            enrolment = services.assess(actor=request.user, enrolment=enrolment, score=int(raw))
-            note = _("%(name)s: %(status)s.") % {
-                "name": enrolment.person,
-                "status": enrolment.get_status_display(),
-            }
-        elif action == "withdraw":
-            enrolment = get_or_404(cohort.enrolments.all(), pk=request.POST.get("enrolment"))
-            services.withdraw(
-                actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
-            )
-            note = _("Withdrawn.")
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    result = form_action(request, _cohort_actions(request, cohort), action)
+    if result.ok:
+        messages.success(request, result.value)
     else:
-        messages.success(request, note)
+        messages.error(request, " ".join(result.messages()))
     return redirect("training:cohort", pk=cohort.pk)
 
 

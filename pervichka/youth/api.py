@@ -26,7 +26,7 @@ from pervichka.youth.enums import (
     ReferralStatus,
     YouthStatus,
 )
-from pervichka.youth.models import Case, Placement, Referral
+from pervichka.youth.models import Case
 from pervichka.youth.rules import derive_status
 
 router = Router(tags=["youth"])
@@ -323,9 +323,7 @@ def open_case(request, young_person_id: int, payload: CaseIn):
 def _worker(worker_id: int | None):
     if worker_id is None:
         return None
-    from django.contrib.auth import get_user_model
-
-    worker = get_user_model().objects.filter(pk=worker_id, is_active=True).first()
+    worker = selectors.user_active(worker_id)
     if worker is None:
         raise ValidationError({"worker_id": _("No such user.")})
     return worker
@@ -347,7 +345,7 @@ def close_case(request, case_id: int, payload: CloseIn):
 def check_placement(request, case_id: int, placement_id: int, payload: CheckIn):
     user = actor(request)
     case = selectors.case_get(user, case_id, perm=Perm.YOUTH_MANAGE)
-    placement = get_or_404(Placement.objects.filter(case=case), pk=placement_id)
+    placement = get_or_404(case.placements.all(), pk=placement_id)
     services.placement_check(
         actor=user, placement=placement, months=payload.months, lasted=payload.lasted
     )
@@ -380,7 +378,7 @@ def refer(request, case_id: int, payload: ReferralIn):
 def move_referral(request, case_id: int, referral_id: int, payload: ReferralMoveIn):
     user = actor(request)
     case = selectors.case_get(user, case_id, perm=Perm.YOUTH_MANAGE)
-    referral = get_or_404(Referral.objects.filter(case=case), pk=referral_id)
+    referral = get_or_404(case.referrals.all(), pk=referral_id)
     services.referral_move(
         actor=user, referral=referral, to=payload.to, on=payload.on, reason=payload.reason
     )
@@ -396,9 +394,7 @@ def place(request, case_id: int, payload: PlacementIn):
     user = actor(request)
     case = selectors.case_get(user, case_id, perm=Perm.YOUTH_MANAGE)
     referral = (
-        get_or_404(Referral.objects.filter(case=case), pk=payload.referral_id)
-        if payload.referral_id
-        else None
+        get_or_404(case.referrals.all(), pk=payload.referral_id) if payload.referral_id else None
     )
     services.placement_record(
         actor=user,

@@ -8,12 +8,16 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pervichka.core import tree
 from pervichka.core.calendar import add_months
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, visible
+from pervichka.core.scoping import get_or_404
+from pervichka.people.history import history_entries
 from pervichka.youth.enums import CaseStatus, YouthStatus
 from pervichka.youth.models import (
     MRP,
@@ -22,16 +26,14 @@ from pervichka.youth.models import (
     Referral,
     SupportMeasure,
     YoungPerson,
+    YouthRules,
 )
 from pervichka.youth.rules import age_on, derive_status, eligibility
 
 
 def youth_visible(user, *, perm: Perm = Perm.YOUTH_VIEW) -> QuerySet[YoungPerson]:
-    return visible(
-        YoungPerson.objects.select_related("person", "person__settlement", "primary"),
-        user,
-        perm,
-        "primary__path",
+    return YoungPerson.objects.visible_to(user, perm).select_related(
+        "person", "person__settlement", "primary"
     )
 
 
@@ -40,11 +42,8 @@ def young_person_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> Young
 
 
 def cases_visible(user, *, perm: Perm = Perm.YOUTH_VIEW) -> QuerySet[Case]:
-    return visible(
-        Case.objects.select_related("young_person__person", "young_person__primary", "worker"),
-        user,
-        perm,
-        "young_person__primary__path",
+    return Case.objects.visible_to(user, perm).select_related(
+        "young_person__person", "young_person__primary", "worker"
     )
 
 
@@ -55,9 +54,7 @@ def case_get(user, pk: object, *, perm: Perm = Perm.YOUTH_VIEW) -> Case:
 def measures_for(primary) -> QuerySet[SupportMeasure]:
     """The national catalogue and the primary's district's own measures. A district's measure
     with the code of a national one takes its place (other terms, or switched off)."""
-    from pervichka.orgs.models import OrgUnit
-
-    district_path = primary.path[: -OrgUnit.steplen]
+    district_path = tree.district_path(primary.path)
     own_codes = SupportMeasure.objects.filter(district__path=district_path).values("code")
     return SupportMeasure.objects.filter(is_active=True).filter(
         Q(district__path=district_path) | (Q(district__isnull=True) & ~Q(code__in=own_codes))
@@ -218,10 +215,6 @@ def dashboard(user) -> Dashboard:
 
 def case_history(case: Case) -> list:
     """Who changed what in a case, its referrals and placements, newest first."""
-    from django.utils.translation import gettext as _
-
-    from pervichka.people.history import history_entries
-
     entries = history_entries(case, _("Case"), show_pii=True)
     for referral in case.referrals.select_related("measure"):
         entries += history_entries(
@@ -241,9 +234,13 @@ def case_history(case: Case) -> list:
 
 def age_limits() -> dict[str, int]:
     """The upper age of each district that set its own: {district's tree path: age}."""
-    from pervichka.youth.models import YouthRules
-
     return dict(YouthRules.objects.values_list("district__path", "max_age"))
+
+
+def user_active(pk: int):
+    """An active user by id (a case's worker named in the API); the service checks that
+    they work with the young person's primary."""
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
 def age_of(yp: YoungPerson) -> int | None:

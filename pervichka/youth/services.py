@@ -18,8 +18,8 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
 from pervichka.orgs.enums import OrgKind
-from pervichka.people.models import Person
-from pervichka.people.services import PersonData
+from pervichka.orgs.selectors import district_of
+from pervichka.people.services import PersonData, person_find_or_create
 from pervichka.youth.enums import (
     REFERRAL_FLOW,
     CaseStatus,
@@ -61,13 +61,9 @@ def _require(actor, perm: Perm, path: str) -> None:
 
 
 def rules_for(primary) -> YouthRules:
-    from pervichka.orgs.models import OrgUnit
-
-    district = (
-        primary
-        if primary.kind == OrgKind.DISTRICT
-        else OrgUnit.objects.get(path=primary.path[: -OrgUnit.steplen])
-    )
+    district = district_of(primary)
+    if district is None:
+        raise ValidationError({"primary": _("Choose a primary organization.")})
     rules, _created = YouthRules.objects.get_or_create(district=district)
     return rules
 
@@ -92,38 +88,11 @@ def young_person_register(*, actor, primary, data: PersonData, facts: dict) -> Y
     _require(actor, Perm.YOUTH_MANAGE, primary.path)
     if primary.kind != OrgKind.PRIMARY:
         raise ValidationError({"primary": _("Choose a primary organization.")})
-    data = data.cleaned()
-    person = Person.objects.select_for_update().filter(iin=data.iin).first() if data.iin else None
-    if person is not None and hasattr(person, "youth_profile"):
+    # A person already in the registry is linked (their consent recorded if they had none);
+    # the youth register does not rewrite the registry's details.
+    person = person_find_or_create(actor=actor, unit=primary, data=data, update=False)
+    if hasattr(person, "youth_profile"):
         raise ValidationError({"iin": _("This young person is already on a register.")})
-    if person is None:
-        if not data.consent_method:
-            raise ValidationError(
-                {"consent_method": _("Consent to the processing of personal data is required.")}
-            )
-        person = Person(
-            unit=primary,
-            iin=data.iin,
-            surname=data.surname,
-            name=data.name,
-            patronymic=data.patronymic,
-            phone=data.phone,
-            email=data.email,
-            settlement=data.settlement,
-            address=data.address,
-            birth_date=data.birth_date,
-            consent_at=timezone.now(),
-            consent_method=data.consent_method,
-        )
-        person.full_clean(validate_constraints=False)
-        save_as(person, actor)
-    elif person.consent_at is None:
-        if not data.consent_method:
-            raise ValidationError(
-                {"consent_method": _("Consent to the processing of personal data is required.")}
-            )
-        person.consent_at, person.consent_method = timezone.now(), data.consent_method
-        save_as(person, actor)
     age = age_on(person.birth_date, timezone.localdate())
     limit = rules_for(primary).max_age
     if age is not None and age > limit:

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.accounts.selectors import users_with_perm_in
+from pervichka.core import tree
+from pervichka.core.actions import FormAction, form_action
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
@@ -32,14 +35,12 @@ from pervichka.youth.forms import (
     RegistryFilterForm,
     YoungPersonForm,
 )
-from pervichka.youth.models import Placement, Referral, YouthRules
+from pervichka.youth.models import YouthRules
 from pervichka.youth.rules import derive_status
 
 
 def _workers(yp):
     """Who may take a young person's case: users who manage youth work at their primary."""
-    from pervichka.accounts.selectors import users_with_perm_in
-
     return users_with_perm_in(Perm.YOUTH_MANAGE, yp.primary).order_by("last_name", "username")
 
 
@@ -98,7 +99,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     # so the case worker closes the case ("above the age limit") or keeps helping.
     limits = selectors.age_limits()
     for yp, _status, age in rows:
-        limit = limits.get(yp.primary.path[: -yp.primary.steplen], YouthRules.max_age.field.default)
+        limit = limits.get(tree.district_path(yp.primary.path), YouthRules.max_age.field.default)
         yp.aged_out = age is not None and age > limit
     return render(
         request,
@@ -218,7 +219,7 @@ def _case_context(request, case, **forms) -> dict:
         "note_form": forms.get("note_form") or NoteForm(),
         "referral_form": forms.get("referral_form") or ReferralForm(measures=measures),
         "placement_form": forms.get("placement_form") or PlacementForm(case=case),
-        "close_form": CloseForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
         "history": selectors.case_history(case),
         "today": timezone.localdate(),
     }
@@ -230,72 +231,74 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "youth/case.html", _case_context(request, case))
 
 
+# The case page's forms that are shown again, with their errors, when they do not validate.
+_CASE_FORMS = {
+    "update": "case_form",
+    "note": "note_form",
+    "refer": "referral_form",
+    "place": "placement_form",
+    "close": "close_form",
+}
+
+
+def _case_actions(request: HttpRequest, case) -> dict[str, FormAction]:
+    actor = request.user
+    workers = _workers(case.young_person)
+    measures = selectors.measures_for(case.young_person.primary)
+
+    def move(data: dict):
+        referral = get_or_404(case.referrals.all(), pk=request.POST.get("referral"))
+        return services.referral_move(actor=actor, referral=referral, **data)
+
+    def check(data: dict):
+        placement = get_or_404(case.placements.all(), pk=request.POST.get("placement"))
+        return services.placement_check(actor=actor, placement=placement, **data)
+
+    return {
+        "update": FormAction(
+            form=lambda post, files: CaseForm(post, workers=workers),
+            handle=lambda data: services.case_update(actor=actor, case=case, **data),
+        ),
+        "note": FormAction(
+            form=lambda post, files: NoteForm(post),
+            handle=lambda data: services.case_note_add(actor=actor, case=case, **data),
+        ),
+        "refer": FormAction(
+            form=lambda post, files: ReferralForm(post, measures=measures),
+            handle=lambda data: services.referral_create(actor=actor, case=case, **data),
+        ),
+        "move": FormAction(form=lambda post, files: ReferralMoveForm(post), handle=move),
+        "place": FormAction(
+            form=lambda post, files: PlacementForm(post, case=case),
+            handle=lambda data: services.placement_record(actor=actor, case=case, **data),
+        ),
+        "check": FormAction(form=lambda post, files: CheckForm(post), handle=check),
+        "close": FormAction(
+            form=lambda post, files: CloseForm(post),
+            handle=lambda data: services.case_close(actor=actor, case=case, reason=data["reason"]),
+        ),
+    }
+
+
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The case page's forms: update, note, refer, move a referral, place, check, close."""
     case = selectors.case_get(request.user, pk, perm=Perm.YOUTH_MANAGE)
-    actor = request.user
-    form = None
-    try:
-        if action == "update":
-            form = CaseForm(request.POST, workers=_workers(case.young_person))
-            if form.is_valid():
-                services.case_update(actor=actor, case=case, **form.cleaned_data)
-        elif action == "note":
-            form = NoteForm(request.POST)
-            if form.is_valid():
-                services.case_note_add(actor=actor, case=case, **form.cleaned_data)
-        elif action == "refer":
-            form = ReferralForm(
-                request.POST, measures=selectors.measures_for(case.young_person.primary)
-            )
-            if form.is_valid():
-                services.referral_create(actor=actor, case=case, **form.cleaned_data)
-        elif action == "move":
-            referral = get_or_404(
-                Referral.objects.filter(case=case), pk=request.POST.get("referral")
-            )
-            move = ReferralMoveForm(request.POST)
-            if move.is_valid():
-                services.referral_move(actor=actor, referral=referral, **move.cleaned_data)
-        elif action == "place":
-            form = PlacementForm(request.POST, case=case)
-            if form.is_valid():
-                services.placement_record(actor=actor, case=case, **form.cleaned_data)
-        elif action == "check":
-            placement = get_or_404(
-                Placement.objects.filter(case=case), pk=request.POST.get("placement")
-            )
-            check = CheckForm(request.POST)
-            if check.is_valid():
-                services.placement_check(actor=actor, placement=placement, **check.cleaned_data)
-        elif action == "close":
-            close = CloseForm(request.POST)
-            if close.is_valid():
-                services.case_close(actor=actor, case=case, reason=close.cleaned_data["reason"])
-        else:
-            raise Http404
-    except ValidationError as exc:
-        if form is not None and hasattr(exc, "error_dict"):
-            apply_validation_error(form, exc)
-        else:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("youth:case", pk=pk)
-    if form is not None and form.errors:
-        names = {
-            "update": "case_form",
-            "note": "note_form",
-            "refer": "referral_form",
-            "place": "placement_form",
-        }
+    result = form_action(request, _case_actions(request, case), action)
+    if result.ok:
+        messages.success(request, _("Saved."))
+        return redirect("youth:case", pk=pk)
+    if action in _CASE_FORMS and not result.errors:
         messages.error(request, _("The action was not done: see the form below."))
         return render(
             request,
             "youth/case.html",
-            _case_context(request, selectors.case_get(request.user, pk), **{names[action]: form}),
+            _case_context(
+                request, selectors.case_get(request.user, pk), **{_CASE_FORMS[action]: result.form}
+            ),
         )
-    messages.success(request, _("Saved."))
+    messages.error(request, " ".join(result.messages()))
     return redirect("youth:case", pk=pk)
 
 

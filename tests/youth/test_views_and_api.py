@@ -5,7 +5,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from pervichka.core.kpis import Period, compute
 from pervichka.youth import services
@@ -359,3 +360,25 @@ def test_a_chair_of_another_primary_cannot_check_a_placement(
     assert response.status_code == 404
     placement.refresh_from_db()
     assert placement.lasted_3m is None
+
+
+def test_closing_a_case_with_an_unknown_reason_says_so_and_keeps_it_open(
+    tree, login, youth_worker, neet_case
+):
+    response = login(youth_worker).post(
+        reverse("youth:case_act", args=[neet_case.pk, "close"]), {"reason": "nonsense"}, follow=True
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    with translation.override("ru"):
+        assert _("Saved.") not in shown
+        assert _("The action was not done: see the form below.") in shown
+        # The close form is shown again with the reason's error under it.
+        assert response.context["close_form"].errors["reason"]
+    neet_case.refresh_from_db()
+    assert neet_case.status == "open"
+    assert neet_case.closed_at is None
+
+
+def test_an_unknown_case_action_is_not_found(tree, login, youth_worker, neet_case):
+    response = login(youth_worker).post(reverse("youth:case_act", args=[neet_case.pk, "erase"]))
+    assert response.status_code == 404
