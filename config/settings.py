@@ -301,6 +301,8 @@ PERVICHKA_SMS_BACKEND = env_str(
 )
 # Public forms: submissions per client address per hour.
 PERVICHKA_PUBLIC_RATE_PER_HOUR = env_int("PERVICHKA_PUBLIC_RATE_PER_HOUR", 10)
+# Lookups of an appeal by its tracking code, per client address per hour (web and API).
+PERVICHKA_TRACK_RATE_PER_HOUR = env_int("PERVICHKA_TRACK_RATE_PER_HOUR", 120)
 # Attachments of appeals.
 PERVICHKA_ATTACHMENT_MAX_BYTES = env_int("PERVICHKA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 PERVICHKA_ATTACHMENT_MAX_FILES = 5

@@ -586,8 +586,8 @@ def _submit_once(
 
 def appeal_track(*, code: str, client_ip: str) -> Appeal | None:
     """The appeal a citizen looks up by its code (typed kindly), or None; each lookup counts
-    against the public hourly limit (PERVICHKA_PUBLIC_RATE_PER_HOUR), so that codes cannot
-    be guessed by trying."""
+    against the hourly tracking limit (PERVICHKA_TRACK_RATE_PER_HOUR), the same for the web
+    page and the API."""
     if not throttle.lookup_allowed("appeal-track", client_ip):
         raise throttle.Throttled(throttle.too_many_attempts())
     return (

@@ -46,8 +46,12 @@ def submission_allowed(client_ip: str) -> bool:
 
 
 def lookup_allowed(scope: str, client_ip: str) -> bool:
-    """Count one use of a public page that takes a code (tracking, reopening)."""
-    return hit(scope, client_ip, limit=settings.PERVICHKA_PUBLIC_RATE_PER_HOUR, window_seconds=3600)
+    """Count one use of a public page or endpoint that takes a code (tracking, reopening).
+
+    Its own limit (PERVICHKA_TRACK_RATE_PER_HOUR), the same for the web and the API: a
+    citizen checks an appeal many times, villagers share one mobile operator's address, and
+    a 60-bit code cannot be guessed at any rate a limit allows."""
+    return hit(scope, client_ip, limit=settings.PERVICHKA_TRACK_RATE_PER_HOUR, window_seconds=3600)
 
 
 def too_many_attempts() -> str:

@@ -112,7 +112,7 @@ def test_a_key_used_before_returns_the_first_appeal_on_both(tree, client, catego
 
 
 def test_tracking_is_limited_by_the_same_setting_on_both(tree, client, categories, settings):
-    settings.PERVICHKA_PUBLIC_RATE_PER_HOUR = 2
+    settings.PERVICHKA_TRACK_RATE_PER_HOUR = 2
     assert web(client, tree).status_code == 302
     code = Appeal.objects.get().tracking_code
     assert client.get(reverse("public:track"), {"code": code}).status_code == 302
