@@ -33,6 +33,7 @@ from pervichka.dues.models import (
 )
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import MembershipStatus
 
 DEFAULT_SHARE = Decimal("0.200")
@@ -44,10 +45,13 @@ def _require(actor, perm: Perm, path: str) -> None:
         raise Http404
 
 
-def district_of(unit: OrgUnit) -> OrgUnit:
-    if unit.kind == OrgKind.DISTRICT:
-        return unit
-    return OrgUnit.objects.get(path=unit.path[: -OrgUnit.steplen])
+def dues_district(unit: OrgUnit) -> OrgUnit:
+    """The district whose rates, return share and accounts hold the dues of `unit` (a
+    district or a primary). A region or the party keeps no dues of its own."""
+    district = district_of(unit)
+    if district is None:
+        raise ValidationError(_("Dues are kept by a district and its primary organizations."))
+    return district
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -360,7 +364,7 @@ def payment_record(
             return existing
     if membership.status == MembershipStatus.ARCHIVED and not membership.left:
         raise ValidationError(_("This membership is archived."))
-    rates = Rates(district_of(membership.primary))
+    rates = Rates(dues_district(membership.primary))
     try:
         with transaction.atomic():
             return _record(
@@ -446,7 +450,7 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
     )
     if request.status != SpendingStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
-    district = district_of(request.primary)
+    district = dues_district(request.primary)
     txn = _post(
         kind=TransactionKind.SPENDING,
         date=timezone.localdate(),
