@@ -64,6 +64,11 @@ def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement
     )
 
 
+def settlements_of(district: OrgUnit) -> QuerySet[Settlement]:
+    """The settlements of one district (the caller has already checked the district)."""
+    return Settlement.objects.filter(district=district)
+
+
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:
     return unit.positions.select_related("person").order_by("end", "kind", "-start")
 
