@@ -19,6 +19,7 @@ from pervichka.appeals.models import (
 )
 from pervichka.appeals.services import CODE_ALPHABET, CODE_LENGTH
 from pervichka.core.calendar import WorkCalendar
+from pervichka.core.tree import district_path
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 
 WORDS = [
@@ -106,7 +107,7 @@ def generate(ctx: ScaleContext) -> None:
     districts = ctx.made["districts"]
     primaries_by_district: dict[str, list] = defaultdict(list)
     for primary_id, path, settlement_id in ctx.made["primaries"]:
-        primaries_by_district[path[:-4]].append((primary_id, settlement_id))
+        primaries_by_district[district_path(path)].append((primary_id, settlement_id))
     category_id, rules_id = next_id(Category), next_id(AppealRules)
     categories, rules, category_ids = [], [], {}
     for district_id, _path in districts:
@@ -157,8 +158,8 @@ def generate(ctx: ScaleContext) -> None:
     def appeals():
         nonlocal appeal_id, event_id
         for index in range(ctx.appeals):
-            district_id, district_path = districts[index % len(districts)]
-            primaries = primaries_by_district[district_path]
+            district_id, district_at = districts[index % len(districts)]
+            primaries = primaries_by_district[district_at]
             received_at = now - dt.timedelta(minutes=rng.randrange(60, 365 * 24 * 60))
             received = timezone.localtime(received_at).date()
             counters[(district_id, received.year)] += 1

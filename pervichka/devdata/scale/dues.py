@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pervichka.core.money import share_of
+from pervichka.core.tree import district_path
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.dues.models import (
     Account,
@@ -54,7 +55,7 @@ def generate(ctx: ScaleContext) -> None:
     for primary_id, path, _settlement in primaries:
         accounts.append((account_id, primary_id, "fund", Decimal(0)))
         fund[primary_id] = account_id
-        district_of_primary[primary_id] = district_by_path[path[:-4]]
+        district_of_primary[primary_id] = district_by_path[district_path(path)]
         account_id += 1
     copy_rows(
         DuesRate,
