@@ -16,11 +16,13 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pervichka.core.money import format_kzt, money, share_of
+from pervichka.core import tree
+from pervichka.core.money import format_kzt, money
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.uploads import validate_upload
 from pervichka.dues.enums import AccountKind, PaymentMethod, SpendingStatus, TransactionKind
+from pervichka.dues.ledger import ACCOUNT_HOLDER, DEFAULT_SHARE, payment_entries, spending_entries
 from pervichka.dues.models import (
     Account,
     DuesRate,
@@ -36,7 +38,6 @@ from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import MembershipStatus
 
-DEFAULT_SHARE = Decimal("0.200")
 MONTHS_AHEAD = 12
 
 
@@ -145,6 +146,12 @@ def share_set(*, actor, district: OrgUnit, share: Decimal, valid_from: dt.date) 
 def account_for(unit: OrgUnit, kind: str) -> Account:
     account, _created = Account.objects.get_or_create(unit=unit, kind=kind)
     return account
+
+
+def _accounts(lines: list[tuple[str, Decimal]], *, primary: OrgUnit, district: OrgUnit):
+    """The ledger's (account kind, amount) lines on the accounts of this primary's district."""
+    holders = {tree.PRIMARY: primary, tree.DISTRICT: district}
+    return [(account_for(holders[ACCOUNT_HOLDER[kind]], kind), amount) for kind, amount in lines]
 
 
 def _post(
@@ -310,9 +317,6 @@ def _record(
     primary = membership.primary
     district = rates.district
     total = sum((amount for _m, amount in lines), Decimal(0))
-    returned = share_of(total, rates.share(data.paid_on))
-    cash, dues = account_for(district, AccountKind.CASH), account_for(district, AccountKind.DUES)
-    fund = account_for(primary, AccountKind.FUND)
     memo = _ledger_text(
         lambda: (
             _("Dues of %(member)s for %(months)s")
@@ -327,7 +331,9 @@ def _record(
         date=data.paid_on,
         memo=memo,
         actor=actor,
-        lines=[(cash, total), (dues, -total), (dues, returned), (fund, -returned)],
+        lines=_accounts(
+            payment_entries(total, rates.share(data.paid_on)), primary=primary, district=district
+        ),
     )
     payment = Payment.objects.create(
         membership=membership,
@@ -461,10 +467,9 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
                 % {"unit": request.primary, "purpose": request.purpose[:150]}
             )
         ),
-        lines=[
-            (account_for(request.primary, AccountKind.FUND), request.amount),
-            (account_for(district, AccountKind.CASH), -request.amount),
-        ],
+        lines=_accounts(
+            spending_entries(request.amount), primary=request.primary, district=district
+        ),
     )
     request.status = SpendingStatus.APPROVED
     request.decided_by, request.decided_at = actor, timezone.now()
