@@ -14,6 +14,7 @@ from pervichka.appeals.models import Appeal, Category, FieldReception, Reception
 from pervichka.core.calendar import calendar
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.orgs import selectors as orgs_selectors
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.people.models import Person
@@ -138,7 +139,7 @@ def person_appeals(user, person) -> QuerySet[Appeal]:
 
 def districts_for(user, *, perm: Perm = Perm.APPEALS_MANAGE) -> QuerySet[OrgUnit]:
     """Districts where the user may register appeals."""
-    return OrgUnit.objects.visible_to(user, perm).filter(kind=OrgKind.DISTRICT).order_by("name")
+    return orgs_selectors.districts_for(user, perm=perm)
 
 
 def units_for_assignment(user, appeal: Appeal) -> QuerySet[OrgUnit]:

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from pervichka.appeals.models import Appeal, FieldReception
+from pervichka.appeals.selectors import appeals_visible
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, visible
+from pervichka.core.scoping import get_or_404
 from pervichka.deputies.models import Deputy
 
 
 def deputies_visible(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Deputy]:
-    return visible(Deputy.objects.select_related("person", "unit"), user, perm, "unit__path")
+    return Deputy.objects.visible_to(user, perm).select_related("person", "unit")
 
 
 def deputy_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> Deputy:
@@ -40,9 +42,22 @@ class Figures:
         return self.appeals_answered / self.appeals_received if self.appeals_received else None
 
 
-def figures(deputy: Deputy, period: Period) -> Figures:
-    from pervichka.appeals.models import Appeal, FieldReception
+def receptions_hosted(deputy: Deputy, period: Period, *, limit: int = 50) -> list[FieldReception]:
+    """The latest field receptions the deputy hosted in the period. Not narrowed further by
+    the reader: whoever may see the deputy sees where they received citizens (the
+    receptions are announced publicly)."""
+    return list(
+        FieldReception.objects.filter(
+            hosts=deputy.person,
+            starts_at__date__gte=period.start,
+            starts_at__date__lte=period.end,
+        )
+        .select_related("settlement")
+        .order_by("-starts_at")[:limit]
+    )
 
+
+def figures(deputy: Deputy, period: Period) -> Figures:
     receptions = FieldReception.objects.filter(
         hosts=deputy.person, starts_at__date__gte=period.start, starts_at__date__lte=period.end
     ).aggregate(
@@ -78,9 +93,6 @@ def figures(deputy: Deputy, period: Period) -> Figures:
 def appeals_received(user, deputy: Deputy, period: Period, *, limit: int = 20) -> list:
     """The latest appeals the deputy received in the period (at their field receptions or
     given to them) that `user` may see; none for a user who may not see appeals."""
-    from pervichka.appeals.models import Appeal
-    from pervichka.appeals.selectors import appeals_visible
-
     received = Appeal.objects.filter(
         Q(field_reception__hosts=deputy.person) | Q(assigned_person=deputy.person),
         received_at__date__gte=period.start,

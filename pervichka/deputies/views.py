@@ -100,17 +100,7 @@ def _report(queryset, period: Period) -> HttpResponse:
 def deputy(request: HttpRequest, pk: int) -> HttpResponse:
     deputy = selectors.deputy_get(request.user, pk)
     period = _period(request)
-    from pervichka.appeals.models import FieldReception
-
-    receptions = (
-        FieldReception.objects.filter(
-            hosts=deputy.person,
-            starts_at__date__gte=period.start,
-            starts_at__date__lte=period.end,
-        )
-        .select_related("settlement")
-        .order_by("-starts_at")[:50]
-    )
+    receptions = selectors.receptions_hosted(deputy, period)
     can_view_appeals = has_perm_anywhere(request.user, Perm.APPEALS_VIEW)
     promises = list(deputy.promises.order_by("due_date")[:100])
     return render(

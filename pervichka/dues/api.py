@@ -9,10 +9,10 @@ from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_q
+from pervichka.core.scoping import get_or_404
 from pervichka.dues import selectors, services
 from pervichka.dues.enums import AccountKind, PaymentMethod, SpendingStatus, TransactionKind
-from pervichka.dues.models import Account, Entry, Payment, SpendingRequest
+from pervichka.dues.models import Entry, Payment, SpendingRequest
 
 router = Router(tags=["dues"])
 
@@ -148,9 +148,7 @@ def create_payment(
 ):
     user = actor(request)
     membership = selectors.membership_for_dues(user, payload.membership_id, perm=Perm.DUES_RECORD)
-    existed = (
-        bool(idempotency_key) and Payment.objects.filter(idempotency_key=idempotency_key).exists()
-    )
+    existed = bool(idempotency_key) and selectors.payment_with_key_exists(idempotency_key)
     payment = services.payment_record(
         actor=user,
         membership=membership,
@@ -188,12 +186,7 @@ def ledger(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ):
-    accounts = Account.objects.filter(scope_q(actor(request), Perm.DUES_VIEW, "unit__path"))
-    if unit_id:
-        accounts = accounts.filter(unit_id=unit_id)
-    if account_kind:
-        accounts = accounts.filter(kind=account_kind)
-    queryset = Entry.objects.filter(account__in=accounts).select_related("transaction", "account")
+    queryset = selectors.ledger_entries(actor(request), unit_id=unit_id, account_kind=account_kind)
     if date_from:
         queryset = queryset.filter(date__gte=date_from)
     if date_to:
@@ -217,14 +210,10 @@ def ledger(
 
 @router.get("/funds", response=list[FundOut], summary="Project fund balances in scope")
 def funds(request):
-    primaries = selectors.primaries_visible(actor(request))
-    balances = dict(
-        Account.objects.filter(unit__in=primaries, kind=AccountKind.FUND).values_list(
-            "unit_id", "balance"
-        )
-    )
+    primaries = selectors.primaries_in_tree_order(actor(request))
+    balances = selectors.fund_balances(primaries)
     return [
-        {"primary_id": p.pk, "primary": str(p), "balance": -balances.get(p.pk, Decimal(0))}
+        {"primary_id": p.pk, "primary": str(p), "balance": balances.get(p.pk, Decimal(0))}
         for p in primaries
     ]
 
@@ -247,7 +236,7 @@ def get_spending(request, spending_id: int):
 def create_spending(request, payload: SpendingIn):
     user = actor(request)
     primary = get_or_404(
-        selectors.primaries_visible(user, perm=Perm.DUES_RECORD), pk=payload.primary_id
+        selectors.primaries_in_tree_order(user, perm=Perm.DUES_RECORD), pk=payload.primary_id
     )
     spending = services.spending_request(
         actor=user,

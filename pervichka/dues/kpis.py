@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import tree
 from pervichka.core.kpis import Period, register
 from pervichka.dues import selectors
-from pervichka.dues.services import Rates, add_month, district_of, month_start
+from pervichka.dues.models import PaidMonth
+from pervichka.dues.services import Rates, add_month, dues_district, month_start
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import units_and_primaries
+from pervichka.people.models import Membership
 
 
 def _primaries_under(unit_ids: Iterable[int]) -> tuple[dict[int, list[int]], list[int]]:
@@ -46,9 +49,6 @@ def collection_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]
 def arrears_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Members present at the period's end who owe for any of the 12 months before its last
     month, over all members owing dues then."""
-    from pervichka.dues.models import PaidMonth
-    from pervichka.people.models import Membership
-
     groups, primaries = _primaries_under(unit_ids)
     last = month_start(period.end)
     window = [add_month(last, -i) for i in range(1, 13)]
@@ -65,9 +65,9 @@ def arrears_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     rates_by_primary: dict[int, Rates] = {}
     districts: dict[str, Rates] = {}
     for unit in OrgUnit.objects.filter(pk__in=primaries).only("path", "kind"):
-        key = unit.path[: -OrgUnit.steplen]
+        key = tree.district_path(unit.path)
         if key not in districts:
-            districts[key] = Rates(district_of(unit))
+            districts[key] = Rates(dues_district(unit))
         rates_by_primary[unit.pk] = districts[key]
     owing: dict[int, int] = defaultdict(int)
     behind: dict[int, int] = defaultdict(int)

@@ -15,46 +15,87 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
+from pervichka.core import tree
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, visible
+from pervichka.core.scoping import get_or_404
 from pervichka.dues.enums import AccountKind, SpendingStatus, TransactionKind
-from pervichka.dues.models import Account, Entry, PaidMonth, Payment, SpendingRequest
-from pervichka.dues.services import Rates, add_month, district_of, month_start
-from pervichka.orgs.enums import OrgKind
+from pervichka.dues.models import (
+    Account,
+    DuesRate,
+    Entry,
+    PaidMonth,
+    Payment,
+    ReturnShare,
+    SpendingRequest,
+    StatementImport,
+)
+from pervichka.dues.services import Rates, add_month, dues_district, month_start
 from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import districts_for, primaries_for
 from pervichka.people.enums import MembershipStatus
 from pervichka.people.models import Membership
 
 
 def payments_visible(user, *, perm: Perm = Perm.DUES_VIEW) -> QuerySet[Payment]:
-    return visible(Payment.objects.all(), user, perm, "primary__path")
+    return Payment.objects.visible_to(user, perm)
+
+
+def payment_with_key_exists(idempotency_key: str) -> bool:
+    """Has a payment been recorded under this idempotency key (by anyone: the key is the
+    client's, and a retry must learn that its first attempt went through)?"""
+    return Payment.objects.filter(idempotency_key=idempotency_key).exists()
 
 
 def spending_visible(user, *, perm: Perm = Perm.DUES_VIEW) -> QuerySet[SpendingRequest]:
-    return visible(
-        SpendingRequest.objects.select_related("primary", "requested_by"),
-        user,
-        perm,
-        "primary__path",
-    )
+    return SpendingRequest.objects.visible_to(user, perm).select_related("primary", "requested_by")
 
 
-def primaries_visible(user, *, perm: Perm = Perm.DUES_VIEW) -> QuerySet[OrgUnit]:
-    return visible(OrgUnit.objects.filter(kind=OrgKind.PRIMARY), user, perm).order_by("path")
-
-
-def districts_visible(user, *, perm: Perm = Perm.DUES_VIEW) -> QuerySet[OrgUnit]:
-    return visible(OrgUnit.objects.filter(kind=OrgKind.DISTRICT), user, perm).order_by("name")
+def primaries_in_tree_order(user, *, perm: Perm = Perm.DUES_VIEW) -> QuerySet[OrgUnit]:
+    """The primaries where the user holds `perm`, in tree order (the district's table)."""
+    return primaries_for(user, perm=perm).order_by("path")
 
 
 def membership_for_dues(user, pk: object, *, perm: Perm = Perm.DUES_VIEW) -> Membership:
     return get_or_404(
-        visible(
-            Membership.objects.select_related("person", "primary"), user, perm, "primary__path"
-        ),
-        pk=pk,
+        Membership.objects.visible_to(user, perm).select_related("person", "primary"), pk=pk
     )
+
+
+def statement_imports_visible(user) -> QuerySet[StatementImport]:
+    """The bank statements imported by the districts where the user records dues."""
+    return StatementImport.objects.filter(district__in=districts_for(user, perm=Perm.DUES_RECORD))
+
+
+def rates_of(district: OrgUnit) -> QuerySet[DuesRate]:
+    return DuesRate.objects.filter(district=district)
+
+
+def shares_of(district: OrgUnit) -> QuerySet[ReturnShare]:
+    return ReturnShare.objects.filter(district=district)
+
+
+def ledger_entries(
+    user, *, unit_id: int | None = None, account_kind: str | None = None
+) -> QuerySet[Entry]:
+    """Ledger entries on the accounts of the units in the user's scope (of one unit, of one
+    kind of account if asked)."""
+    accounts = Account.objects.visible_to(user, Perm.DUES_VIEW)
+    if unit_id:
+        accounts = accounts.filter(unit_id=unit_id)
+    if account_kind:
+        accounts = accounts.filter(kind=account_kind)
+    return Entry.objects.filter(account__in=accounts).select_related("transaction", "account")
+
+
+def fund_balances(primaries: QuerySet[OrgUnit]) -> dict[int, Decimal]:
+    """{primary: what its project fund holds} (a fund's balance is kept negative)."""
+    return {
+        unit_id: -balance
+        for unit_id, balance in Account.objects.filter(
+            unit__in=primaries, kind=AccountKind.FUND
+        ).values_list("unit_id", "balance")
+    }
 
 
 # --- a member's card ---------------------------------------------------------------------
@@ -82,7 +123,7 @@ def member_card(
     """The last `months` months (and 3 ahead) of one member, and their arrears in total."""
     today = today or timezone.localdate()
     current = month_start(today)
-    rates = Rates(district_of(membership.primary))
+    rates = Rates(dues_district(membership.primary))
     paid = set(
         PaidMonth.objects.filter(membership=membership, is_reversed=False).values_list(
             "month", flat=True
@@ -146,7 +187,7 @@ class MemberMonthRow:
 def primary_month(primary: OrgUnit, month: dt.date) -> tuple[list[MemberMonthRow], float | None]:
     """Who paid for `month`, who did not, how many months each is behind, the rate."""
     month = month_start(month)
-    rates = Rates(district_of(primary))
+    rates = Rates(dues_district(primary))
     month_end = add_month(month) - dt.timedelta(days=1)
     members = list(
         Membership.objects.filter(primary=primary, joined__lte=month_end)
@@ -196,7 +237,7 @@ def collection_counts(primary_ids: list[int], period: Period) -> dict[int, tuple
     first, last = months[0], months[-1]
     first_index, last_index = first.year * 12 + first.month, last.year * 12 + last.month
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=primary_ids).only("path", "kind")}
-    district_paths = {pk: u.path[: -OrgUnit.steplen] for pk, u in units.items()}
+    district_paths = {pk: tree.district_path(u.path) for pk, u in units.items()}
     districts = {d.path: d for d in OrgUnit.objects.filter(path__in=set(district_paths.values()))}
     rates = {path: Rates(d) for path, d in districts.items()}
     present = (
@@ -325,7 +366,7 @@ class DistrictRow:
 
 
 def district_table(user, period: Period) -> list[DistrictRow]:
-    primaries = list(primaries_visible(user))
+    primaries = list(primaries_in_tree_order(user))
     ids = [p.pk for p in primaries]
     counts = collection_counts(ids, period)
     flows = fund_flows(ids, period)

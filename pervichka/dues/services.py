@@ -16,11 +16,13 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pervichka.core.money import format_kzt, money, share_of
+from pervichka.core import tree
+from pervichka.core.money import format_kzt, money
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.uploads import validate_upload
 from pervichka.dues.enums import AccountKind, PaymentMethod, SpendingStatus, TransactionKind
+from pervichka.dues.ledger import ACCOUNT_HOLDER, DEFAULT_SHARE, payment_entries, spending_entries
 from pervichka.dues.models import (
     Account,
     DuesRate,
@@ -33,9 +35,9 @@ from pervichka.dues.models import (
 )
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import MembershipStatus
 
-DEFAULT_SHARE = Decimal("0.200")
 MONTHS_AHEAD = 12
 
 
@@ -44,10 +46,13 @@ def _require(actor, perm: Perm, path: str) -> None:
         raise Http404
 
 
-def district_of(unit: OrgUnit) -> OrgUnit:
-    if unit.kind == OrgKind.DISTRICT:
-        return unit
-    return OrgUnit.objects.get(path=unit.path[: -OrgUnit.steplen])
+def dues_district(unit: OrgUnit) -> OrgUnit:
+    """The district whose rates, return share and accounts hold the dues of `unit` (a
+    district or a primary). A region or the party keeps no dues of its own."""
+    district = district_of(unit)
+    if district is None:
+        raise ValidationError(_("Dues are kept by a district and its primary organizations."))
+    return district
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -141,6 +146,12 @@ def share_set(*, actor, district: OrgUnit, share: Decimal, valid_from: dt.date) 
 def account_for(unit: OrgUnit, kind: str) -> Account:
     account, _created = Account.objects.get_or_create(unit=unit, kind=kind)
     return account
+
+
+def _accounts(lines: list[tuple[str, Decimal]], *, primary: OrgUnit, district: OrgUnit):
+    """The ledger's (account kind, amount) lines on the accounts of this primary's district."""
+    holders = {tree.PRIMARY: primary, tree.DISTRICT: district}
+    return [(account_for(holders[ACCOUNT_HOLDER[kind]], kind), amount) for kind, amount in lines]
 
 
 def _post(
@@ -306,9 +317,6 @@ def _record(
     primary = membership.primary
     district = rates.district
     total = sum((amount for _m, amount in lines), Decimal(0))
-    returned = share_of(total, rates.share(data.paid_on))
-    cash, dues = account_for(district, AccountKind.CASH), account_for(district, AccountKind.DUES)
-    fund = account_for(primary, AccountKind.FUND)
     memo = _ledger_text(
         lambda: (
             _("Dues of %(member)s for %(months)s")
@@ -323,7 +331,9 @@ def _record(
         date=data.paid_on,
         memo=memo,
         actor=actor,
-        lines=[(cash, total), (dues, -total), (dues, returned), (fund, -returned)],
+        lines=_accounts(
+            payment_entries(total, rates.share(data.paid_on)), primary=primary, district=district
+        ),
     )
     payment = Payment.objects.create(
         membership=membership,
@@ -360,7 +370,7 @@ def payment_record(
             return existing
     if membership.status == MembershipStatus.ARCHIVED and not membership.left:
         raise ValidationError(_("This membership is archived."))
-    rates = Rates(district_of(membership.primary))
+    rates = Rates(dues_district(membership.primary))
     try:
         with transaction.atomic():
             return _record(
@@ -446,7 +456,7 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
     )
     if request.status != SpendingStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
-    district = district_of(request.primary)
+    district = dues_district(request.primary)
     txn = _post(
         kind=TransactionKind.SPENDING,
         date=timezone.localdate(),
@@ -457,10 +467,9 @@ def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> Sp
                 % {"unit": request.primary, "purpose": request.purpose[:150]}
             )
         ),
-        lines=[
-            (account_for(request.primary, AccountKind.FUND), request.amount),
-            (account_for(district, AccountKind.CASH), -request.amount),
-        ],
+        lines=_accounts(
+            spending_entries(request.amount), primary=request.primary, district=district
+        ),
     )
     request.status = SpendingStatus.APPROVED
     request.decided_by, request.decided_at = actor, timezone.now()

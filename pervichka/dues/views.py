@@ -33,7 +33,7 @@ from pervichka.dues.forms import (
     SpendingForm,
     StatementForm,
 )
-from pervichka.dues.models import DuesRate, ReturnShare, StatementImport
+from pervichka.orgs.selectors import districts_for
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -64,7 +64,7 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _primary(request: HttpRequest, pk: int, perm: Perm = Perm.DUES_VIEW):
-    return get_or_404(selectors.primaries_visible(request.user, perm=perm), pk=pk)
+    return get_or_404(selectors.primaries_in_tree_order(request.user, perm=perm), pk=pk)
 
 
 def _kzt(value: Decimal) -> str:
@@ -138,8 +138,8 @@ def district_table(request: HttpRequest) -> HttpResponse:
             "can_approve": has_perm_anywhere(request.user, Perm.DUES_APPROVE),
             # The statement and rates pages work on a district: a primary's chair or
             # treasurer records dues but would get a 404 there.
-            "can_import": selectors.districts_visible(request.user, perm=Perm.DUES_RECORD).exists(),
-            "can_admin": selectors.districts_visible(request.user, perm=Perm.DUES_ADMIN).exists(),
+            "can_import": districts_for(request.user, perm=Perm.DUES_RECORD).exists(),
+            "can_admin": districts_for(request.user, perm=Perm.DUES_ADMIN).exists(),
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             "pct": _pct,
         },
@@ -255,7 +255,7 @@ def member_card(request: HttpRequest, pk: int) -> HttpResponse:
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record what a member paid: the months owed are offered oldest first."""
     membership = selectors.membership_for_dues(request.user, pk, perm=Perm.DUES_RECORD)
-    rates = services.Rates(services.district_of(membership.primary))
+    rates = services.Rates(services.dues_district(membership.primary))
     today = timezone.localdate()
     owed = services.unpaid_months(membership, rates, until=today)
     ahead = []
@@ -340,7 +340,7 @@ def spending_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def spending_new(request: HttpRequest) -> HttpResponse:
-    primaries = selectors.primaries_visible(request.user, perm=Perm.DUES_RECORD)
+    primaries = selectors.primaries_in_tree_order(request.user, perm=Perm.DUES_RECORD)
     if not primaries.exists():
         raise Http404
     form = SpendingForm(request.POST or None, primaries=primaries)
@@ -439,7 +439,7 @@ def spending_receipt_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def statement_upload(request: HttpRequest) -> HttpResponse:
-    districts = selectors.districts_visible(request.user, perm=Perm.DUES_RECORD)
+    districts = districts_for(request.user, perm=Perm.DUES_RECORD)
     if not districts.exists():
         raise Http404
     form = StatementForm(request.POST or None, request.FILES or None, districts=districts)
@@ -462,20 +462,19 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
                     % {"date": timezone.localtime(earlier.imported_at).strftime("%d.%m.%Y %H:%M")},
                 )
             return redirect("dues:statement", pk=report.pk)
-    imports = StatementImport.objects.filter(district__in=districts)[:20]
+    imports = selectors.statement_imports_visible(request.user)[:20]
     return render(request, "dues/statement_form.html", {"form": form, "imports": imports})
 
 
 @login_required
 def statement_report(request: HttpRequest, pk: int) -> HttpResponse:
-    districts = selectors.districts_visible(request.user, perm=Perm.DUES_RECORD)
-    report = get_or_404(StatementImport.objects.filter(district__in=districts), pk=pk)
+    report = get_or_404(selectors.statement_imports_visible(request.user), pk=pk)
     return render(request, "dues/statement_report.html", {"report": report})
 
 
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
-    districts = selectors.districts_visible(request.user, perm=Perm.DUES_ADMIN)
+    districts = districts_for(request.user, perm=Perm.DUES_ADMIN)
     # A regional administrator keeps several districts: ?district= chooses (404 outside).
     chosen = request.GET.get("district") or request.POST.get("district")
     district = get_or_404(districts, pk=chosen) if chosen else districts.first()
@@ -513,8 +512,8 @@ def rates(request: HttpRequest) -> HttpResponse:
         {
             "district": district,
             "districts": districts if districts.count() > 1 else [],
-            "rates": DuesRate.objects.filter(district=district),
-            "shares": ReturnShare.objects.filter(district=district),
+            "rates": selectors.rates_of(district),
+            "shares": selectors.shares_of(district),
             "rate_form": rate_form,
             "share_form": share_form,
         },

@@ -1,15 +1,13 @@
 """Org units over the API: the visible tree, one unit, create and update (administrators)."""
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Length, Substr
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pervichka.core.api import Pagination, actor
 from pervichka.core.roles import Perm
+from pervichka.core.tree import parent_path
 from pervichka.orgs import selectors, services
 from pervichka.orgs.enums import OrgKind
-from pervichka.orgs.models import OrgUnit
 
 router = Router(tags=["org units"])
 
@@ -55,14 +53,6 @@ class OrgUnitPatch(Schema):
     is_active: bool | None = None
 
 
-def _with_parent(queryset):
-    """Annotate the parent's id from the path: the parent's path is ours minus one step."""
-    parent = OrgUnit.objects.filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
-    ).values("pk")[:1]
-    return queryset.annotate(parent_id=Subquery(parent))
-
-
 @router.get("", response=list[OrgUnitOut], summary="List visible org units in tree order")
 @paginate(Pagination)
 def list_units(request, kind: OrgKind | None = None, parent_id: int | None = None):
@@ -72,25 +62,24 @@ def list_units(request, kind: OrgKind | None = None, parent_id: int | None = Non
     if parent_id is not None:
         parent = selectors.org_unit_get(actor(request), parent_id)
         queryset = queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
-    return _with_parent(queryset)
+    return selectors.with_parent_id(queryset)
 
 
 @router.get("/tree", response=list[OrgUnitTreeOut], summary="The visible tree, nested")
 def tree(request):
-    units = list(_with_parent(selectors.org_units_visible(actor(request))))
+    units = list(selectors.with_parent_id(selectors.org_units_visible(actor(request))))
     nodes = {u.path: OrgUnitTreeOut.from_orm(u).model_dump() for u in units}
     roots = []
     for unit in units:
         node = nodes[unit.path]
-        parent = nodes.get(unit.path[: -OrgUnit.steplen])
+        parent = nodes.get(parent_path(unit.path))
         (parent["children"] if parent else roots).append(node)
     return roots
 
 
 @router.get("/{unit_id}", response=OrgUnitOut)
 def get_unit(request, unit_id: int):
-    selectors.org_unit_get(actor(request), unit_id)
-    return _with_parent(OrgUnit.objects.filter(pk=unit_id)).get()
+    return selectors.org_unit_with_parent(actor(request), unit_id)
 
 
 @router.post("", response={201: OrgUnitOut}, summary="Add a unit under a parent (administrators)")
@@ -99,7 +88,9 @@ def create_unit(request, payload: OrgUnitIn):
     unit = services.org_unit_create(
         actor=actor(request), parent=parent, **payload.dict(exclude={"parent_id"})
     )
-    return Status(201, _with_parent(OrgUnit.objects.filter(pk=unit.pk)).get())
+    return Status(
+        201, selectors.org_unit_with_parent(actor(request), unit.pk, perm=Perm.ORGS_MANAGE)
+    )
 
 
 @router.patch("/{unit_id}", response=OrgUnitOut)
@@ -108,4 +99,4 @@ def update_unit(request, unit_id: int, payload: OrgUnitPatch):
     # A null in a PATCH means "leave as it is": these fields have no empty state.
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     services.org_unit_update(actor=actor(request), unit=unit, **changes)
-    return _with_parent(OrgUnit.objects.filter(pk=unit_id)).get()
+    return selectors.org_unit_with_parent(actor(request), unit_id, perm=Perm.ORGS_MANAGE)

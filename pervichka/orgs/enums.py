@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import tree
+
 
 class OrgKind(models.TextChoices):
     PARTY = "party", _("Party")
@@ -9,12 +11,12 @@ class OrgKind(models.TextChoices):
     PRIMARY = "primary", _("Primary organization")
 
 
-# The kind each kind of unit may hold as children: the tree is party → region → district →
-# primary. A city district branch sits at the district level.
+# The kind each kind of unit may hold as children: the next level of core.tree (party →
+# region → district → primary). A city district branch sits at the district level.
 CHILD_KIND = {
-    OrgKind.PARTY: OrgKind.REGION,
-    OrgKind.REGION: OrgKind.DISTRICT,
-    OrgKind.DISTRICT: OrgKind.PRIMARY,
+    OrgKind(kind): OrgKind(tree.DEPTH_KIND[depth + 1])
+    for kind, depth in tree.KIND_DEPTH.items()
+    if depth + 1 in tree.DEPTH_KIND
 }
 
 

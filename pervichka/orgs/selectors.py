@@ -5,26 +5,50 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 
 from pervichka.core import tree
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_paths, visible
+from pervichka.core.scoping import get_or_404, scope_paths
 from pervichka.orgs.enums import OrgKind, PositionKind
 from pervichka.orgs.models import OrgUnit, Position, Settlement
 
 
 def org_units_visible(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[OrgUnit]:
-    return visible(OrgUnit.objects.all(), user, perm).order_by("path")
+    return OrgUnit.objects.visible_to(user, perm).order_by("path")
 
 
 def org_unit_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> OrgUnit:
     return get_or_404(org_units_visible(user, perm=perm), pk=pk)
 
 
+def with_parent_id(queryset: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """Annotate each unit's `parent_id` from its path (the parent's path is one step less)."""
+    parent = OrgUnit.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - tree.STEPLEN)
+    ).values("pk")[:1]
+    return queryset.annotate(parent_id=Subquery(parent))
+
+
+def org_unit_with_parent(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> OrgUnit:
+    """One unit the user may see, with its `parent_id` (the API's view of a unit)."""
+    return get_or_404(with_parent_id(org_units_visible(user, perm=perm)), pk=pk)
+
+
 def primaries_for(user, *, perm: Perm) -> QuerySet[OrgUnit]:
-    """The primaries where the user holds `perm`: the choices of a primary field."""
-    return org_units_visible(user, perm=perm).filter(kind=OrgKind.PRIMARY).order_by("name")
+    """The primaries where the user holds `perm`, by name: the choices of a primary field."""
+    return OrgUnit.objects.visible_to(user, perm).filter(kind=OrgKind.PRIMARY).order_by("name")
+
+
+def districts_for(user, *, perm: Perm) -> QuerySet[OrgUnit]:
+    """The districts where the user holds `perm`, by name (several for a region's staff)."""
+    return OrgUnit.objects.visible_to(user, perm).filter(kind=OrgKind.DISTRICT).order_by("name")
+
+
+def sees_level(user, kind: str, *, perm: Perm = Perm.ORGS_VIEW) -> bool:
+    """Does the user hold `perm` at a unit of `kind` or above (a superuser: everywhere)?"""
+    return tree.sees_level(scope_paths(user, perm), kind)
 
 
 def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement]:
@@ -33,18 +57,16 @@ def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement
     A chair of a primary needs the villages of the district the primary is in, so the
     districts above a scope path count as well as those below it.
     """
-    paths = scope_paths(user, perm)
-    queryset = Settlement.objects.filter(is_active=True).select_related("district")
-    if paths is None:
-        return queryset
-    if not paths:
-        return queryset.none()
-    q = Q()
-    for path in paths:
-        q |= Q(district__path__startswith=path) | Q(
-            district__path__in=tree.ancestor_paths(path, include_self=True)
-        )
-    return queryset.filter(q)
+    return (
+        Settlement.objects.readable_upwards(user, perm)
+        .filter(is_active=True)
+        .select_related("district")
+    )
+
+
+def settlements_of(district: OrgUnit) -> QuerySet[Settlement]:
+    """The settlements of one district (the caller has already checked the district)."""
+    return Settlement.objects.filter(district=district)
 
 
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:

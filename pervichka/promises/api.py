@@ -11,8 +11,7 @@ from pervichka.core.api import MappedPage, Pagination, actor
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
 from pervichka.deputies.selectors import deputies_visible
-from pervichka.orgs.models import Settlement
-from pervichka.orgs.selectors import org_unit_get
+from pervichka.orgs.selectors import org_unit_get, settlements_of
 from pervichka.promises import selectors, services
 from pervichka.promises.enums import PromiseStatus, Theme
 from pervichka.promises.models import Promise
@@ -117,7 +116,7 @@ def create_promise(request, payload: PromiseIn):
     user = actor(request)
     district = org_unit_get(user, payload.district_id, perm=Perm.PROMISES_MANAGE)
     settlement = (
-        get_or_404(Settlement.objects.filter(district=district), pk=payload.settlement_id)
+        get_or_404(settlements_of(district), pk=payload.settlement_id)
         if payload.settlement_id
         else None
     )

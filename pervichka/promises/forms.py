@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.roles import Perm
 from pervichka.deputies.selectors import deputies_visible
-from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import Settlement
-from pervichka.orgs.selectors import org_units_visible
+from pervichka.orgs.selectors import districts_for
 from pervichka.promises.enums import PromiseStatus, Theme
 from pervichka.promises.services import PromiseData
 
@@ -35,12 +34,12 @@ class PromiseForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = org_units_visible(
-            user, perm=Perm.PROMISES_MANAGE
-        ).filter(kind=OrgKind.DISTRICT)
-        self.fields["settlement"].queryset = Settlement.objects.filter(
-            district__in=self.fields["district"].queryset, is_active=True
+        self.fields["district"].queryset = districts_for(user, perm=Perm.PROMISES_MANAGE).order_by(
+            "path"
         )
+        self.fields["settlement"].queryset = Settlement.objects.visible_to(
+            user, Perm.PROMISES_MANAGE
+        ).filter(is_active=True)
         self.fields["responsible_deputy"].queryset = deputies_visible(user)
         if editing:
             del self.fields["district"]

@@ -7,7 +7,6 @@ from django.shortcuts import render
 
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.scoping import get_or_404
-from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.promises import selectors
 from pervichka.promises.enums import PromiseStatus, Theme
 from pervichka.promises.views import filters_from
@@ -20,8 +19,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
         base = base.filter(district_id=f.district_id)
     queryset = selectors.apply_filters(base, f)
     page = CappedPaginator(queryset, 20).get_page(request.GET.get("page") or 1)
-    districts = OrgUnit.objects.filter(promises__is_public=True).distinct().order_by("name")
-    settlements = Settlement.objects.filter(district__in=districts, is_active=True).order_by("name")
+    districts = selectors.districts_public()
+    settlements = selectors.settlements_public(districts)
     if f.district_id:
         settlements = settlements.filter(district_id=f.district_id)
     return render(

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
+from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.promises.enums import PromiseStatus
 from pervichka.promises.models import Promise, PromiseUpdate
 
@@ -34,6 +35,15 @@ def promises_public() -> QuerySet[Promise]:
     return Promise.objects.filter(is_public=True).select_related(
         "district", "settlement", "responsible_deputy__person"
     )
+
+
+def districts_public() -> QuerySet[OrgUnit]:
+    """The districts with a public programme: the public tracker's choice of district."""
+    return OrgUnit.objects.filter(promises__is_public=True).distinct().order_by("name")
+
+
+def settlements_public(districts: QuerySet[OrgUnit]) -> QuerySet[Settlement]:
+    return Settlement.objects.filter(district__in=districts, is_active=True).order_by("name")
 
 
 @dataclass

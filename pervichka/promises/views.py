@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.appeals.selectors import appeals_visible
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.projects.selectors import events_visible, projects_active
 from pervichka.promises import selectors, services
 from pervichka.promises.enums import PromiseStatus, Theme
 from pervichka.promises.forms import PromiseForm, ReportForm
@@ -153,8 +155,6 @@ def promise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _openable_events(user, promise) -> set[int]:
-    from pervichka.projects.selectors import events_visible
-
     return set(events_visible(user).filter(promises=promise).values_list("pk", flat=True))
 
 
@@ -184,9 +184,6 @@ def promise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def promise_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Relate an appeal (by its number), an event or a project to the promise, or undo it."""
-    from pervichka.appeals.selectors import appeals_visible
-    from pervichka.projects.selectors import events_visible, projects_active
-
     promise = selectors.promise_get(request.user, pk, perm=Perm.PROMISES_MANAGE)
     kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
     remove = request.POST.get("remove") == "1"

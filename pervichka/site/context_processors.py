@@ -1,6 +1,7 @@
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere, scope_paths
-from pervichka.core.tree import DISTRICT, sees_level
+from pervichka.core.scoping import has_perm_anywhere
+from pervichka.core.tree import DISTRICT
+from pervichka.orgs.selectors import sees_level
 
 
 def navigation(request):
@@ -14,7 +15,7 @@ def navigation(request):
             "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
             # Deputies sit in a district's council: the menu shows them to those who see a
             # district or more (a primary's chair would find the list empty).
-            "deputies": _sees_a_district(user),
+            "deputies": sees_level(user, DISTRICT),
             "appeals": has_perm_anywhere(user, Perm.APPEALS_VIEW),
             "dues": has_perm_anywhere(user, Perm.DUES_VIEW),
             "youth": has_perm_anywhere(user, Perm.YOUTH_VIEW),
@@ -26,7 +27,3 @@ def navigation(request):
             "admin": user.is_staff,
         }
     }
-
-
-def _sees_a_district(user) -> bool:
-    return sees_level(scope_paths(user, Perm.ORGS_VIEW), DISTRICT)

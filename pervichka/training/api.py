@@ -4,6 +4,7 @@ chairs; public verification of a certificate."""
 import datetime as dt
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -189,8 +190,6 @@ def coverage(request, unit_id: int):
     "/{code}", response=CertificateOut, summary="Check a certificate of the School by its code"
 )
 def verify(request, code: str):
-    from django.utils.translation import gettext as _
-
     if not hit("certificate-verify", client_ip(request), limit=120, window_seconds=3600):
         raise HttpError(429, _("Too many attempts. Please try again in an hour."))
     found = selectors.certificate(code)

@@ -8,20 +8,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from pervichka.core.roles import ROLE_PERMISSIONS, Perm
-from pervichka.core.scoping import get_or_404, scope_paths, scope_q, visible
+from pervichka.accounts.models import User
+from pervichka.accounts.selectors import users_with_perm_anywhere, users_with_perm_in
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, scope_paths
+from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 from pervichka.training.enums import EnrolmentStatus
-from pervichka.training.models import Cohort, Course, Enrolment
+from pervichka.training.models import Cohort, Course, Enrolment, Module, Session
 from pervichka.training.services import current_chairs
 
 
 def cohorts_visible(user, *, perm: Perm = Perm.TRAINING_VIEW) -> QuerySet[Cohort]:
-    return visible(
-        Cohort.objects.select_related("course", "unit").prefetch_related("trainers"),
-        user,
-        perm,
-        "unit__path",
+    return (
+        Cohort.objects.visible_to(user, perm)
+        .select_related("course", "unit")
+        .prefetch_related("trainers")
     )
 
 
@@ -33,20 +35,10 @@ def trainer_candidates(user) -> QuerySet:
     """Who may be named a cohort's trainer by `user`: the user, and the active users holding
     TRAINING_MANAGE (trainers, administrators) in or above the units the user runs cohorts
     at. Whether one holds it at the chosen organizer is checked when the cohort is saved."""
-    from pervichka.accounts.models import User
-    from pervichka.accounts.selectors import users_with_perm_in
-
     paths = scope_paths(user, Perm.TRAINING_MANAGE)
     ids = {user.pk}
     if paths is None:
-        roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TRAINING_MANAGE in perms]
-        ids |= set(
-            User.objects.filter(
-                is_active=True,
-                role_assignments__revoked_at__isnull=True,
-                role_assignments__role__in=roles,
-            ).values_list("pk", flat=True)
-        )
+        ids |= set(users_with_perm_anywhere(Perm.TRAINING_MANAGE).values_list("pk", flat=True))
     else:
         for unit in OrgUnit.objects.filter(path__in=paths):
             ids |= set(users_with_perm_in(Perm.TRAINING_MANAGE, unit).values_list("pk", flat=True))
@@ -59,10 +51,35 @@ def trainer_name(user) -> str:
 
 def enrolments_visible(user) -> QuerySet[Enrolment]:
     """Enrolments the user may see: of the cohorts they run, or of people of their primaries."""
-    return Enrolment.objects.filter(
-        scope_q(user, Perm.TRAINING_VIEW, "cohort__unit__path")
-        | scope_q(user, Perm.TRAINING_VIEW, "primary__path")
-    ).select_related("person", "cohort__course", "primary")
+    of_cohorts = Enrolment.objects.visible_to(user, Perm.TRAINING_VIEW)
+    of_primaries = Enrolment.objects.filter(
+        primary__in=OrgUnit.objects.visible_to(user, Perm.TRAINING_VIEW)
+    )
+    return (of_cohorts | of_primaries).select_related("person", "cohort__course", "primary")
+
+
+def session_get(user, pk: object, *, perm: Perm = Perm.TRAINING_MANAGE) -> Session:
+    return get_or_404(
+        Session.objects.visible_to(user, perm).select_related(
+            "cohort__course", "cohort__unit", "module"
+        ),
+        pk=pk,
+    )
+
+
+def module_material_get(pk: object) -> Module:
+    """A module with a material file (the courses are the School's, open to all its users)."""
+    return get_or_404(Module.objects.exclude(material_file=""), pk=pk)
+
+
+def coverage_default_unit(user) -> OrgUnit | None:
+    """The unit the coverage page opens on: the top of the user's scope (the first one if
+    several), for a superuser the first district."""
+    paths = scope_paths(user, Perm.TRAINING_VIEW)
+    units = OrgUnit.objects.visible_to(user, Perm.TRAINING_VIEW)
+    if paths:
+        return units.filter(path=paths[0]).first()
+    return units.filter(kind=OrgKind.DISTRICT).first()
 
 
 def certificate(code: str) -> Enrolment | None:

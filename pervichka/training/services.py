@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pervichka.core.history import save_as
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
+from pervichka.core.services import notification_queue
 from pervichka.orgs.enums import OrgKind, PositionKind
 from pervichka.orgs.models import OrgUnit, Position
 from pervichka.people.models import Membership, Person
@@ -267,8 +268,6 @@ def withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
 
 def remind_sessions(now: dt.datetime | None = None) -> int:
     """SMS to everyone enrolled about a session in the next 24 hours; once per session."""
-    from pervichka.core.services import notification_queue
-
     now = now or timezone.now()
     sent = 0
     sessions = Session.objects.filter(

@@ -1,8 +1,8 @@
 from celery import shared_task
 
+from pervichka.training.services import remind_sessions
+
 
 @shared_task(name="training.remind_sessions")
 def task_remind_sessions() -> int:
-    from pervichka.training.services import remind_sessions
-
     return remind_sessions()

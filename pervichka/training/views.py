@@ -16,13 +16,12 @@ from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.ratelimit import client_ip, hit
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_paths
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import persons_visible
 from pervichka.training import selectors, services
 from pervichka.training.forms import CertificateForm, CohortForm, EnrolForm, SessionForm
-from pervichka.training.models import Module
 
 
 def _require(user) -> None:
@@ -48,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def module_material(request: HttpRequest, pk: int) -> FileResponse:
     _require(request.user)
-    module = get_or_404(Module.objects.exclude(material_file=""), pk=pk)
+    module = selectors.module_material_get(pk)
     return FileResponse(
         module.material_file.open("rb"), filename=module.material_file.name.rsplit("/", 1)[-1]
     )
@@ -164,11 +163,7 @@ def cohort_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    from pervichka.training.models import Session
-
-    session = get_or_404(
-        Session.objects.select_related("cohort__course", "cohort__unit", "module"), pk=pk
-    )
+    session = selectors.session_get(request.user, pk, perm=Perm.TRAINING_MANAGE)
     cohort = selectors.cohort_get(request.user, session.cohort_id, perm=Perm.TRAINING_MANAGE)
     enrolments = cohort.enrolments.exclude(status="withdrawn").select_related("person")
     if request.method == "POST":
@@ -198,12 +193,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if raw.isdigit():
         unit = get_or_404(org_units_visible(request.user, perm=Perm.TRAINING_VIEW), pk=raw)
     else:
-        paths = scope_paths(request.user, Perm.TRAINING_VIEW)
-        unit = (
-            org_units_visible(request.user, perm=Perm.TRAINING_VIEW).filter(path=paths[0]).first()
-            if paths
-            else districts.first()
-        )
+        unit = selectors.coverage_default_unit(request.user)
     if unit is None:
         raise Http404
     rows, share = selectors.coverage(unit)

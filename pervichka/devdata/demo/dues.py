@@ -2,8 +2,8 @@
 members are paid up (by the month or by the quarter), some are one to four months behind; a
 few spendings from the project funds.
 
-Written in bulk (thousands of payments) with the same posting rules as the services: four
-entries a payment, the return share to the primary's fund; balances are set from the sums.
+Written in bulk (thousands of payments) with the posting rules of the services
+(dues.ledger.payment_entries); balances are set from the sums.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from pervichka.core.money import share_of
+from pervichka.core import tree
 from pervichka.dues import services
-from pervichka.dues.enums import AccountKind, PaymentMethod, TransactionKind
+from pervichka.dues.enums import PaymentMethod, TransactionKind
+from pervichka.dues.ledger import ACCOUNT_HOLDER, DEFAULT_SHARE, payment_entries
 from pervichka.dues.models import (
     Account,
     DuesRate,
@@ -62,22 +63,22 @@ def seed(ctx: dict) -> None:
             exempt=True,
             valid_from=start,
         )
-        ReturnShare.objects.create(district=district, share=Decimal("0.200"), valid_from=start)
+        ReturnShare.objects.create(district=district, share=DEFAULT_SHARE, valid_from=start)
     if Payment.objects.filter(primary__in=ctx["primaries"]).exists():
         return
     rng = random.Random(4004)
     _set_categories(ctx, rng, today)
     rates = services.Rates(district)
     current = today.replace(day=1)
-    cash = services.account_for(district, AccountKind.CASH)
-    dues = services.account_for(district, AccountKind.DUES)
     recorders = {
         ctx["primaries"][0].pk: ctx["users"]["chair"],
         ctx["primaries"][3].pk: ctx["users"]["chair2"],
     }
     planned = []  # (membership, months, paid_on)
     # Those who left paid while they were members: months_owed stops at leaving.
-    for membership in Membership.objects.filter(primary__in=ctx["primaries"]):
+    for membership in Membership.objects.filter(primary__in=ctx["primaries"]).select_related(
+        "primary", "person"
+    ):
         owed = services.months_owed(membership, rates, until=today)
         if not owed:
             continue
@@ -91,7 +92,7 @@ def seed(ctx: dict) -> None:
             last_day = min(today, services.add_month(months[-1]) - dt.timedelta(days=1))
             paid_on = min(today, months[0] + dt.timedelta(days=rng.randrange(0, 40)))
             planned.append((membership, months, min(paid_on, last_day)))
-    _write(planned, rates, cash, dues, recorders, ctx["users"]["admin"])
+    _write(planned, rates, district, recorders, ctx["users"]["admin"])
     _spend(ctx, rng)
 
 
@@ -108,17 +109,23 @@ def _set_categories(ctx, rng: random.Random, today: dt.date) -> None:
     Membership.objects.bulk_update(members, ["dues_category"], batch_size=500)
 
 
-def _write(planned, rates, cash, dues, recorders, admin) -> None:
-    funds = {}
+def _write(planned, rates, district, recorders, admin) -> None:
+    accounts: dict[tuple[int, str], Account] = {}
+
+    def account(unit, kind: str) -> Account:
+        if (unit.pk, kind) not in accounts:
+            accounts[(unit.pk, kind)] = services.account_for(unit, kind)
+        return accounts[(unit.pk, kind)]
+
     transactions, payments, month_rows, entries = [], [], [], []
     for number, (membership, months, paid_on) in enumerate(planned, start=1):
         amounts = [rates.amount_due(membership.dues_category, m) for m in months]
         total = sum(amounts, Decimal(0))
-        returned = share_of(total, rates.share(paid_on))
-        fund = funds.get(membership.primary_id) or services.account_for(
-            membership.primary, AccountKind.FUND
-        )
-        funds[membership.primary_id] = fund
+        holders = {tree.DISTRICT: district, tree.PRIMARY: membership.primary}
+        lines = [
+            (account(holders[ACCOUNT_HOLDER[kind]], kind), amount)
+            for kind, amount in payment_entries(total, rates.share(paid_on))
+        ]
         txn = Transaction(
             kind=TransactionKind.PAYMENT,
             date=paid_on,
@@ -126,14 +133,13 @@ def _write(planned, rates, cash, dues, recorders, admin) -> None:
             + ", ".join(m.strftime("%m.%Y") for m in months),
             created_by=recorders.get(membership.primary_id, admin),
         )
-        transactions.append(
-            (txn, membership, months, amounts, total, returned, fund, paid_on, number)
-        )
+        transactions.append((txn, membership, months, amounts, total, lines, paid_on, number))
     Transaction.objects.bulk_create([t[0] for t in transactions], batch_size=1000)
-    for txn, membership, _months, _amounts, total, returned, fund, paid_on, number in transactions:
-        for account, amount in ((cash, total), (dues, -total), (dues, returned), (fund, -returned)):
-            if amount:
-                entries.append(Entry(transaction=txn, account=account, amount=amount, date=paid_on))
+    for txn, membership, _months, _amounts, total, lines, paid_on, number in transactions:
+        entries.extend(
+            Entry(transaction=txn, account=acc, amount=amount, date=paid_on)
+            for acc, amount in lines
+        )
         bank = number % 4 == 0
         payments.append(
             Payment(

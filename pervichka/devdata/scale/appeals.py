@@ -17,9 +17,11 @@ from pervichka.appeals.models import (
     Category,
     RegistrationCounter,
 )
-from pervichka.appeals.services import CODE_ALPHABET, CODE_LENGTH
+from pervichka.appeals.numbering import registration_number, tracking_code
 from pervichka.core.calendar import WorkCalendar
+from pervichka.core.tree import district_path
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.orgs.models import OrgUnit
 
 WORDS = [
     "вода",
@@ -104,9 +106,13 @@ def generate(ctx: ScaleContext) -> None:
     now = timezone.now()
     calendar = WorkCalendar()
     districts = ctx.made["districts"]
+    # Numbers carry the district's short code, as the services write them.
+    district_codes = dict(
+        OrgUnit.objects.filter(pk__in=[pk for pk, _path in districts]).values_list("pk", "code")
+    )
     primaries_by_district: dict[str, list] = defaultdict(list)
     for primary_id, path, settlement_id in ctx.made["primaries"]:
-        primaries_by_district[path[:-4]].append((primary_id, settlement_id))
+        primaries_by_district[district_path(path)].append((primary_id, settlement_id))
     category_id, rules_id = next_id(Category), next_id(AppealRules)
     categories, rules, category_ids = [], [], {}
     for district_id, _path in districts:
@@ -157,15 +163,20 @@ def generate(ctx: ScaleContext) -> None:
     def appeals():
         nonlocal appeal_id, event_id
         for index in range(ctx.appeals):
-            district_id, district_path = districts[index % len(districts)]
-            primaries = primaries_by_district[district_path]
+            district_id, district_at = districts[index % len(districts)]
+            primaries = primaries_by_district[district_at]
             received_at = now - dt.timedelta(minutes=rng.randrange(60, 365 * 24 * 60))
             received = timezone.localtime(received_at).date()
             counters[(district_id, received.year)] += 1
-            number = f"D{district_id}-{received.year}-{counters[(district_id, received.year)]:06d}"
-            code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            number = registration_number(
+                code=district_codes[district_id],
+                district_id=district_id,
+                year=received.year,
+                sequence=counters[(district_id, received.year)],
+            )
+            code = tracking_code(rng.choice)
             while code in codes:
-                code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                code = tracking_code(rng.choice)
             codes.add(code)
             status = (
                 rng.choice(states)

@@ -1,6 +1,6 @@
-"""A year of dues at national scale: rates and the 20% share per district, the ledger's
+"""A year of dues at national scale: rates and the default share per district, the ledger's
 accounts, and quarterly payments (about twelve paid months per member), written with COPY
-under the same posting rules as the services; balances are summed from the entries."""
+under the posting rules of the services (dues.ledger); balances are summed from the entries."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from pervichka.core.money import share_of
+from pervichka.core import tree
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.dues.ledger import ACCOUNT_HOLDER, DEFAULT_SHARE, payment_entries
 from pervichka.dues.models import (
     Account,
     DuesRate,
@@ -36,26 +37,30 @@ def generate(ctx: ScaleContext) -> None:
     primaries = ctx.made["primaries"]
     rate_rows, share_rows, accounts = [], [], []
     rate_id, share_id, account_id = next_id(DuesRate), next_id(ReturnShare), next_id(Account)
-    cash, dues, fund = {}, {}, {}
+    account_of: dict[tuple[int, str], int] = {}  # (unit, kind) → account
+
+    def open_accounts(unit_id: int, level: str) -> None:
+        nonlocal account_id
+        for kind, holder in ACCOUNT_HOLDER.items():
+            if holder == level:
+                accounts.append((account_id, unit_id, kind, Decimal(0)))
+                account_of[(unit_id, kind)] = account_id
+                account_id += 1
+
     for district_id, _path in districts:
         for category, amount in RATES.items():
             rate_rows.append((rate_id, district_id, category, amount, False, valid_from, None))
             rate_id += 1
         rate_rows.append((rate_id, district_id, "unemployed", Decimal(0), True, valid_from, None))
         rate_id += 1
-        share_rows.append((share_id, district_id, Decimal("0.200"), valid_from))
+        share_rows.append((share_id, district_id, DEFAULT_SHARE, valid_from))
         share_id += 1
-        for kind, store in (("cash", cash), ("dues", dues)):
-            accounts.append((account_id, district_id, kind, Decimal(0)))
-            store[district_id] = account_id
-            account_id += 1
+        open_accounts(district_id, tree.DISTRICT)
     district_of_primary = {}
     district_by_path = {path: pk for pk, path in districts}
     for primary_id, path, _settlement in primaries:
-        accounts.append((account_id, primary_id, "fund", Decimal(0)))
-        fund[primary_id] = account_id
-        district_of_primary[primary_id] = district_by_path[path[:-4]]
-        account_id += 1
+        open_accounts(primary_id, tree.PRIMARY)
+        district_of_primary[primary_id] = district_by_path[tree.district_path(path)]
     copy_rows(
         DuesRate,
         ["id", "district_id", "category", "amount", "exempt", "valid_from", "created_by_id"],
@@ -83,15 +88,10 @@ def generate(ctx: ScaleContext) -> None:
                 continue
             paid_on = min(today, owed[0] + dt.timedelta(days=rng.randrange(0, 45)))
             total = amount * len(owed)
-            returned = share_of(total, Decimal("0.2"))
-            district_id = district_of_primary[primary_id]
+            holders = {tree.DISTRICT: district_of_primary[primary_id], tree.PRIMARY: primary_id}
             transactions.append((txn_id, "payment", paid_on, "Взносы", None, None, now))
-            for account, value in (
-                (cash[district_id], total),
-                (dues[district_id], -total),
-                (dues[district_id], returned),
-                (fund[primary_id], -returned),
-            ):
+            for kind, value in payment_entries(total, DEFAULT_SHARE):
+                account = account_of[(holders[ACCOUNT_HOLDER[kind]], kind)]
                 entries.append((entry_id, txn_id, account, value, paid_on))
                 entry_id += 1
             payments.append(

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from pervichka.core.tree import district_path
 from pervichka.deputies.models import Deputy
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.promises.enums import PromiseStatus, Theme
@@ -43,7 +44,7 @@ def generate(ctx: ScaleContext) -> None:
     now = timezone.now()
     today = timezone.localdate()
     people_by_district: dict[str, list[int]] = defaultdict(list)
-    district_of_primary = {pk: path[:-4] for pk, path, _s in ctx.made["primaries"]}
+    district_of_primary = {pk: district_path(path) for pk, path, _s in ctx.made["primaries"]}
     for _m, person_id, primary_id, _joined, _cat in ctx.made["memberships"]:
         bucket = people_by_district[district_of_primary[primary_id]]
         if len(bucket) < 6:

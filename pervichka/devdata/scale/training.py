@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from pervichka.core.tree import district_path
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
 from pervichka.orgs.models import Position
 from pervichka.training.models import Attendance, Cohort, Course, Enrolment, Module, Session
@@ -61,7 +62,7 @@ def generate(ctx: ScaleContext) -> None:
             position_id += 1
     by_district: dict[str, list[int]] = defaultdict(list)
     for primary_id, path, _s in ctx.made["primaries"]:
-        by_district[path[:-4]].append(primary_id)
+        by_district[district_path(path)].append(primary_id)
 
     cohort_id, session_id = next_id(Cohort), next_id(Session)
     enrolment_id, attendance_id = next_id(Enrolment), next_id(Attendance)
