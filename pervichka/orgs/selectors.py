@@ -69,6 +69,11 @@ def settlements_of(district: OrgUnit) -> QuerySet[Settlement]:
     return Settlement.objects.filter(district=district)
 
 
+def position_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> Position:
+    """One position at a unit where the user holds `perm`; 404 for missing and forbidden."""
+    return Position.objects.get_for(user, perm, pk=pk)
+
+
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:
     return unit.positions.select_related("person").order_by("end", "kind", "-start")
 

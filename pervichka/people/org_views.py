@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.core.scoping import has_perm_at
 from pervichka.core.tree import ancestor_paths
 from pervichka.orgs import selectors, services
-from pervichka.orgs.models import Position
 from pervichka.people.org_forms import PositionEndForm, PositionForm
 from pervichka.people.selectors import member_counts_by_unit
 
@@ -82,8 +81,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
-    units = selectors.org_units_visible(request.user, perm=Perm.ORGS_MANAGE)
-    position = get_or_404(Position.objects.filter(org_unit__in=units), pk=pk)
+    position = selectors.position_get(request.user, pk, perm=Perm.ORGS_MANAGE)
     form = PositionEndForm(request.POST)
     if form.is_valid():
         try:
