@@ -12,7 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Sequence
 
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from pervichka.core.codes import CODE_ALPHABET, random_code
+
+__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "registration_number", "tracking_code"]
+
 CODE_LENGTH = 12
 
 
@@ -28,4 +31,4 @@ def registration_number(*, code: str, district_id: int, year: int, sequence: int
 def tracking_code(choice: Callable[[Sequence[str]], str] = secrets.choice) -> str:
     """A new tracking code. `choice` picks one character; a generator passes its seeded
     random source's, everything else the default cryptographic one."""
-    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH, choice)

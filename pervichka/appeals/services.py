@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pervichka.appeals import throttle
+from pervichka.appeals import numbering, throttle
 from pervichka.appeals.enums import (
     DEFAULT_CATEGORIES,
     OPEN_STATUSES,
@@ -56,8 +56,6 @@ from pervichka.people.models import Person
 from pervichka.people.services import PersonData, person_find_or_create
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 12
 SIMILARITY_THRESHOLD = 0.6
 
 
@@ -100,7 +98,6 @@ def _next_number(district, year: int) -> str:
 
     One statement takes the next number and locks the counter's row until the transaction
     ends, so two intakes at once get two numbers and a rolled-back one leaves no gap."""
-    prefix = district.code or f"D{district.pk}"
     table = RegistrationCounter._meta.db_table
     for _attempt in range(2):
         with connection.cursor() as cursor:
@@ -111,7 +108,9 @@ def _next_number(district, year: int) -> str:
             )
             row = cursor.fetchone()
         if row is not None:
-            return f"{prefix}-{year}-{row[0]:06d}"
+            return numbering.registration_number(
+                code=district.code, district_id=district.pk, year=year, sequence=row[0]
+            )
         RegistrationCounter.objects.get_or_create(unit=district, year=year)
     raise RuntimeError("the registration counter could not be created")
 
@@ -130,7 +129,7 @@ def category_for_public(*, district, code: str) -> Category:
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return numbering.tracking_code()
 
 
 def normalize_tracking_code(text: str) -> str:

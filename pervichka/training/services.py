@@ -4,7 +4,6 @@ certificate. Cohorts are managed where they are run (TRAINING_MANAGE at the orga
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
@@ -25,7 +25,6 @@ from pervichka.training.enums import EnrolmentStatus
 from pervichka.training.models import Attendance, Cohort, Course, Enrolment, Module, Session
 
 E = EnrolmentStatus
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def _require(actor, unit: OrgUnit) -> None:
@@ -208,7 +207,7 @@ def attendance_share(enrolment: Enrolment) -> float | None:
 
 
 def new_certificate_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return random_code(12)
 
 
 @transaction.atomic
