@@ -3,7 +3,6 @@ a unit's records starts from the model's `visible_to(user, perm)`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -300,7 +299,3 @@ def month_counts(events: QuerySet[Event], year: int) -> list[int]:
     ):
         counts[day.month - 1] += 1
     return counts
-
-
-def today() -> dt.date:
-    return timezone.localdate()
