@@ -8,9 +8,11 @@ from pervichka.appeals.api import router as appeals_router
 from pervichka.core.api import install_error_handlers
 from pervichka.deputies.api import router as deputies_router
 from pervichka.dues.api import router as dues_router
+from pervichka.greening.api import router as greening_router
+from pervichka.ideas.api import public_router as public_ideas_router
+from pervichka.ideas.api import router as ideas_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
-from pervichka.projects.api import public_router as public_ideas_router
 from pervichka.projects.api import router as projects_router
 from pervichka.promises.api import public_router as public_promises_router
 from pervichka.promises.api import router as promises_router
@@ -38,6 +40,9 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/dues", dues_router)
 api.add_router("/youth", youth_router)
 api.add_router("/projects", projects_router)
+# Plantings and the contest kept their paths when they left the projects app.
+api.add_router("/projects/plantings", greening_router)
+api.add_router("/projects", ideas_router)
 api.add_router("/deputies", deputies_router)
 api.add_router("/promises", promises_router)
 api.add_router("/training", training_router)

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "pervichka.dues",
     "pervichka.youth",
     "pervichka.projects",
+    "pervichka.greening",
+    "pervichka.ideas",
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",

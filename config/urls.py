@@ -18,6 +18,10 @@ urlpatterns = [
     path("appeals/", include("pervichka.appeals.urls")),
     path("dues/", include("pervichka.dues.urls")),
     path("youth/", include("pervichka.youth.urls")),
+    # Plantings and the contest keep their paths under /projects/; they come before the
+    # projects' own patterns, whose /projects/<code>/ would take /projects/ideas/.
+    path("projects/", include("pervichka.greening.urls")),
+    path("projects/", include("pervichka.ideas.urls")),
     path("projects/", include("pervichka.projects.urls")),
     path("deputies/", include("pervichka.deputies.urls")),
     path("programme/", include("pervichka.promises.urls")),

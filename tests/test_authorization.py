@@ -26,7 +26,7 @@ from tests.people.test_import import row, xlsx
 
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
-    "deputies", "promises", "training",
+    "greening", "ideas", "deputies", "promises", "training",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -65,11 +65,11 @@ OBJECT_PAGES = {
     "projects:event": lambda c: [c["event"].pk],
     "projects:event_act": lambda c: [c["event"].pk, "status"],
     "projects:event_photo": lambda c: [c["event"].pk, c["photo"].pk],
-    "projects:planting": lambda c: [c["planting"].pk],
+    "greening:planting": lambda c: [c["planting"].pk],
     "projects:volunteer": lambda c: [c["member"].person_id],
     "projects:target_set": lambda c: ["tazalike", c["tree"].primary_a.pk],
-    "projects:idea": lambda c: [c["idea"].pk],
-    "projects:shortlist": lambda c: [c["idea"].contest_id],
+    "ideas:idea": lambda c: [c["idea"].pk],
+    "ideas:shortlist": lambda c: [c["idea"].contest_id],
     "projects:participation_join": lambda c: ["socium", c["tree"].primary_a.pk],
     "projects:participation_leave": lambda c: ["tazalike", c["tree"].primary_a.pk],
     "deputies:detail": lambda c: [c["deputy"].pk],
@@ -92,7 +92,7 @@ SCOPED_PAGES = {
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
     "dues:rates", "youth:registry", "youth:new", "youth:followups", "youth:dashboard",
     "projects:catalog", "projects:project", "projects:events", "projects:event_new",
-    "projects:plantings", "projects:planting_new", "projects:volunteers", "projects:ideas",
+    "greening:plantings", "greening:planting_new", "projects:volunteers", "ideas:ideas",
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
     "training:cohort_new", "training:coverage", "training:material",
 }  # fmt: skip
@@ -224,6 +224,8 @@ def cast(tree, chair_a, member_a, district_admin):
     case = youth.case_open(actor=district_admin, yp=young, needs=["employment"])
     # Projects of primary A: a held event with Ахметова volunteering, its photo, a planting;
     # an idea of the district's contest from Ахметова (the outsider is no juror).
+    from pervichka.greening import services as greening
+    from pervichka.ideas import services as ideas
     from pervichka.projects import services as projects
     from pervichka.projects.models import Project
 
@@ -242,11 +244,11 @@ def cast(tree, chair_a, member_a, district_admin):
         event=event,
         upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32),
     )
-    planting = projects.planting_create(
+    planting = greening.planting_create(
         actor=chair_a,
         project=Project.objects.get(code="tazalike"),
         primary=tree.primary_a,
-        data=projects.PlantingData(
+        data=greening.PlantingData(
             planted_on=dt.date(2026, 5, 5),
             settlement=tree.village,
             species="берёза",
@@ -255,7 +257,7 @@ def cast(tree, chair_a, member_a, district_admin):
             planted_by="Ахметова и волонтёры",
         ),
     )
-    idea, _new = projects.idea_submit_public(
+    idea, _new = ideas.idea_submit_public(
         settlement=tree.village,
         data=PersonData(
             surname="Ахметова", name="Айгерим", phone="+77011110000", consent_method="electronic"
@@ -264,7 +266,7 @@ def cast(tree, chair_a, member_a, district_admin):
         text="Поставить фонари на солнечных батареях на всех остановках села.",
         idempotency_key="cast-idea-0001",
     )
-    idea = projects.idea_moderate(actor=district_admin, idea=idea, to="published")
+    idea = ideas.idea_moderate(actor=district_admin, idea=idea, to="published")
     # The district's deputy, a promise with evidence, a cohort where Ахметова got her
     # certificate.
     from pervichka.deputies import services as deputies

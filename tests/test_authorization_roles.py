@@ -50,14 +50,14 @@ PAGE_RULES = {
     "projects:event": (P.PROJECTS_VIEW, "primary_a"),
     "projects:event_act": None,  # POST only
     "projects:event_photo": (P.PROJECTS_VIEW, "primary_a"),
-    "projects:planting": (P.PROJECTS_VIEW, "primary_a"),
+    "greening:planting": (P.PROJECTS_VIEW, "primary_a"),
     "projects:volunteer": (P.PROJECTS_VIEW, "primary_a"),
     "projects:target_set": None,  # POST only
     "projects:participation_join": None,  # POST only
     "projects:participation_leave": None,  # POST only
     # Either right opens the contest's ideas: moderators see all, the jury the published.
-    "projects:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
-    "projects:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
+    "ideas:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
+    "ideas:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
     "deputies:detail": (P.ORGS_VIEW, "district"),
     "promises:detail": (P.PROMISES_VIEW, "district"),
     "promises:edit": (P.PROMISES_MANAGE, "district"),

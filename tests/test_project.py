@@ -102,7 +102,9 @@ def test_seed_demo_has_young_people_with_cases_in_every_state():
 @pytest.mark.django_db
 def test_seed_demo_has_projects_promises_deputies_and_the_school():
     from pervichka.deputies.models import Deputy
-    from pervichka.projects.models import Event, Idea, Planting, SurvivalCheck, Vote
+    from pervichka.greening.models import Planting, SurvivalCheck
+    from pervichka.ideas.models import Idea, Vote
+    from pervichka.projects.models import Event
     from pervichka.promises.models import Promise
     from pervichka.training.models import Cohort, Course, Enrolment
 

@@ -445,6 +445,30 @@ def spending_request(
 
 
 @transaction.atomic
+def spending_request_pay_for(
+    *, actor, request: SpendingRequest, primary: OrgUnit, project_ref: str
+) -> SpendingRequest:
+    """A request pays for an activity of `primary` under a project (an event of the projects
+    app): it must come from that primary's fund and still be asked or approved. The request
+    keeps the project's reference when it had none. The caller says nothing of the
+    activity; linking it is the caller's own write."""
+    _require(actor, Perm.DUES_VIEW, request.primary.path)
+    request = SpendingRequest.objects.select_for_update().get(pk=request.pk)
+    if request.primary_id != primary.pk:
+        raise ValidationError(
+            {"spending": _("The spending must come from the fund of the event's primary.")}
+        )
+    if request.status not in (SpendingStatus.REQUESTED, SpendingStatus.APPROVED):
+        raise ValidationError(
+            {"spending": _("A refused or withdrawn request cannot pay for an event.")}
+        )
+    if not request.project_ref:
+        request.project_ref = project_ref
+        request.save(update_fields=["project_ref"])
+    return request
+
+
+@transaction.atomic
 def spending_approve(*, actor, request: SpendingRequest, reason: str = "") -> SpendingRequest:
     """Approve and pay: the fund is debited under its row lock, so two approvals at once can
     never spend more than the fund holds."""

@@ -37,29 +37,5 @@ class ParticipantRole(models.TextChoices):
 VOLUNTEER_ROLES = (ParticipantRole.VOLUNTEER, ParticipantRole.ORGANIZER)
 
 
-class SiteKind(models.TextChoices):
-    YARD = "yard", _("yard of a house")
-    STREET = "street", _("street")
-    ROADSIDE = "roadside", _("roadside")
-    SCHOOL = "school", _("school grounds")
-    SHELTER_BELT = "shelter_belt", _("shelter belt")
-    OTHER = "other", _("other place")
-
-
-class IdeaStatus(models.TextChoices):
-    SUBMITTED = "submitted", pgettext_lazy("idea status", "submitted, awaiting moderation")
-    PUBLISHED = "published", pgettext_lazy("idea status", "published")
-    REJECTED = "rejected", pgettext_lazy("idea status", "rejected")
-    MERGED = "merged", pgettext_lazy("idea status", "merged into another idea")
-
-
-# Which statuses moderation may move an idea to, from each.
-IDEA_FLOW = {
-    IdeaStatus.SUBMITTED: {IdeaStatus.PUBLISHED, IdeaStatus.REJECTED, IdeaStatus.MERGED},
-    IdeaStatus.PUBLISHED: {IdeaStatus.REJECTED, IdeaStatus.MERGED},
-    IdeaStatus.REJECTED: {IdeaStatus.PUBLISHED},
-    IdeaStatus.MERGED: set(),
-}
-
 # The projects every installation starts with (data migration 0002).
 TAZALIKE, SOCIUM, ORLEU, IDEAS30 = "tazalike", "socium", "orleu", "ideas30"

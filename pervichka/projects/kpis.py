@@ -1,21 +1,22 @@
-"""What party projects contribute to the rating, per org unit and period."""
+"""What party projects' events contribute to the rating, per org unit and period (the
+plantings' figures are greening's, the ideas' are the ideas app's)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.kpis import Period, register
-from pervichka.orgs.selectors import units_and_primaries
+from pervichka.orgs.selectors import UnitGroups, units_and_primaries
 from pervichka.projects.enums import VOLUNTEER_ROLES, EventStatus
-from pervichka.projects.models import Event, EventParticipant, Idea, Planting, SurvivalCheck
+from pervichka.projects.models import Event, EventParticipant
 
 
-def _sum_by_owner(groups, rows) -> dict[int, float]:
+def sum_by_owner(groups: UnitGroups, rows: Iterable[tuple]) -> dict[int, float]:
+    """Each asked unit's total of the (unit id, value) rows of the units it owns."""
     totals: dict[int, float] = defaultdict(float)
     for unit_id, value in rows:
         for owner in groups.owners.get(unit_id, []):
@@ -36,7 +37,7 @@ def events_held(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
         .values_list("primary_id")
         .annotate(n=Count("pk"))
     )
-    return _sum_by_owner(groups, rows)
+    return sum_by_owner(groups, rows)
 
 
 @register("volunteer_hours", _("volunteer hours at project events"))
@@ -54,91 +55,4 @@ def volunteer_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]
         .values_list("event__primary_id")
         .annotate(h=Sum("hours"))
     )
-    return _sum_by_owner(groups, rows)
-
-
-@register("trees_planted", _("trees and shrubs planted"))
-def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
-    groups = units_and_primaries(unit_ids)
-    rows = (
-        Planting.objects.filter(
-            primary_id__anyof=groups.members,
-            planted_on__gte=period.start,
-            planted_on__lte=period.end,
-        )
-        .values_list("primary_id")
-        .annotate(n=Sum("count"))
-    )
-    return _sum_by_owner(groups, rows)
-
-
-@register("tree_survival_rate", _("survival of plantings"))
-def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
-    """Of the plantings checked in the period, the share alive at their latest check in it."""
-    groups = units_and_primaries(unit_ids)
-    if connection.vendor == "postgresql":
-        rows = _survival_rows_postgresql(groups.members, period)
-    else:
-        in_period = {"checked_on__gte": period.start, "checked_on__lte": period.end}
-        latest = (
-            SurvivalCheck.objects.filter(planting_id=OuterRef("planting_id"), **in_period)
-            .order_by("-checked_on", "-pk")
-            .values("pk")[:1]
-        )
-        rows = (
-            SurvivalCheck.objects.filter(
-                planting__primary_id__anyof=groups.members, pk=Subquery(latest), **in_period
-            )
-            .values_list("planting__primary_id")
-            .annotate(planted=Sum("planting__count"), alive=Sum("alive"))
-        )
-    planted: dict[int, float] = defaultdict(float)
-    alive_total: dict[int, float] = defaultdict(float)
-    for primary_id, count, alive in rows:
-        for owner in groups.owners.get(primary_id, []):
-            planted[owner] += count
-            alive_total[owner] += alive
-    return {u: (alive_total[u] / planted[u]) if planted.get(u) else 0.0 for u in groups.asked}
-
-
-# The latest check of each planting by DISTINCT ON, one pass over the checks' index: at
-# national scale 3x faster than the correlated subquery the portable version needs.
-_SURVIVAL_SQL = """
-WITH latest AS (
-    SELECT DISTINCT ON (c.planting_id) c.planting_id, c.alive
-    FROM projects_survivalcheck c
-    WHERE c.checked_on BETWEEN %(start)s AND %(end)s
-    ORDER BY c.planting_id, c.checked_on DESC, c.id DESC
-)
-SELECT p.primary_id, SUM(p.count), SUM(l.alive)
-FROM latest l JOIN projects_planting p ON p.id = l.planting_id
-WHERE p.primary_id = ANY(%(primaries)s::bigint[])
-GROUP BY p.primary_id
-"""
-
-
-def _survival_rows_postgresql(primaries: list[int], period: Period) -> list[tuple]:
-    if not primaries:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SURVIVAL_SQL, {"start": period.start, "end": period.end, "primaries": primaries}
-        )
-        return cursor.fetchall()
-
-
-@register("ideas_submitted", _("ideas submitted to the contest"))
-def ideas_submitted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
-    """Ideas count for the primary of the author's village, or the district where there is
-    none."""
-    groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
-    rows = (
-        Idea.objects.filter(
-            unit_id__anyof=groups.members,
-            submitted_at__date__gte=period.start,
-            submitted_at__date__lte=period.end,
-        )
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
-    )
-    return _sum_by_owner(groups, rows)
+    return sum_by_owner(groups, rows)

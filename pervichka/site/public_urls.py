@@ -4,6 +4,7 @@ that citizens see, with the portal's home, which combines them."""
 from django.urls import path
 
 from pervichka.appeals import public_urls as appeals_public
+from pervichka.ideas import public_urls as ideas_public
 from pervichka.projects import public_urls as projects_public
 from pervichka.promises import public_urls as promises_public
 from pervichka.site import views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("portal/", views.portal_home, name="home"),
     *appeals_public.urlpatterns,
     *projects_public.urlpatterns,
+    *ideas_public.urlpatterns,
     *promises_public.urlpatterns,
     *training_public.urlpatterns,
 ]

@@ -11,8 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pervichka.core.notify import LocmemSMSBackend
-from pervichka.projects import services
-from pervichka.projects.models import Idea, Project
+from pervichka.greening import services as greening_services
+from pervichka.ideas import services
+from pervichka.ideas.models import Idea
+from pervichka.projects.models import Project
 
 pytestmark = pytest.mark.browser
 
@@ -92,11 +94,11 @@ def test_a_citizens_idea_is_published_and_another_citizen_votes_for_it(
 
 def test_the_tazalike_map_draws_plantings_without_tiles(page, tree, chair_a, open_contest):
     project = Project.objects.get(code="tazalike")
-    planting = services.planting_create(
+    planting = greening_services.planting_create(
         actor=chair_a,
         project=project,
         primary=tree.primary_a,
-        data=services.PlantingData(
+        data=greening_services.PlantingData(
             planted_on=timezone.localdate() - dt.timedelta(days=60),
             settlement=tree.village,
             species="берёза",
@@ -107,7 +109,7 @@ def test_the_tazalike_map_draws_plantings_without_tiles(page, tree, chair_a, ope
             longitude=Decimal("69.352"),
         ),
     )
-    services.survival_check_add(
+    greening_services.survival_check_add(
         actor=chair_a, planting=planting, checked_on=timezone.localdate(), alive=19
     )
     page.goto("/portal/projects/tazalike/")

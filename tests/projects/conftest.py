@@ -6,9 +6,12 @@ from django.utils import timezone
 
 from pervichka.core.iin import generate_iin
 from pervichka.core.roles import Role
+from pervichka.greening import services as greening_services
+from pervichka.ideas import services as ideas_services
+from pervichka.ideas.models import Contest
 from pervichka.people.services import PersonData
 from pervichka.projects import services
-from pervichka.projects.models import Contest, Project
+from pervichka.projects.models import Project
 from tests.factories import UserFactory, grant
 
 # A point in the demo district (North Kazakhstan) and one far outside the country.
@@ -98,11 +101,11 @@ def person_data():
 @pytest.fixture
 def make_planting(tree, chair_a, projects, village):
     def _make(count=50, days_ago=200, primary=None, actor=None, species="берёза"):
-        return services.planting_create(
+        return greening_services.planting_create(
             actor=actor or chair_a,
             project=projects["tazalike"],
             primary=primary or tree.primary_a,
-            data=services.PlantingData(
+            data=greening_services.PlantingData(
                 planted_on=timezone.localdate() - dt.timedelta(days=days_ago),
                 settlement=village
                 if primary is None or primary.path.startswith(tree.district.path)
@@ -122,7 +125,7 @@ def make_planting(tree, chair_a, projects, village):
 @pytest.fixture
 def contest(tree, projects) -> Contest:
     today = timezone.localdate()
-    contest = services.contest_for(tree.district, today.year)
+    contest = ideas_services.contest_for(tree.district, today.year)
     contest.submit_until = today + dt.timedelta(days=30)
     contest.vote_until = today + dt.timedelta(days=60)
     contest.save()
@@ -137,7 +140,7 @@ def submit_idea(tree, contest, person_data):
         counter["n"] += 1
         data = person_data(surname="Автор", phone=phone)
         data.iin = None
-        idea, _created = services.idea_submit_public(
+        idea, _created = ideas_services.idea_submit_public(
             settlement=tree.village,
             data=data,
             title=title,
@@ -153,4 +156,4 @@ def submit_idea(tree, contest, person_data):
 @pytest.fixture
 def published_idea(submit_idea, district_admin):
     idea = submit_idea()
-    return services.idea_moderate(actor=district_admin, idea=idea, to="published")
+    return ideas_services.idea_moderate(actor=district_admin, idea=idea, to="published")

@@ -5,7 +5,7 @@
     python manage.py generate_scale --members 100000 --appeals 100000
 
 Every app that has data adds its part (orgs, people, dues, appeals, youth, projects,
-promises, training); all people are generated, with valid IINs.
+greening, ideas, promises, training); all people are generated, with valid IINs.
 """
 
 import time
@@ -15,6 +15,8 @@ from django.db import connection, transaction
 
 from pervichka.devdata.scale import appeals as appeals_scale
 from pervichka.devdata.scale import dues as dues_scale
+from pervichka.devdata.scale import greening as greening_scale
+from pervichka.devdata.scale import ideas as ideas_scale
 from pervichka.devdata.scale import orgs as orgs_scale
 from pervichka.devdata.scale import people as people_scale
 from pervichka.devdata.scale import projects as projects_scale
@@ -46,6 +48,8 @@ STEPS = [
     ("appeals", appeals_scale),
     ("youth", youth_scale),
     ("projects", projects_scale),
+    ("plantings", greening_scale),
+    ("ideas contest", ideas_scale),
     ("deputies and promises", promises_scale),
     ("training", training_scale),
 ]

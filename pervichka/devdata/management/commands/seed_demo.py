@@ -8,6 +8,8 @@ from pervichka.devdata.demo import accounts as accounts_demo
 from pervichka.devdata.demo import appeals as appeals_demo
 from pervichka.devdata.demo import deputies as deputies_demo
 from pervichka.devdata.demo import dues as dues_demo
+from pervichka.devdata.demo import greening as greening_demo
+from pervichka.devdata.demo import ideas as ideas_demo
 from pervichka.devdata.demo import orgs as orgs_demo
 from pervichka.devdata.demo import people as people_demo
 from pervichka.devdata.demo import projects as projects_demo
@@ -29,6 +31,8 @@ class Command(BaseCommand):
         dues_demo.seed(ctx)
         youth_demo.seed(ctx)
         projects_demo.seed(ctx)
+        greening_demo.seed(ctx)
+        ideas_demo.seed(ctx)
         deputies_demo.seed(ctx)
         promises_demo.seed(ctx)
         training_demo.seed(ctx)

@@ -1,0 +1,183 @@
+"""The plantings moved to the greening app and the ideas contest to the ideas app.
+
+The models leave the projects app's state only: their tables (projects_planting,
+projects_idea, ...) stay, and greening.0001 and ideas.0001 take them over under the same
+names. Nothing is written to the database.
+"""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('projects', '0003_field_labels'),
+    ]
+
+    operations = [
+        # The tables stay where they are (projects_*): only Django's idea of which
+        # app owns the models changes, so no row is copied and none can be lost.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='contest',
+                ),
+                migrations.RemoveField(
+                    model_name='jurycriterion',
+                    name='contest',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='contest',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='author',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='history_user',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='merged_into',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='moderated_by',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='settlement',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalidea',
+                    name='unit',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='created_by',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='event',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='history_user',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='primary',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='project',
+                ),
+                migrations.RemoveField(
+                    model_name='historicalplanting',
+                    name='settlement',
+                ),
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='author',
+                ),
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='merged_into',
+                ),
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='moderated_by',
+                ),
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='settlement',
+                ),
+                migrations.RemoveField(
+                    model_name='idea',
+                    name='unit',
+                ),
+                migrations.RemoveField(
+                    model_name='votechallenge',
+                    name='idea',
+                ),
+                migrations.RemoveField(
+                    model_name='vote',
+                    name='idea',
+                ),
+                migrations.RemoveField(
+                    model_name='juryscore',
+                    name='idea',
+                ),
+                migrations.RemoveField(
+                    model_name='juryscore',
+                    name='criterion',
+                ),
+                migrations.RemoveField(
+                    model_name='juryscore',
+                    name='juror',
+                ),
+                migrations.RemoveField(
+                    model_name='planting',
+                    name='created_by',
+                ),
+                migrations.RemoveField(
+                    model_name='planting',
+                    name='event',
+                ),
+                migrations.RemoveField(
+                    model_name='planting',
+                    name='primary',
+                ),
+                migrations.RemoveField(
+                    model_name='planting',
+                    name='project',
+                ),
+                migrations.RemoveField(
+                    model_name='planting',
+                    name='settlement',
+                ),
+                migrations.RemoveField(
+                    model_name='survivalcheck',
+                    name='planting',
+                ),
+                migrations.RemoveField(
+                    model_name='survivalcheck',
+                    name='checked_by',
+                ),
+                migrations.DeleteModel(
+                    name='Contest',
+                ),
+                migrations.DeleteModel(
+                    name='HistoricalIdea',
+                ),
+                migrations.DeleteModel(
+                    name='HistoricalPlanting',
+                ),
+                migrations.DeleteModel(
+                    name='VoteChallenge',
+                ),
+                migrations.DeleteModel(
+                    name='Vote',
+                ),
+                migrations.DeleteModel(
+                    name='Idea',
+                ),
+                migrations.DeleteModel(
+                    name='JuryCriterion',
+                ),
+                migrations.DeleteModel(
+                    name='JuryScore',
+                ),
+                migrations.DeleteModel(
+                    name='Planting',
+                ),
+                migrations.DeleteModel(
+                    name='SurvivalCheck',
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
