@@ -23,15 +23,6 @@ PACKAGE = ROOT / "pervichka"
 # The modules that answer requests: they read through selectors only.
 ENTRY_MODULES = {"views.py", "public_views.py", "org_views.py", "api.py"}
 
-# Files still being converted in other branches of issue 12 (appeals, youth, people and the
-# projects family). The lead empties this set after merging them; a file listed here that is
-# already clean fails the test below, so the set can only shrink.
-PENDING: set[str] = {
-    "pervichka/projects/api.py",
-    "pervichka/projects/public_views.py",
-    "pervichka/projects/views.py",
-}
-
 # Models with a foreign key to an org unit that are not read per user, each with its reason.
 UNSCOPED_MODELS = {
     # Gap-free counters behind registration numbers: written under a row lock, never listed.
@@ -76,18 +67,8 @@ def _offences(path: Path) -> list[str]:
 
 
 def test_views_and_apis_read_through_selectors():
-    offences = [
-        offence
-        for path in _python_files()
-        if _relative(path) not in PENDING
-        for offence in _offences(path)
-    ]
+    offences = [offence for path in _python_files() for offence in _offences(path)]
     assert not offences, "read through a selector or visible_to():\n" + "\n".join(offences)
-
-
-def test_pending_files_still_need_their_exemption():
-    clean = sorted(name for name in PENDING if not _offences(ROOT / name))
-    assert not clean, "remove from PENDING in tests/test_floors.py: " + ", ".join(clean)
 
 
 def _models_of_a_unit() -> dict[str, bool]:

@@ -84,3 +84,13 @@ class VoteCodeForm(BootstrapMixin, forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
         ),
     )
+
+
+class ScoreForm(forms.Form):
+    """A juror's scores: one whole number per criterion of the contest (`c<criterion id>`);
+    the service checks the range."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.IntegerField(label=str(criterion))

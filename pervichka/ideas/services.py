@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
 from pervichka.core.notify import send_sms
 from pervichka.core.phones import normalize_phone
@@ -30,12 +31,11 @@ from pervichka.ideas.enums import IDEA_FLOW, IdeaStatus
 from pervichka.ideas.models import Contest, Idea, JuryCriterion, JuryScore, Vote, VoteChallenge
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
-from pervichka.people.services import PersonData, person_for_citizen
+from pervichka.people.services import PersonData, person_find_or_create
 from pervichka.projects.enums import IDEAS30
 from pervichka.projects.selectors import catalog_project
 from pervichka.projects.services import require
 
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VOTE_CODE_TTL = dt.timedelta(minutes=10)
 VOTE_CODE_ATTEMPTS = 5
 VOTE_CODES_PER_PHONE_PER_HOUR = 3
@@ -72,7 +72,7 @@ def contest_for(district: OrgUnit, year: int) -> Contest:
 
 
 def new_idea_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return random_code(10)
 
 
 def _unit_for_settlement(settlement: Settlement) -> OrgUnit:
@@ -122,7 +122,7 @@ def idea_submit_public(
         )
     try:
         with transaction.atomic():
-            person = person_for_citizen(actor=None, district=district, data=data, public=True)
+            person = person_find_or_create(actor=None, unit=district, data=data, public=True)
             idea = Idea.objects.create(
                 contest=contest,
                 unit=_unit_for_settlement(settlement),

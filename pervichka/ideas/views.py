@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pervichka.core.actions import FormAction, form_action
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.ideas import selectors, services
 from pervichka.ideas.enums import IdeaStatus
-from pervichka.ideas.forms import ModerateForm
+from pervichka.ideas.forms import ModerateForm, ScoreForm
 
 
 def _invalid(form) -> ValidationError:
@@ -78,13 +79,12 @@ def idea(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = selectors.criteria_of(idea.contest)
     mine = selectors.scores_of(idea, request.user)
     if request.method == "POST":
-        try:
-            note = _idea_post(request, idea, criteria, is_admin, is_juror)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, note)
+        actions = _idea_actions(request, idea, criteria, is_admin, is_juror)
+        result = form_action(request, actions, request.POST.get("action"))
+        if result.ok:
+            messages.success(request, result.value)
             return redirect("ideas:idea", pk=idea.pk)
+        messages.error(request, " ".join(result.messages()))
     return render(
         request,
         "ideas/idea.html",
@@ -99,33 +99,39 @@ def idea(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _idea_post(request, idea, criteria, is_admin: bool, is_juror: bool) -> str:
-    if request.POST.get("action") == "moderate":
-        if not is_admin:
-            raise Http404
-        form = ModerateForm(request.POST, idea=idea)
-        if not form.is_valid():
-            raise _invalid(form)
-        services.idea_moderate(
-            actor=request.user,
-            idea=idea,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
-            merge_into=form.cleaned_data["merge_into"],
+def _idea_actions(request, idea, criteria, is_admin: bool, is_juror: bool) -> dict:
+    """What this user may do on the idea's page: moderate (the district), score (the jury)."""
+    actions = {}
+    if is_admin:
+
+        def moderate(data: dict) -> str:
+            services.idea_moderate(
+                actor=request.user,
+                idea=idea,
+                to=data["to"],
+                reason=data["reason"],
+                merge_into=data["merge_into"],
+            )
+            return _("The decision is saved; the author gets an SMS.")
+
+        actions["moderate"] = FormAction(
+            form=lambda data, files: ModerateForm(data, idea=idea),
+            handle=moderate,
+            invalid=lambda form: " ".join(_invalid(form).messages),
         )
-        return _("The decision is saved; the author gets an SMS.")
-    if request.POST.get("action") == "score":
-        if not is_juror:
-            raise Http404
-        scores = {}
-        for criterion in criteria:
-            raw = request.POST.get(f"c{criterion.pk}", "")
-            if not raw.strip().isdigit():
-                raise ValidationError(_("Score the idea on every criterion."))
-            scores[criterion.pk] = int(raw)
-        services.jury_score(actor=request.user, idea=idea, scores=scores)
-        return _("Your scores are saved.")
-    raise Http404
+    if is_juror:
+
+        def score(data: dict) -> str:
+            scores = {int(name[1:]): value for name, value in data.items()}
+            services.jury_score(actor=request.user, idea=idea, scores=scores)
+            return _("Your scores are saved.")
+
+        actions["score"] = FormAction(
+            form=lambda data, files: ScoreForm(data, criteria=criteria),
+            handle=score,
+            invalid=_("Score the idea on every criterion."),
+        )
+    return actions
 
 
 @login_required

@@ -12,7 +12,7 @@ from pervichka.people.services import PersonData
 
 class PersonFieldsMixin(forms.Form):
     """The person's fields of a form that brings someone in (an appeal, an event's
-    participant, an idea's author): what `people.services.person_for_citizen` takes."""
+    participant, an idea's author): what `people.services.person_find_or_create` takes."""
 
     iin = forms.CharField(
         label=_("IIN"),

@@ -340,8 +340,3 @@ def person_find_or_create(
         person.full_clean(validate_constraints=False)
         save_as(person, actor)
     return person
-
-
-def person_for_citizen(*, actor, district, data: PersonData, public: bool) -> Person:
-    """Kept for the projects app until it calls `person_find_or_create` itself."""
-    return person_find_or_create(actor=actor, unit=district, data=data, public=public)

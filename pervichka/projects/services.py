@@ -23,7 +23,7 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.orgs.selectors import district_of
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData, person_for_citizen
+from pervichka.people.services import PersonData, person_find_or_create
 from pervichka.projects.enums import EventStatus, ParticipantRole, ProjectKind, ProjectKpi
 from pervichka.projects.models import (
     Event,
@@ -268,7 +268,7 @@ def participant_add(
             raise ValidationError({"person": _("Choose a person or enter their details.")})
         if not has_perm_at(actor, Perm.PEOPLE_MANAGE, event.primary.path):
             raise Http404
-        person = person_for_citizen(actor=actor, district=event.primary, data=data, public=False)
+        person = person_find_or_create(actor=actor, unit=event.primary, data=data)
     participant, created = EventParticipant.objects.get_or_create(
         event=event, person=person, defaults={"role": role, "hours": hours}
     )
