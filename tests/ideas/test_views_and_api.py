@@ -30,6 +30,27 @@ def idea_form(tree, key="k-0000000001", **extra):
 
 
 @pytest.mark.django_db
+def test_an_incomplete_score_or_an_unknown_action_is_never_reported_as_saved(
+    login, juror, published_idea, contest
+):
+    first, *others = list(contest.criteria.all())
+    client = login(juror)
+    url = f"/projects/ideas/{published_idea.pk}/"
+    page = client.post(
+        url,
+        {"action": "score", **{f"c{c.pk}": "8" for c in others}},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Score the idea on every criterion." in text
+    assert "Your scores are saved." not in text
+    assert published_idea.scores.count() == 0
+    assert client.post(url, {"action": "moderate", "to": "rejected"}).status_code == 404
+    assert client.post(url, {"action": "nonsense"}).status_code == 404
+
+
+@pytest.mark.django_db
 def test_the_jury_scores_and_the_district_moderates_on_the_pages(
     login, juror, district_admin, submit_idea, published_idea, contest
 ):
