@@ -1,5 +1,7 @@
 """Security headers Django does not set by itself."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline
@@ -17,8 +19,6 @@ CSP_EXEMPT = ("/api/v1/docs",)
 
 def content_security_policy() -> str:
     """The policy, with the map's tile server let in for images when one is set."""
-    from urllib.parse import urlsplit
-
     policy = getattr(settings, "PERVICHKA_CSP", CSP)
     tiles = getattr(settings, "PERVICHKA_MAP_TILES", "")
     if tiles:

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
@@ -199,8 +199,6 @@ def _chunks(rows: Iterator[tuple[int, dict]], size: int) -> Iterator[list[tuple[
 
 def _dues_category(text: str, result: RowResult) -> str:
     """A dues category by its code or its name in any of the three languages."""
-    from django.utils import translation
-
     if not text:
         return DuesCategory.WORKING
     wanted = text.strip().lower()

@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from pervichka.core.admin import ScopedAdmin
 from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere, scope_q
+from pervichka.orgs.selectors import districts_for
 from pervichka.youth.models import MRP, SupportMeasure, YouthRules
 
 
@@ -26,8 +28,6 @@ class SupportMeasureAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "settlement_kind"]
 
     def get_queryset(self, request):
-        from pervichka.core.scoping import scope_q
-
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
@@ -36,20 +36,12 @@ class SupportMeasureAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from pervichka.core.scoping import scope_q
-        from pervichka.orgs.enums import OrgKind
-        from pervichka.orgs.models import OrgUnit
-
         if db_field.name == "district" and not request.user.is_superuser:
-            kwargs["queryset"] = OrgUnit.objects.filter(
-                scope_q(request.user, Perm.YOUTH_MANAGE, "path"), kind=OrgKind.DISTRICT
-            )
+            kwargs["queryset"] = districts_for(request.user, perm=Perm.YOUTH_MANAGE)
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
-        from pervichka.core.scoping import has_perm_anywhere
-
         return request.user.is_staff and (
             request.user.is_superuser or has_perm_anywhere(request.user, Perm.YOUTH_MANAGE)
         )
