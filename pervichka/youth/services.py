@@ -68,8 +68,9 @@ def rules_for(primary) -> YouthRules:
         if primary.kind == OrgKind.DISTRICT
         else OrgUnit.objects.get(path=primary.path[: -OrgUnit.steplen])
     )
-    rules, _created = YouthRules.objects.get_or_create(district=district)
-    return rules
+    # A read: the row is created only where an administrator saves the rules.
+    rules = YouthRules.objects.filter(district=district).first()
+    return rules if rules is not None else YouthRules(district=district)
 
 
 def _apply_facts(yp: YoungPerson, facts: dict) -> None:
