@@ -39,6 +39,8 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
+        # Claimed by a worker that is handing it to the gateway (see `claimed_at`).
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -53,6 +55,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker claimed it for sending; a claim older than NOTIFICATION_CLAIM_EXPIRES
+    # (the worker died mid-send) makes the message eligible again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
