@@ -2,6 +2,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CalendarOverrideQuerySet(models.QuerySet):
+    """Bulk writes send no signals: tell the calendar cache here (`core.calendar`)."""
+
+    def update(self, **kwargs):
+        from pervichka.core.calendar import forget_overrides
+
+        rows = super().update(**kwargs)
+        forget_overrides()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        from pervichka.core.calendar import forget_overrides
+
+        created = super().bulk_create(*args, **kwargs)
+        forget_overrides()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        from pervichka.core.calendar import forget_overrides
+
+        rows = super().bulk_update(*args, **kwargs)
+        forget_overrides()
+        return rows
+
+
 class CalendarOverride(models.Model):
     """A day whose status differs from the law's calendar: a government-declared transfer.
 
@@ -16,6 +41,8 @@ class CalendarOverride(models.Model):
         help_text=_("Ticked: a working day (e.g. a Saturday worked); unticked: a day off."),
     )
     note = models.CharField(_("reason"), max_length=255, blank=True)
+
+    objects = CalendarOverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("working-day transfer")
