@@ -16,10 +16,11 @@ from pervichka.core.notify import LocmemSMSBackend
 from pervichka.dues import services as dues
 from pervichka.projects import selectors, services
 from pervichka.projects.models import Event, Idea, Participation, Vote
+from tests import clock
 from tests.projects.conftest import LAT, LON, PNG
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def messages_of(exc: ValidationError) -> str:
@@ -213,7 +214,8 @@ def test_only_the_primarys_own_live_spending_can_pay_for_its_event(
 
 
 def test_survival_is_the_latest_check_and_cannot_exceed_what_was_planted(make_planting, chair_a):
-    planting = make_planting(count=50, days_ago=200)
+    # Checks 100 and 50 days ago: the planting is 200 days old, whatever the year.
+    planting = make_planting(count=50, planted_on=TODAY - dt.timedelta(days=200))
     with pytest.raises(ValidationError, match="50 were planted"):
         services.survival_check_add(actor=chair_a, planting=planting, checked_on=TODAY, alive=51)
     with pytest.raises(ValidationError, match="after the planting"):
@@ -368,8 +370,13 @@ def test_a_public_idea_is_idempotent_and_needs_consent(tree, contest, person_dat
 
 
 def test_ideas_after_the_deadline_are_refused(submit_idea, contest):
+    # Yesterday, not "the day after the fixture's deadline": in December that day falls in
+    # the next year, whose contest is another one and open.
+    today = timezone.localdate()
+    contest.submit_until = today - dt.timedelta(days=1)
+    contest.save()
     with pytest.raises(ValidationError, match="accepted until"):
-        submit_idea(today=contest.submit_until + dt.timedelta(days=1))
+        submit_idea(today=today)
 
 
 def test_moderation_follows_the_flow_tells_the_author_and_needs_reasons(

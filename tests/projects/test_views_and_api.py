@@ -9,15 +9,15 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from pervichka.core.notify import LocmemSMSBackend
 from pervichka.projects.models import Event, Idea, Vote
+from tests import clock
 from tests.api.conftest import Api
 from tests.api.conftest import api_as as api_as  # a fixture
 from tests.projects.conftest import LAT, LON, PNG
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 @pytest.mark.django_db
