@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from pervichka.core.models import CalendarOverride, Notification
+from pervichka.core.models import Notification
 
 
 def notification_queue(
@@ -100,9 +100,3 @@ def notification_send(*, notification: Notification) -> Notification:
         )
     notification.refresh_from_db()
     return notification
-
-
-def calendar_override_set(*, actor, date: dt.date, is_working: bool, note: str = "") -> None:
-    CalendarOverride.objects.update_or_create(
-        date=date, defaults={"is_working": is_working, "note": note}
-    )

@@ -23,7 +23,6 @@ from pervichka.dues.models import Account, Entry, PaidMonth, Payment, SpendingRe
 from pervichka.dues.services import Rates, add_month, district_of, month_start
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
-from pervichka.people.enums import MembershipStatus
 from pervichka.people.models import Membership
 
 
@@ -397,11 +396,3 @@ def fund_balance(primary: OrgUnit) -> Decimal:
 
 def pending_spending(user) -> QuerySet[SpendingRequest]:
     return spending_visible(user, perm=Perm.DUES_APPROVE).filter(status=SpendingStatus.REQUESTED)
-
-
-def active_memberships(primary: OrgUnit) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(primary=primary)
-        .exclude(status=MembershipStatus.ARCHIVED)
-        .select_related("person")
-    )

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths, visible
-from pervichka.orgs.enums import OrgKind, PositionKind
+from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Position, Settlement
 
 
@@ -48,11 +48,3 @@ def settlements_for(user, *, perm: Perm = Perm.ORGS_VIEW) -> QuerySet[Settlement
 
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:
     return unit.positions.select_related("person").order_by("end", "kind", "-start")
-
-
-def current_chair(unit: OrgUnit) -> Position | None:
-    return (
-        unit.positions.filter(kind=PositionKind.CHAIR, end__isnull=True)
-        .select_related("person")
-        .first()
-    )
