@@ -294,7 +294,6 @@ LOGGING = {
 }
 
 # --- Pervichka ------------------------------------------------------------------------
-PERVICHKA_PAGE_SIZE = 25
 PERVICHKA_API_PAGE_SIZE_MAX = 500
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = PERVICHKA_API_PAGE_SIZE_MAX

@@ -5,14 +5,14 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from pervichka.core.notify import LocmemSMSBackend
 from pervichka.ideas.models import Idea, Vote
+from tests import clock
 from tests.api.conftest import Api
 from tests.api.conftest import api_as as api_as  # a fixture
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def idea_form(tree, key="k-0000000001", **extra):
