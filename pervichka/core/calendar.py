@@ -8,12 +8,20 @@ a 15-working-day term is due on the Friday three weeks later, holidays permittin
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import lru_cache
 
 import holidays
 from django.core.cache import cache
-from django.db import connection, transaction
+
+from pervichka.core.calendar_cache import (
+    OVERRIDES_CACHE_TTL,
+    changed_in_this_transaction,
+    forget_overrides,
+    overrides_version,
+)
+from pervichka.core.models import CalendarOverride
+
+__all__ = ["WorkCalendar", "calendar", "forget_overrides"]
 
 
 @lru_cache(maxsize=64)
@@ -21,53 +29,15 @@ def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.KZ(years=year).keys())
 
 
-# The transfers are cached in the shared cache (Redis in production) under a version that
-# every change bumps after its commit, so that every worker and process sees a change at
-# once. A bump, not a delete: a worker that read the old rows before the commit can only
-# fill the old version's key, which nobody reads any more.
-OVERRIDES_VERSION_KEY = "pervichka:calendar-overrides:version"
-OVERRIDES_CACHE_TTL = 300
-
-
-def _version() -> int:
-    version = cache.get(OVERRIDES_VERSION_KEY)
-    if version is None:
-        # First use or evicted: start from the clock, never from a number used before.
-        cache.add(OVERRIDES_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(OVERRIDES_VERSION_KEY)
-    return version
-
-
-def _bump_version() -> None:
-    try:
-        cache.incr(OVERRIDES_VERSION_KEY)
-    except ValueError:  # no version yet (or evicted)
-        cache.set(OVERRIDES_VERSION_KEY, time.time_ns(), None)
-
-
-def _changed_in_this_transaction() -> bool:
-    # A change not yet committed is seen by its own transaction only: read it from the
-    # database, and do not put it in the cache, where it would outlive a rollback.
-    return any(entry[1] is _bump_version for entry in connection.run_on_commit)
-
-
 def _overrides() -> dict[dt.date, bool]:
-    from pervichka.core.models import CalendarOverride
-
-    if _changed_in_this_transaction():
+    if changed_in_this_transaction():
         return dict(CalendarOverride.objects.values_list("date", "is_working"))
-    key = f"pervichka:calendar-overrides:{_version()}"
+    key = f"pervichka:calendar-overrides:{overrides_version()}"
     overrides = cache.get(key)
     if overrides is None:
         overrides = dict(CalendarOverride.objects.values_list("date", "is_working"))
         cache.set(key, overrides, OVERRIDES_CACHE_TTL)
     return overrides
-
-
-def forget_overrides() -> None:
-    """Called when transfers change (signals in core.apps, bulk writes in the queryset):
-    every process reads them afresh once the change is committed."""
-    transaction.on_commit(_bump_version)
 
 
 class WorkCalendar:

@@ -1,27 +1,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core.calendar_cache import forget_overrides
+
 
 class CalendarOverrideQuerySet(models.QuerySet):
-    """Bulk writes send no signals: tell the calendar cache here (`core.calendar`)."""
+    """Bulk writes send no signals: tell the calendar cache here (`core.calendar_cache`)."""
 
     def update(self, **kwargs):
-        from pervichka.core.calendar import forget_overrides
-
         rows = super().update(**kwargs)
         forget_overrides()
         return rows
 
     def bulk_create(self, *args, **kwargs):
-        from pervichka.core.calendar import forget_overrides
-
         created = super().bulk_create(*args, **kwargs)
         forget_overrides()
         return created
 
     def bulk_update(self, *args, **kwargs):
-        from pervichka.core.calendar import forget_overrides
-
         rows = super().bulk_update(*args, **kwargs)
         forget_overrides()
         return rows

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from pervichka.core.models import Notification
-from pervichka.core.services import notification_send, notifications_claimable
+from pervichka.core.outbox import notification_send, notifications_claimable
 
 
 @shared_task(name="core.notification_send", autoretry_for=(), ignore_result=True)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pervichka.core.models import Notification
-from pervichka.core.services import notification_send
+from pervichka.core.outbox import notification_send
 from pervichka.core.tasks import task_notifications_retry
 
 pytestmark = pytest.mark.django_db(transaction=True)
