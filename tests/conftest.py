@@ -77,6 +77,17 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    # A request in Kazakh leaves Kazakh active in the worker's thread; the next test on that
+    # worker must start in the installation's language like a fresh process.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and cached figures must not carry over from one test to the next.
     from django.core.cache import cache
