@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",
+    "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
 ]
