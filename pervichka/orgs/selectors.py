@@ -59,6 +59,18 @@ def current_chair(unit: OrgUnit) -> Position | None:
     )
 
 
+def current_chairs_contacts(unit_ids: list[int]) -> dict[int, str]:
+    """The phone of each unit's current chair, where there is one with a phone (messages
+    to the chairs of many primaries at once)."""
+    return {
+        unit_id: phone
+        for unit_id, phone in Position.objects.filter(
+            org_unit_id__anyof=unit_ids, kind=PositionKind.CHAIR, end__isnull=True
+        ).values_list("org_unit_id", "person__phone")
+        if phone
+    }
+
+
 def district_of(unit: OrgUnit) -> OrgUnit | None:
     """The district a unit belongs to: itself for a district, the parent of a primary, and
     None for a region or the party (they are above every district). The one meaning of
