@@ -131,11 +131,11 @@ def test_objection_upheld_recomputes_a_new_version_then_final(
     )
     objection.refresh_from_db()
     assert (objection.status, objection.accepted_value) == ("upheld", D(3))
+    # The window is over (as if five working days passed) but the decision is not in.
+    RatingRun.objects.filter(pk=provisional.pk).update(
+        objections_until=timezone.localdate() - dt.timedelta(days=1)
+    )
     with pytest.raises(ValidationError, match="Recompute"):
-        # The window is over (as if five working days passed) but the decision is not in.
-        RatingRun.objects.filter(pk=provisional.pk).update(
-            objections_until=timezone.localdate() - dt.timedelta(days=1)
-        )
         services.rating_finalize(actor=district_admin, run=provisional)
     new = services.rating_recompute(actor=district_admin, run=provisional)
     assert new.version == 2
@@ -150,7 +150,8 @@ def test_objection_upheld_recomputes_a_new_version_then_final(
     assert provisional.scores.get(primary=tree.primary_a).lines.get(indicator=indicator).raw == 0
     final = services.rating_finalize(actor=district_admin, run=new)
     assert final.status == "final"
-    assert list(RatingEvent.objects.filter(run__period=provisional.period).values_list("kind", flat=True)) == [
+    steps = RatingEvent.objects.filter(run__period=provisional.period)
+    assert list(steps.values_list("kind", flat=True)) == [
         "computed", "objection", "decision", "computed", "final",
     ]  # fmt: skip
     assert Notification.objects.filter(kind="rating_final").count() == 2
