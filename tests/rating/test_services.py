@@ -7,13 +7,20 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pervichka.core.models import Notification
 from pervichka.rating import services
 from pervichka.rating.models import Indicator, Methodology, RatingEvent, RatingRun
 from pervichka.rating.services import period_ensure
 from tests.factories import UserFactory, grant
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages below are asserted as written in the code.
+    with translation.override("en"):
+        yield
 
 
 def events_indicator(run):

@@ -62,7 +62,7 @@ def test_breakdown_points_add_up_to_the_total_shown(login, tree, chair_a, run):
     page = response.content.decode()
     assert score.total == D("11.67")
     assert '<div class="display-6" id="total">11,67</div>' in page
-    assert "Where the most points are to be gained" in page
+    assert "Где можно получить больше всего баллов" in page
     lines = list(score.lines.all())
     assert len(lines) == Indicator.objects.filter(dimension__methodology=run.methodology).count()
     assert sum(line.points for line in lines) == score.total
