@@ -103,6 +103,7 @@ SCOPED_PAGES = {
     "projects:plantings", "projects:planting_new", "projects:volunteers", "projects:ideas",
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
     "training:cohort_new", "training:coverage", "training:material", "rating:home",
+    "rating:rollup",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair

@@ -113,6 +113,16 @@ class UnitResult:
     lines: list[Line] = field(default_factory=list)
 
 
+def is_spike(history: Sequence[Decimal], value: Decimal | None, *, minimum: int = 3) -> bool:
+    """A value above three standard deviations of the unit's own history (at least `minimum`
+    earlier periods): counted, but flagged for the district to review."""
+    if value is None or len(history) < minimum:
+        return False
+    mean = sum(history, Decimal(0)) / len(history)
+    variance = sum(((x - mean) ** 2 for x in history), Decimal(0)) / len(history)
+    return value > mean + 3 * variance.sqrt() and value != mean
+
+
 def percentile(sorted_values: Sequence[Decimal], pct: Decimal) -> Decimal:
     """Linear interpolation between closest ranks (numpy's default), exact in Decimal."""
     n = len(sorted_values)

@@ -324,6 +324,8 @@ class IndicatorScore(models.Model):
     capped = models.BooleanField(default=False)
     winsorised = models.BooleanField(default=False)
     corrected = models.BooleanField(default=False)  # by an upheld objection
+    # Above three standard deviations of the primary's own history: to be reviewed.
+    spike = models.BooleanField(default=False)
     # The indicator's score 0–100 against its goalposts (the FK above is the primary's row).
     norm_score = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     weight = models.DecimalField(max_digits=8, decimal_places=4)  # share of the total, in %

@@ -249,3 +249,40 @@ def funnel(run: RatingRun, indicator_id: int | None) -> dict | None:
             "xs": xs,
         },
     }
+
+
+@dataclass
+class RollupRow:
+    run: RatingRun
+    bands: dict[str, int]
+    unrated: int
+    rated: int
+
+
+def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow]]:
+    """The distribution of bands per district for one period, over the districts in scope
+    (a region's or the party's administrators see all theirs)."""
+    from django.db.models import Count
+
+    runs = latest_runs(user)
+    periods = list({r.period_id: r.period for r in runs}.values())
+    if not periods:
+        return [], None, []
+    period = next((p for p in periods if p.pk == period_id), periods[0])
+    chosen = [r for r in runs if r.period_id == period.pk]
+    counts = Score.objects.filter(run__in=chosen).values("run_id", "band").annotate(n=Count("pk"))
+    by_run: dict[int, dict[str, int]] = {}
+    for row in counts:
+        by_run.setdefault(row["run_id"], {})[row["band"]] = row["n"]
+    rows = []
+    for r in chosen:
+        bands = by_run.get(r.pk, {})
+        rows.append(
+            RollupRow(
+                run=r,
+                bands={b: bands.get(b, 0) for b in "ABCDE"},
+                unrated=bands.get("", 0),
+                rated=sum(n for b, n in bands.items() if b),
+            )
+        )
+    return periods, period, rows

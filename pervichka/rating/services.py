@@ -367,6 +367,7 @@ def rating_execute(
         _progress(run, on_progress, int(70 * done / max(len(indicators), 1)))
     corrected = set()
     by_kpi = {i.kpi: i.pk for i in indicators}
+    kpi_of = {i.pk: i.kpi for i in indicators}
     for (primary, kpi), value in corrections.items():
         if primary in raw and kpi in by_kpi:
             raw[primary][by_kpi[kpi]] = value
@@ -396,6 +397,7 @@ def rating_execute(
     places = compute.places(results, intervals)
     _progress(run, on_progress, 90)
     medians = _peer_medians(results)
+    history = _history(run, primaries)
     with transaction.atomic():
         scores = Score.objects.bulk_create(
             [
@@ -430,6 +432,9 @@ def rating_execute(
                     capped=line.capped,
                     winsorised=line.winsorised,
                     corrected=(r.key, line.indicator) in corrected,
+                    spike=compute.is_spike(
+                        history.get((r.key, kpi_of[line.indicator]), []), line.raw
+                    ),
                     norm_score=None if line.score is None else line.score.quantize(compute.CENT),
                     weight=line.weight.quantize(Decimal("0.0001")),
                     points=line.points,
@@ -459,6 +464,31 @@ def rating_execute(
         )
         _tell_chairs(run, primaries)
     return run
+
+
+def _history(run: RatingRun, primaries: list[int]) -> dict[tuple[int, str], list[Decimal]]:
+    """Each primary's figures in the earlier periods of the same kind (the latest version of
+    each period), by KPI."""
+    rows = (
+        IndicatorScore.objects.filter(
+            score__run__district=run.district,
+            score__run__period__kind=run.period.kind,
+            score__run__period__start__lt=run.period.start,
+            score__primary_id__anyof=primaries,
+            raw__isnull=False,
+        )
+        .exclude(score__run__status__in=[RunStatus.COMPUTING, RunStatus.FAILED])
+        .values_list("score__primary_id", "indicator__kpi", "score__run__period_id",
+                     "score__run__version", "raw")
+        .order_by("score__run__version")
+    )  # fmt: skip
+    latest: dict[tuple[int, str, int], Decimal] = {}
+    for primary, kpi, period, _version, raw in rows:
+        latest[(primary, kpi, period)] = raw  # later versions overwrite earlier ones
+    result: dict[tuple[int, str], list[Decimal]] = {}
+    for (primary, kpi, _period), raw in latest.items():
+        result.setdefault((primary, kpi), []).append(raw)
+    return result
 
 
 def _q4(value: Decimal | None) -> Decimal | None:

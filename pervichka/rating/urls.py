@@ -6,6 +6,7 @@ app_name = "rating"
 urlpatterns = [
     path("", views.home, name="home"),
     path("compute/", views.compute, name="compute"),
+    path("districts/", views.rollup, name="rollup"),
     path("runs/<int:pk>/", views.run, name="run"),
     path("runs/<int:pk>/<str:action>/", views.run_act, name="run_act"),
     path("scores/<int:pk>/", views.score, name="score"),

@@ -304,3 +304,19 @@ def methodology(request: HttpRequest, pk: int) -> HttpResponse:
             "floors": methodology.quality_floors.select_related("indicator"),
         },
     )
+
+
+@login_required
+def rollup(request: HttpRequest) -> HttpResponse:
+    """Bands per district for a period: the region's and the party's view."""
+    if not has_perm_anywhere(request.user, Perm.RATING_VIEW):
+        raise Http404
+    wanted = request.GET.get("period", "")
+    periods, period, rows = selectors.rollup(
+        request.user, int(wanted) if wanted.isdigit() else None
+    )
+    return render(
+        request,
+        "rating/rollup.html",
+        {"periods": periods, "period": period, "rows": rows, "bands": BANDS},
+    )

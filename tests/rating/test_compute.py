@@ -10,6 +10,7 @@ from pervichka.rating.compute import (
     Rules,
     UnitInput,
     allocate,
+    is_spike,
     percentile,
     places,
     prepare,
@@ -219,3 +220,12 @@ def test_simulation_gives_intervals_and_places_only_where_they_do_not_overlap():
     assert (intervals[2].low, intervals[2].high) == (2, 3)
     assert (intervals[3].low, intervals[3].high) == (2, 3)
     assert places(results, intervals) == {1: 1, 4: 4}
+
+
+def test_spikes_above_three_standard_deviations_of_the_own_history_are_flagged():
+    # History 2, 4, 3, 3: mean 3, sd sqrt(0.5) ≈ 0.707; 3 sd above the mean ≈ 5.12.
+    history = [D(2), D(4), D(3), D(3)]
+    assert not is_spike(history, D(5))
+    assert is_spike(history, D("5.2"))
+    assert not is_spike(history[:2], D(50))  # too short a history to judge
+    assert is_spike([D(0), D(0), D(0)], D(1))

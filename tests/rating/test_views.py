@@ -156,3 +156,13 @@ def test_api_reads_methodology_table_and_breakdown_in_scope(login, tree, chair_a
     body = client.get(f"/api/v1/rating/scores/{own.pk}").json()
     assert D(body["total"]) == sum(D(line["points"]) for line in body["lines"]) == own.total
     assert login(chair_b).get(f"/api/v1/rating/scores/{own.pk}").status_code == 404
+
+
+def test_region_sees_bands_per_district(login, tree, run):
+    from tests.factories import UserFactory, grant
+
+    region_admin = grant(UserFactory(username="region_admin"), "admin", tree.region)
+    page = login(region_admin).get(reverse("rating:rollup")).content.decode()
+    assert "Акжарский район" in page
+    # Both primaries of the demo district are in band E.
+    assert "<td>0</td><td>0</td><td>0</td><td>0</td><td>2</td><td>0</td>" in page
