@@ -89,6 +89,7 @@ OBJECT_PAGES = {
     "rating:object": lambda c: [c["rating_score"].pk],
     "rating:objection": lambda c: [c["objection"].pk],
     "rating:objection_file": lambda c: [c["objection"].pk],
+    "rating:adopt": lambda c: [c["methodology"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).

@@ -75,6 +75,7 @@ PAGE_RULES = {
     "rating:object": None,  # POST only
     "rating:objection": (P.RATING_VIEW, "primary_a"),
     "rating:objection_file": (P.RATING_VIEW, "primary_a"),
+    "rating:adopt": None,  # POST only
 }
 
 

@@ -791,5 +791,45 @@ def _tell_final(run: RatingRun, primaries: list[int]) -> None:
         )  # fmt: skip
 
 
+def _last_closed(kind: str, today: dt.date) -> RatingPeriod:
+    """The latest period of `kind` that has closed by `today`."""
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[kind]
+    month = (today.month - 1) // months * months  # the current period's first month - 1
+    start = dt.date(today.year, month + 1, 1)
+    while True:
+        back = start.month - 1 - months
+        start = dt.date(start.year + back // 12, back % 12 + 1, 1)
+        period = period_ensure(kind=kind, start=start)
+        if period.closes_on <= today:
+            return period
+
+
+def ratings_compute_due(*, today: dt.date | None = None) -> list[RatingRun]:
+    """On schedule: the first version of every district's rating for the month (a snapshot),
+    the quarter and the year that have closed and have none yet. Nobody acts: the runs say
+    «computed on schedule»."""
+    today = today or timezone.localdate()
+    done = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        period = _last_closed(kind, today)
+        districts = OrgUnit.objects.filter(kind=OrgKind.DISTRICT, is_active=True).exclude(
+            pk__in=RatingRun.objects.filter(period=period).values("district_id")
+        )
+        for district in districts:
+            with transaction.atomic():
+                run = RatingRun.objects.create(
+                    district=district,
+                    period=period,
+                    methodology=methodology_for(district),
+                    version=1,
+                    reason=_("computed on schedule"),
+                )
+            try:
+                done.append(rating_execute(run=run))
+            except Exception as exc:  # one district's failure does not stop the others
+                run_fail(run=run, error=f"{type(exc).__name__}: {exc}")
+    return done
+
+
 def run_fail(*, run: RatingRun, error: str) -> None:
     RatingRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=error[:2000])

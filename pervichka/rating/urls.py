@@ -14,4 +14,5 @@ urlpatterns = [
     path("objections/<int:pk>/", views.objection, name="objection"),
     path("objections/<int:pk>/evidence/", views.objection_file, name="objection_file"),
     path("methodologies/<int:pk>/", views.methodology, name="methodology"),
+    path("methodologies/<int:pk>/adopt/", views.adopt, name="adopt"),
 ]

@@ -302,8 +302,46 @@ def methodology(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": dimensions,
             "peer_groups": methodology.peer_groups.all(),
             "floors": methodology.quality_floors.select_related("indicator"),
+            "adopters": _adopters(request.user),
         },
     )
+
+
+def _adopters(user):
+    return org_units_visible(user, perm=Perm.RATING_MANAGE).filter(
+        kind__in=[OrgKind.DISTRICT, OrgKind.REGION]
+    )[:500]
+
+
+@login_required
+@require_POST
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """A district or region adopts this methodology with its own weights and a rationale."""
+    source = selectors.methodology_get(request.user, pk)
+    unit = get_or_404(
+        org_units_visible(request.user, perm=Perm.RATING_MANAGE).filter(
+            kind__in=[OrgKind.DISTRICT, OrgKind.REGION]
+        ),
+        pk=request.POST.get("unit") if request.POST.get("unit", "").isdigit() else 0,
+    )
+    try:
+        weights = {}
+        for dimension in source.dimensions.all():
+            value = _decimal(request.POST.get(f"weight_{dimension.code}", ""))
+            if value is not None:
+                weights[dimension.code] = value
+        adopted = services.methodology_adopt(
+            actor=request.user,
+            unit=unit,
+            source=source,
+            weights=weights,
+            rationale=request.POST.get("rationale", "")[:5000],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rating:methodology", pk=source.pk)
+    messages.success(request, _("The methodology is adopted and approved."))
+    return redirect("rating:methodology", pk=adopted.pk)
 
 
 @login_required

@@ -243,3 +243,13 @@ def test_a_district_adopts_within_limits_with_a_rationale(tree, district_admin):
     indicator = Indicator.objects.get(dimension__methodology=adopted, kpi="events_held")
     assert services._goalposts_of(indicator, None, year) == (D(0), D(9))
     assert default.dimensions.get(code="youth").weight == D(15)  # the default is unchanged
+
+
+def test_closed_periods_are_computed_on_schedule_once(tree, members):
+    runs = services.ratings_compute_due()
+    # A month, a quarter and a year for each of the two districts.
+    assert sorted({r.period.kind for r in runs}) == ["month", "quarter", "year"]
+    assert len(runs) == 6
+    assert all(r.status == "provisional" and r.version == 1 for r in runs)
+    assert all(r.period.closes_on <= timezone.localdate() for r in runs)
+    assert services.ratings_compute_due() == []

@@ -166,3 +166,22 @@ def test_region_sees_bands_per_district(login, tree, run):
     assert "Акжарский район" in page
     # Both primaries of the demo district are in band E.
     assert "<td>0</td><td>0</td><td>0</td><td>0</td><td>2</td><td>0</td>" in page
+
+
+def test_district_adopts_from_the_methodology_page(login, tree, district_admin, chair_a):
+    default = Methodology.objects.get(code="default")
+    assert (
+        'id="adopt-form"'
+        not in login(chair_a).get(reverse("rating:methodology", args=[default.pk])).content.decode()
+    )
+    assert login(chair_a).post(reverse("rating:adopt", args=[default.pk])).status_code == 404
+    client = login(district_admin)
+    response = client.post(
+        reverse("rating:adopt", args=[default.pk]),
+        {"unit": tree.district.pk, "weight_youth": "18", "rationale": "Молодёжь — приоритет"},
+    )
+    adopted = Methodology.objects.get(unit=tree.district)
+    assert response["Location"] == reverse("rating:methodology", args=[adopted.pk])
+    assert adopted.dimensions.get(code="youth").weight == D(18)
+    assert adopted.rationale == "Молодёжь — приоритет"
+    assert adopted.approved_by == district_admin
