@@ -16,6 +16,7 @@ from pervichka.people.api import memberships_router, persons_router
 from pervichka.projects.api import router as projects_router
 from pervichka.promises.api import public_router as public_promises_router
 from pervichka.promises.api import router as promises_router
+from pervichka.rating.api import router as rating_router
 from pervichka.training.api import public_router as public_certificates_router
 from pervichka.training.api import router as training_router
 from pervichka.youth.api import router as youth_router
@@ -46,6 +47,7 @@ api.add_router("/projects", ideas_router)
 api.add_router("/deputies", deputies_router)
 api.add_router("/promises", promises_router)
 api.add_router("/training", training_router)
+api.add_router("/rating", rating_router)
 api.add_router("/public", public_appeals_router)
 api.add_router("/public/ideas", public_ideas_router)
 api.add_router("/public/promises", public_promises_router)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",
+    "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
 ]
@@ -314,6 +315,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry": {"task": "core.notifications_retry", "schedule": 900.0},
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
+    "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a

@@ -19,6 +19,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "pervichka.youth.migrations.0002_catalog",
     "pervichka.youth.migrations.0003_measure_descriptions_in_three_languages",
     "pervichka.projects.migrations.0002_catalog",
+    "pervichka.rating.migrations.0002_default_methodology",
 ]
 
 

@@ -26,7 +26,7 @@ from tests.people.test_import import row, xlsx
 
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
-    "greening", "ideas", "deputies", "promises", "training",
+    "greening", "ideas", "deputies", "promises", "training", "rating",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -81,6 +81,15 @@ OBJECT_PAGES = {
     "training:cohort_act": lambda c: [c["cohort"].pk, "chairs"],
     "training:attendance": lambda c: [c["session"].pk],
     "training:certificate": lambda c: [c["enrolment"].certificate_code],
+    # POST only: the outsider names no district of theirs, and none of A's.
+    "rating:compute": lambda c: [],
+    "rating:run": lambda c: [c["rating"].pk],
+    "rating:run_act": lambda c: [c["rating"].pk, "recompute"],
+    "rating:score": lambda c: [c["rating_score"].pk],
+    "rating:object": lambda c: [c["rating_score"].pk],
+    "rating:objection": lambda c: [c["objection"].pk],
+    "rating:objection_file": lambda c: [c["objection"].pk],
+    "rating:adopt": lambda c: [c["methodology"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -94,14 +103,22 @@ SCOPED_PAGES = {
     "projects:catalog", "projects:project", "projects:events", "projects:event_new",
     "greening:plantings", "greening:planting_new", "projects:volunteers", "ideas:ideas",
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
-    "training:cohort_new", "training:coverage", "training:material",
+    "training:cohort_new", "training:coverage", "training:material", "rating:home",
+    "rating:rollup",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
 # is no outsider to it, so on these pages and operations the outsider is the chair of a
 # primary in another district.
-PROGRAMME_PAGES = {"promises:detail", "promises:evidence", "promises:list"}
-PROGRAMME_API = {("/api/v1/promises", "get"), ("/api/v1/promises/{promise_id}", "get")}
+# The same holds for the district's rating: every chair of the district reads its bands.
+PROGRAMME_PAGES = {"promises:detail", "promises:evidence", "promises:list", "rating:run"}
+PROGRAMME_API = {
+    ("/api/v1/promises", "get"), ("/api/v1/promises/{promise_id}", "get"),
+    ("/api/v1/rating/runs", "get"), ("/api/v1/rating/runs/{run_id}", "get"),
+    ("/api/v1/rating/methodologies/{methodology_id}", "get"),
+}  # fmt: skip
+# The methodology is read by every chair: nothing of primary A's is in it.
+PUBLIC_TO_CHAIRS = {"rating:methodology"}
 # Scoped pages that take arguments that are not objects of primary A.
 SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
@@ -130,7 +147,7 @@ def our_url_names():
 
 
 def test_every_page_has_an_access_rule():
-    unlisted = our_url_names() - set(OBJECT_PAGES) - SCOPED_PAGES - PUBLIC_PAGES
+    unlisted = our_url_names() - set(OBJECT_PAGES) - SCOPED_PAGES - PUBLIC_PAGES - PUBLIC_TO_CHAIRS
     assert not unlisted, f"add these URLs to tests/test_authorization.py: {sorted(unlisted)}"
 
 
@@ -315,7 +332,34 @@ def cast(tree, chair_a, member_a, district_admin):
     enrolment = training.enrol(actor=district_admin, cohort=cohort, person=member_a.person)
     training.attendance_mark(actor=district_admin, session=session, present={enrolment.pk})
     enrolment = training.assess(actor=district_admin, enrolment=enrolment, score=90)
+    # The district's rating of a closed quarter, under the district's own methodology, and
+    # an objection of primary A's chair with its evidence.
+    from pervichka.rating import services as rating
+    from pervichka.rating.models import Methodology
+    from tests.rating.conftest import quarter_before_last
+
+    methodology = rating.methodology_adopt(
+        actor=district_admin,
+        unit=tree.district,
+        source=Methodology.objects.get(code="default"),
+        weights={},
+        rationale="Как у партии",
+    )
+    period = rating.period_ensure(kind="quarter", start=quarter_before_last())
+    rating_run = rating.rating_compute(actor=district_admin, district=tree.district, period=period)
+    rating_score = rating_run.scores.get(primary=tree.primary_a)
+    objection = rating.objection_raise(
+        actor=chair_a,
+        score=rating_score,
+        indicator=rating_score.lines.first().indicator,
+        text="Ахметова: было больше",
+        upload=SimpleUploadedFile("o.pdf", b"%PDF-1.4 objection"),
+    )
     return {
+        "methodology": methodology,
+        "rating": rating_run,
+        "rating_score": rating_score,
+        "objection": objection,
         "deputy": deputy,
         "promise": promise,
         "evidence": evidence,
@@ -366,6 +410,11 @@ def unchanged(cast):
     assert cast["promise"].updates.count() == 1
     assert cast["cohort"].enrolments.count() == 1
     assert cast["cohort"].sessions.count() == 1
+    cast["objection"].refresh_from_db()
+    assert cast["objection"].status == "open"
+    from pervichka.rating.models import RatingRun
+
+    assert RatingRun.objects.count() == 1
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -457,6 +506,11 @@ API_OBJECT_OPERATIONS = {
         "enrolment_id": c["enrolment"].pk,
     },
     "/api/v1/training/coverage/{unit_id}": lambda c: {"unit_id": c["tree"].district.pk},
+    "/api/v1/rating/methodologies/{methodology_id}": lambda c: {
+        "methodology_id": c["methodology"].pk
+    },
+    "/api/v1/rating/runs/{run_id}": lambda c: {"run_id": c["rating"].pk},
+    "/api/v1/rating/scores/{score_id}": lambda c: {"score_id": c["rating_score"].pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -511,6 +565,7 @@ API_LISTS = {
     ("/api/v1/projects/ideas", "get"),
     ("/api/v1/deputies", "get"), ("/api/v1/promises", "get"),
     ("/api/v1/training/courses", "get"), ("/api/v1/training/cohorts", "get"),
+    ("/api/v1/rating/methodologies", "get"), ("/api/v1/rating/runs", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {

@@ -68,13 +68,25 @@ PAGE_RULES = {
     "training:attendance": (P.TRAINING_MANAGE, "district"),
     # The holder's primary or the cohort's organizer: either scope shows the certificate.
     "training:certificate": (P.TRAINING_VIEW, "primary_a"),
+    "rating:compute": None,  # POST only
+    "rating:run": (P.RATING_VIEW, "district"),  # read from below: every chair of the district
+    "rating:run_act": None,  # POST only
+    "rating:score": (P.RATING_VIEW, "primary_a"),
+    "rating:object": None,  # POST only
+    "rating:objection": (P.RATING_VIEW, "primary_a"),
+    "rating:objection_file": (P.RATING_VIEW, "primary_a"),
+    "rating:adopt": None,  # POST only
 }
 
 
 # The election programme is the district's: its promises are read by whoever holds the
 # permission at the district or anywhere inside it (a primary's chair), not only above it.
-READ_FROM_BELOW = {"promises:detail", "promises:evidence"}
-READ_FROM_BELOW_API = {"/api/v1/promises/{promise_id}"}
+READ_FROM_BELOW = {"promises:detail", "promises:evidence", "rating:run"}
+READ_FROM_BELOW_API = {
+    "/api/v1/promises/{promise_id}",
+    "/api/v1/rating/runs/{run_id}",
+    "/api/v1/rating/methodologies/{methodology_id}",
+}
 
 
 def _allowed(user, perm, path: str, *, from_below: bool) -> bool:

@@ -52,6 +52,13 @@ class Perm(StrEnum):
     # The School of political management: courses, cohorts, attendance, assessment.
     TRAINING_VIEW = "training.view"
     TRAINING_MANAGE = "training.manage"
+    # The rating of primary chairs: a chair reads their own breakdown and the district's
+    # bands; objects to the provisional rating of their primary; the district computes and
+    # publishes it, and its commission decides objections.
+    RATING_VIEW = "rating.view"
+    RATING_OBJECT = "rating.object"
+    RATING_MANAGE = "rating.manage"
+    RATING_DECIDE = "rating.decide"
 
 
 class Role(models.TextChoices):
@@ -81,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {P.YOUTH_VIEW, P.YOUTH_MANAGE}
         | {P.PROJECTS_VIEW, P.PROJECTS_MANAGE}
         | {P.PROMISES_VIEW, P.TRAINING_VIEW}
+        | {P.RATING_VIEW, P.RATING_OBJECT}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
     Role.TREASURER: frozenset(
@@ -116,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.PROJECTS_VIEW,
             P.PROMISES_VIEW,
             P.TRAINING_VIEW,
+            P.RATING_VIEW,
         }
     ),
 }

@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 from pervichka.core import tree
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths
-from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.enums import OrgKind, PositionKind
 from pervichka.orgs.models import OrgUnit, Position, Settlement
 
 
@@ -76,6 +76,18 @@ def position_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> Position:
 
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:
     return unit.positions.select_related("person").order_by("end", "kind", "-start")
+
+
+def current_chairs_contacts(unit_ids: list[int]) -> dict[int, str]:
+    """The phone of each unit's current chair, where there is one with a phone (messages
+    to the chairs of many primaries at once)."""
+    return {
+        unit_id: phone
+        for unit_id, phone in Position.objects.filter(
+            org_unit_id__anyof=unit_ids, kind=PositionKind.CHAIR, end__isnull=True
+        ).values_list("org_unit_id", "person__phone")
+        if phone
+    }
 
 
 def district_of(unit: OrgUnit) -> OrgUnit | None:

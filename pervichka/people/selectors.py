@@ -101,3 +101,15 @@ def iin_for(user, person: Person, *, full: bool = False) -> str:
 
 def person_memberships(user, person: Person) -> QuerySet[Membership]:
     return memberships_visible(user).filter(person=person).select_related("primary")
+
+
+def member_counts_on(primary_ids: list[int], day) -> dict[int, int]:
+    """Members of each primary on `day` (joined by then and not left before it): the
+    denominator of the rating's figures per 100 members. Not scoped: a count, no names."""
+    rows = (
+        Membership.objects.filter(primary_id__anyof=primary_ids, joined__lte=day)
+        .filter(Q(left__isnull=True) | Q(left__gt=day))
+        .values("primary_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["primary_id"]: row["n"] for row in rows}

@@ -14,6 +14,7 @@ from pervichka.devdata.demo import orgs as orgs_demo
 from pervichka.devdata.demo import people as people_demo
 from pervichka.devdata.demo import projects as projects_demo
 from pervichka.devdata.demo import promises as promises_demo
+from pervichka.devdata.demo import rating as rating_demo
 from pervichka.devdata.demo import training as training_demo
 from pervichka.devdata.demo import youth as youth_demo
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         deputies_demo.seed(ctx)
         promises_demo.seed(ctx)
         training_demo.seed(ctx)
+        rating_demo.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: Akzhar district, {len(ctx['primaries'])} primaries."

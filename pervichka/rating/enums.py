@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MethodologyStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class Denominator(models.TextChoices):
+    PER_100 = "per_100", _("per 100 members")
+    SHARE = "share", _("share")
+    COUNT = "count", _("count")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+class RunStatus(models.TextChoices):
+    COMPUTING = "computing", _("computing")
+    PROVISIONAL = "provisional", _("provisional")
+    FINAL = "final", _("final")
+    FAILED = "failed", _("failed")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("awaiting decision")
+    UPHELD = "upheld", _("upheld")
+    PARTLY = "partly", _("partly upheld")
+    REJECTED = "rejected", _("rejected")
+
+
+DECISIONS = (ObjectionStatus.UPHELD, ObjectionStatus.PARTLY, ObjectionStatus.REJECTED)
+BANDS = ("A", "B", "C", "D", "E")

@@ -1,0 +1,67 @@
+"""A chair opens the breakdown of the provisional rating on a phone, objects to «events
+held» with the right figure, the district commission upholds it, the district recomputes,
+and the chair finds the new version with the corrected figure."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pervichka.rating import services
+from tests.factories import MembershipFactory
+from tests.rating.conftest import quarter_before_last
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, username):
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main button[type=submit]").click()
+
+
+def fits_the_phone(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_chair_objects_commission_upholds_new_version_shows(
+    page, browser, live_server, tree, chair_a, district_admin
+):
+    for _ in range(10):
+        MembershipFactory(primary=tree.primary_a)
+    period = services.period_ensure(kind="quarter", start=quarter_before_last())
+    run = services.rating_compute(actor=district_admin, district=tree.district, period=period)
+    before = run.scores.get(primary=tree.primary_a).total
+
+    page.goto("/rating/")
+    login(page, "chair_a")
+    page.locator("#my-breakdown").click()
+    expect(page.locator("#band")).to_have_text("E")
+    fits_the_phone(page)
+    form = page.locator("#objection-form")
+    form.locator("#id_indicator").select_option(label="проведённые мероприятия проектов")
+    form.locator("#id_claimed_value").fill("3")
+    form.locator("#id_text").fill("Три субботника, фото в группе ППО")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#objection-status")).to_have_text("ждёт решения")
+    fits_the_phone(page)
+    objection_url = page.url
+
+    commission = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="ru-RU", base_url=live_server.url
+    ).new_page()
+    commission.goto(objection_url)
+    login(commission, "district_admin")
+    commission.locator("#decision-form #id_decision").select_option("upheld")
+    commission.locator("#decision-form #id_reason").fill("Фото подтверждают")
+    commission.locator("#decision-form button[type=submit]").click()
+    expect(commission.locator("#objection-status")).to_have_text("удовлетворено")
+    commission.goto(f"/rating/runs/{run.pk}/")
+    commission.get_by_role("button", name="Пересчитать после решений").click()
+    expect(commission.locator("#run-status")).to_contain_text("2")
+    fits_the_phone(commission)
+
+    page.go_back()
+    page.go_back()
+    page.reload()
+    page.locator("#newer a").click()
+    expect(page.locator("#total")).to_have_text(f"{before + 5}".replace(".", ","))
+    expect(page.locator('tr[data-kpi="events_held"]')).to_contain_text("исправлено по возражению")
