@@ -44,7 +44,11 @@ def notification_queue(
         raise
     from pervichka.core.tasks import task_notification_send
 
-    transaction.on_commit(lambda: task_notification_send.delay(notification_id=notification.pk))
+    # robust: with the broker (Redis) away the request still succeeds; the stored message is
+    # sent by the periodic retry (core.notifications_retry) once the broker is back.
+    transaction.on_commit(
+        lambda: task_notification_send.delay(notification_id=notification.pk), robust=True
+    )
     return notification
 
 
