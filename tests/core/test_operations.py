@@ -95,9 +95,7 @@ def test_rate_limit_counts_in_the_process_when_redis_is_away():
     }
     with override_settings(CACHES=redis_away):
         caches["local"].clear()
-        allowed = [
-            ratelimit.hit("test", "1.2.3.4", limit=3, window_seconds=60) for _ in range(5)
-        ]
+        allowed = [ratelimit.hit("test", "1.2.3.4", limit=3, window_seconds=60) for _ in range(5)]
         assert caches["default"].get("anything") is None  # a miss, not an error
     assert allowed == [True, True, True, False, False]
 
