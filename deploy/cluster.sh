@@ -51,6 +51,13 @@ fi
 
 log() { echo "cluster: $*" >&2; }
 
+# What PostgreSQL, PgBouncer and nginx's workers write lives under .cluster/ too, unless
+# their users cannot reach it (a checkout under /root): then under /var/tmp, one per checkout.
+SHARED="$RUN"
+if [ "$(id -u)" = 0 ] && ! { runuser -u postgres -- test -x "$ROOT" && runuser -u nobody -- test -x "$ROOT"; } 2>/dev/null; then
+  SHARED="/var/tmp/pervichka-cluster-$(printf '%s' "$RUN" | md5sum | cut -c1-10)"
+fi
+
 ensure_packages() {
   local missing=()
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
@@ -127,27 +134,27 @@ load_env() {
 }
 
 prepare_dirs() {
-  mkdir -p "$RUN"/{logs,run,nginx/tmp,redis,pgbouncer,static,media,wal-archive}
-  chmod 0777 "$RUN/logs" "$RUN/nginx/tmp"
+  mkdir -p "$RUN"/{logs,run,nginx,redis,static,media} "$SHARED"/{logs,nginx-tmp,pgbouncer,wal-archive}
+  chmod 0777 "$SHARED/logs" "$SHARED/nginx-tmp"
   if [ "$PG_OWNER" != "$(id -un)" ]; then
-    chown "$PG_OWNER" "$RUN/pgbouncer" "$RUN/wal-archive"
+    chown "$PG_OWNER" "$SHARED/pgbouncer" "$SHARED/wal-archive"
   fi
 }
 
 # --- PostgreSQL -----------------------------------------------------------------------
 start_primary() {
-  local data="$RUN/pg-primary"
+  local data="$SHARED/pg-primary"
   if [ ! -f "$data/PG_VERSION" ]; then
     log "initdb $data"
     mkdir -p "$data" && chown "$PG_OWNER" "$data" && chmod 0700 "$data"
     as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 \
       --locale=C.UTF-8 >/dev/null
-    render "$DEPLOY/postgresql/primary.conf" "$data/cluster.conf" "ARCHIVE=$RUN/wal-archive"
+    render "$DEPLOY/postgresql/primary.conf" "$data/cluster.conf" "ARCHIVE=$SHARED/wal-archive"
     chown "$PG_OWNER" "$data/cluster.conf"
     echo "include 'cluster.conf'" >>"$data/postgresql.conf"
   fi
   if ! as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$RUN/logs/pg-primary.log" -o "-p $PRIMARY_PORT" -w -t 60 start >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$SHARED/logs/pg-primary.log" -o "-p $PRIMARY_PORT" -w -t 60 start >/dev/null
   fi
   if ! "$PGBIN/psql" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='pervichka'" | grep -q 1; then
@@ -156,7 +163,7 @@ start_primary() {
 }
 
 start_replica() {
-  local data="$RUN/pg-replica"
+  local data="$SHARED/pg-replica"
   if [ ! -f "$data/PG_VERSION" ]; then
     log "pg_basebackup into $data"
     mkdir -p "$data" && chown "$PG_OWNER" "$data" && chmod 0700 "$data"
@@ -166,7 +173,7 @@ start_replica() {
   fi
   if ! as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # The replica does not archive (archive_mode=on archives on a primary only).
-    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$RUN/logs/pg-replica.log" -o "-p $REPLICA_PORT" -w -t 60 start >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$SHARED/logs/pg-replica.log" -o "-p $REPLICA_PORT" -w -t 60 start >/dev/null
   fi
 }
 
@@ -178,12 +185,12 @@ stop_pg() { # stop_pg DATA [MODE]
 
 # --- PgBouncer, Redis -------------------------------------------------------------------
 start_pgbouncer() {
-  pid_alive "$RUN/pgbouncer/pgbouncer.pid" && return 0
-  render "$DEPLOY/pgbouncer.ini" "$RUN/pgbouncer/pgbouncer.ini" \
-    "RUN=$RUN" "PRIMARY_PORT=$PRIMARY_PORT" "LISTEN_PORT=$PGBOUNCER_PORT"
-  echo '"postgres" ""' >"$RUN/pgbouncer/userlist.txt"
-  chown -R "$PG_OWNER" "$RUN/pgbouncer"
-  as_pg pgbouncer -q -d "$RUN/pgbouncer/pgbouncer.ini"
+  pid_alive "$SHARED/pgbouncer/pgbouncer.pid" && return 0
+  render "$DEPLOY/pgbouncer.ini" "$SHARED/pgbouncer/pgbouncer.ini" \
+    "RUN=$SHARED" "PRIMARY_PORT=$PRIMARY_PORT" "LISTEN_PORT=$PGBOUNCER_PORT"
+  echo '"postgres" ""' >"$SHARED/pgbouncer/userlist.txt"
+  chown -R "$PG_OWNER" "$SHARED/pgbouncer"
+  as_pg pgbouncer -q -d "$SHARED/pgbouncer/pgbouncer.ini"
   wait_port "$PGBOUNCER_PORT" 10
 }
 
@@ -245,7 +252,7 @@ start_nginx() {
   for node in $CLUSTER_NODES; do
     upstreams+="        server 127.0.0.1:$(app_port "$node") max_fails=1 fail_timeout=5s;"$'\n'
   done
-  render "$DEPLOY/nginx.conf" "$RUN/nginx/nginx.conf" "RUN=$RUN" \
+  render "$DEPLOY/nginx.conf" "$RUN/nginx/nginx.conf" "RUN=$RUN" "TMP=$SHARED/nginx-tmp" \
     "LISTEN=127.0.0.1:$NGINX_PORT" "UPSTREAMS=${upstreams%$'\n'}"
   if pid_alive "$RUN/nginx/nginx.pid"; then
     nginx -q -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/logs/nginx-error.log" -s reload
@@ -291,9 +298,9 @@ start_part() {
 
 stop_part() {
   case "$1" in
-    primary) stop_pg "$RUN/pg-primary" ;;
-    replica) stop_pg "$RUN/pg-replica" ;;
-    pgbouncer) stop_pidfile "$RUN/pgbouncer/pgbouncer.pid" ;;
+    primary) stop_pg "$SHARED/pg-primary" ;;
+    replica) stop_pg "$SHARED/pg-replica" ;;
+    pgbouncer) stop_pidfile "$SHARED/pgbouncer/pgbouncer.pid" ;;
     redis) stop_pidfile "$RUN/redis/redis.pid" ;;
     app1 | app2 | worker1 | worker2 | beat) stop_pidfile "$RUN/run/$1.pid" ;;
     nginx) stop_pidfile "$RUN/nginx/nginx.pid" QUIT ;;
@@ -303,8 +310,8 @@ stop_part() {
 
 kill_part() {
   case "$1" in
-    primary) stop_pg "$RUN/pg-primary" immediate ;;
-    replica) stop_pg "$RUN/pg-replica" immediate ;;
+    primary) stop_pg "$SHARED/pg-primary" immediate ;;
+    replica) stop_pg "$SHARED/pg-replica" immediate ;;
     app1 | app2 | worker1 | worker2 | beat) kill_group "$RUN/run/$1.pid" ;;
     *) stop_part "$1" ;;
   esac
@@ -350,8 +357,8 @@ cmd_status() {
   for part in nginx app1 app2 worker1 worker2 beat pgbouncer redis primary replica; do
     case "$part" in
       primary | replica)
-        if as_pg "$PGBIN/pg_ctl" -D "$RUN/pg-$part" status >/dev/null 2>&1; then state=up; else state=down; fi ;;
-      pgbouncer) pid_alive "$RUN/pgbouncer/pgbouncer.pid" && state=up || state=down ;;
+        if as_pg "$PGBIN/pg_ctl" -D "$SHARED/pg-$part" status >/dev/null 2>&1; then state=up; else state=down; fi ;;
+      pgbouncer) pid_alive "$SHARED/pgbouncer/pgbouncer.pid" && state=up || state=down ;;
       redis) pid_alive "$RUN/redis/redis.pid" && state=up || state=down ;;
       nginx) pid_alive "$RUN/nginx/nginx.pid" && state=up || state=down ;;
       *) pid_alive "$RUN/run/$part.pid" && state=up || state=down ;;
@@ -371,6 +378,6 @@ case "${1:-}" in
   start-part) prepare_dirs; load_env; start_part "$2" ;;
   stop-part) stop_part "$2" ;;
   kill-part) kill_part "$2" ;;
-  destroy) cmd_stop; rm -rf "$RUN" ;;
+  destroy) cmd_stop; rm -rf "$RUN" "$SHARED" ;;
   *) sed -n '2,18p' "$0"; exit 2 ;;
 esac

@@ -1,9 +1,10 @@
 """Faults of the running cluster (deploy/cluster.sh), driven through nginx: nothing is lost.
 
-Runs only when the cluster answers at http://127.0.0.1:8080/readyz (`make cluster`); CI
-starts it at its smallest (.ci/run). Each test is bounded in count and time, checks rows in
-the primary itself (not through the application), and writes its figures to
-docs/reliability.md between its markers. CLUSTER_FAULT_JOBS sets the number of submissions.
+Runs only with PERVICHKA_CLUSTER_TESTS=1 and the cluster answering at
+http://127.0.0.1:8080/readyz (`make cluster`); CI starts it at its smallest (.ci/run).
+Each test is bounded in count and time, checks rows in the primary itself (not through the
+application), and writes its figures to docs/reliability.md between its markers.
+CLUSTER_FAULT_JOBS sets the number of submissions.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def _cluster_up() -> bool:
     return False
 
 
-pytestmark = pytest.mark.skipif(not _cluster_up(), reason="the cluster is not running")
+# They stop and kill parts of the cluster: only when asked (.ci/run, docs/reliability.md).
+pytestmark = pytest.mark.skipif(
+    os.environ.get("PERVICHKA_CLUSTER_TESTS") != "1" or not _cluster_up(),
+    reason="PERVICHKA_CLUSTER_TESTS=1 and a running cluster (make cluster) are needed",
+)
 
 
 def cluster(*args: str) -> None:
