@@ -42,7 +42,7 @@ CLUSTER_NODES="${CLUSTER_NODES:-app1 app2}"
 
 # PostgreSQL and PgBouncer refuse to run as root: as root they run as the postgres user.
 if [ "$(id -u)" = 0 ]; then
-  as_pg() { runuser -u postgres -- "$@"; }
+  as_pg() { (cd / && runuser -u postgres -- "$@"); }
   PG_OWNER=postgres
 else
   as_pg() { "$@"; }
