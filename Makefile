@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
 .PHONY: run test install install-test migrate demo lint format messages catalogs clean \
-	bench bench-smoke
+	bench bench-smoke cluster cluster-stop cluster-status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,14 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The production cluster on loopback (deploy/cluster.sh): nginx :8080 → two gunicorn nodes →
+# PgBouncer → PostgreSQL primary :5433 + streaming replica :5434, Redis :6380, Celery.
+cluster: install
+	deploy/cluster.sh start
+
+cluster-stop:
+	deploy/cluster.sh stop
+
+cluster-status:
+	deploy/cluster.sh status

@@ -102,9 +102,14 @@ INSTALLED_APPS = [
     "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # First and last: the latency of the whole request, per view, for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (from nginx's X-Request-ID) for the JSON log lines.
+    "pervichka.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pervichka.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,6 +126,9 @@ MIDDLEWARE = [
     "pervichka.core.freshness.WriteCounterMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
+    # A database that is restarting answers 503 with Retry-After, never a stack trace.
+    "pervichka.core.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,16 +157,32 @@ TEMPLATES = [
 # SQLite is the embedded default; PostgreSQL is selected by DATABASE_URL.
 SQLITE_PATH = env_str("PERVICHKA_SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 DATABASE_URL = env_str("DATABASE_URL")
+# Behind PgBouncer in transaction pooling a server connection belongs to a client for one
+# transaction only: no server-side cursors (they live across transactions) and no prepared
+# statements (psycopg 3 prepares a query run five times; PgBouncer 1.18 cannot follow).
+PGBOUNCER = env_bool("PERVICHKA_PGBOUNCER", False)
+
+
+def postgres_database(url: str) -> dict:
+    database = dj_database_url.parse(
+        url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # The same backend with per-alias query counts and latencies for /metrics.
+    database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # A server that is down answers within seconds, not after the kernel's TCP timeout.
+    database.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3)
+    if PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database["OPTIONS"]["prepare_threshold"] = None
+    return database
+
+
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": postgres_database(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # WAL lets readers work while one writer commits; the busy timeout makes a
@@ -176,6 +200,16 @@ else:
             "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
         }
     }
+# A streaming replica for the heavy reads (exports, rating, reports, portal pages): only
+# code inside `reads_from_replica()` reads there (pervichka/core/dbrouter.py); when the
+# replica lags more than PERVICHKA_REPLICA_MAX_LAG seconds or is down, the primary answers.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = postgres_database(DATABASE_REPLICA_URL)
+    # Never the replica's own connection for writes, and no test database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["pervichka.core.dbrouter.ReplicaRouter"]
+PERVICHKA_REPLICA_MAX_LAG = env_int("PERVICHKA_REPLICA_MAX_LAG", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------
@@ -277,19 +311,62 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran, not when it was taken: a worker killed in the middle
+# leaves the message to be delivered again (every task is idempotent: the outbox claims a
+# row before sending). One message at a time per process, so a killed worker holds few.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged message comes back after this many seconds (Redis has no consumer
+# heartbeat): longer than the longest task, short enough that a lost worker's batch resumes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# With Redis down a request does not wait long to hand over a task (the outbox keeps it).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
-        if env_str("REDIS_URL")
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # Redis down is a cache miss, not an error: pages still serve, sessions are
+                # read from the database (cached_db), rate limits count in the process.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Where the rate limits count while the shared cache is unreachable.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
+# JSON lines (PERVICHKA_JSON_LOGS=1, the cluster and production): one object per line with
+# the request id that nginx passed on, so a request is found in nginx's log and ours.
+JSON_LOGS = env_bool("PERVICHKA_JSON_LOGS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "pervichka.core.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if JSON_LOGS else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
@@ -318,6 +395,10 @@ CELERY_BEAT_SCHEDULE = {
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
+# /metrics answers these client addresses (the Prometheus server), or a request with
+# `Authorization: Bearer <PERVICHKA_METRICS_TOKEN>`; everyone else gets 404.
+PERVICHKA_METRICS_IPS = env_list("PERVICHKA_METRICS_IPS")
+PERVICHKA_METRICS_TOKEN = env_str("PERVICHKA_METRICS_TOKEN", "")
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.
 PERVICHKA_MAP_TILES = env_str(

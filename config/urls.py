@@ -10,6 +10,9 @@ from config.api import api
 admin.site.site_header = _("Pervichka")
 admin.site.site_title = _("Pervichka")
 
+# 503 with Retry-After, not 500, when the database is unreachable (a restart).
+handler500 = "pervichka.core.middleware.server_error"
+
 urlpatterns = [
     path("", include("pervichka.site.urls")),
     path("accounts/", include("pervichka.accounts.urls")),

@@ -123,7 +123,8 @@ PUBLIC_TO_CHAIRS = {"rating:methodology"}
 SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
-    "accounts:login", "accounts:logout", "site:healthz", "public:home", "public:submit",
+    "accounts:login", "accounts:logout", "site:healthz", "site:readyz", "site:metrics",
+    "public:home", "public:submit",
     "public:track", "public:track_code", "public:coupon", "public:track_rate",
     "public:track_reopen", "public:receptions", "public:projects", "public:project",
     "public:ideas", "public:idea_submit", "public:idea", "public:idea_vote",

@@ -244,3 +244,11 @@ def officials_in(district) -> QuerySet:
         .distinct()
         .order_by("surname", "name")
     )
+
+
+def appeals_overdue_total() -> int:
+    """Open appeals past their deadline in the whole installation: an operations figure
+    for /metrics (no user's scope; nothing personal)."""
+    return Appeal.objects.filter(
+        status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()
+    ).count()

@@ -29,6 +29,7 @@ from pervichka.appeals.forms import (
 )
 from pervichka.appeals.models import FieldReception, ReceptionOffice
 from pervichka.core.actions import FormAction, form_action
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
@@ -91,6 +92,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def appeal_export(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, _page = _filters(request)

@@ -1,8 +1,18 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself; the request id; 503 while the database
+is away."""
 
+import contextvars
+import logging
+import re
+import sys
+import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline
 # (Bootstrap and the templates set style attributes); images may be data: URIs (Bootstrap's
@@ -41,3 +51,88 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         return response
+
+
+# --- Request id ----------------------------------------------------------------------------
+# The id nginx passes on in X-Request-ID (or a new one), kept for the log lines written
+# while the request runs: `RequestIdFilter` puts it on every record.
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response.headers.setdefault("X-Request-ID", request_id)
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = _request_id.get()
+        return True
+
+
+# --- Database unavailable ------------------------------------------------------------------
+# While PostgreSQL (or PgBouncer in front of it) restarts, a request fails to connect or
+# loses its connection. It gets 503 with Retry-After, which a browser shows plainly and a
+# client retries (with the same idempotency key), never a stack trace. Django drops the
+# broken connection at the end of the request, and the next request connects anew: the
+# application recovers by itself when the database is back.
+DB_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_response() -> HttpResponse:
+    response = HttpResponse(
+        _("The service is briefly unavailable. Please try again in a few seconds."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, DB_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class DatabaseUnavailableMiddleware:
+    """For errors raised by a view (innermost middleware); `server_error` below answers the
+    same for errors raised in other middleware (sessions, authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            logging.getLogger("pervichka.database").warning(
+                "database unavailable: %s: %s", type(exception).__name__, exception
+            )
+            return database_unavailable_response()
+        return None
+
+
+def server_error(request, *args, **kwargs) -> HttpResponse:
+    """handler500: 503 when the cause is an unreachable database, else Django's own 500."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response()
+    return defaults.server_error(request, *args, **kwargs)

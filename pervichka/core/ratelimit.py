@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest
 
 
@@ -18,14 +18,25 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _count(store, cache_key: str, timeout: int) -> int | None:
+    store.add(cache_key, 0, timeout)
+    try:
+        return store.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        store.set(cache_key, 1, timeout)
+        return 1
+
+
 def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one use; True while the key has used at most `limit` in the current window."""
+    """Count one use; True while the key has used at most `limit` in the current window.
+
+    Fails safe: when the shared cache (Redis) is unreachable its client answers None
+    (IGNORE_EXCEPTIONS), and the use is counted in this process's memory instead, so the
+    form keeps working and a flood is still limited, per process.
+    """
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, window_seconds + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, window_seconds + 5)
-        count = 1
+    count = _count(cache, cache_key, window_seconds + 5)
+    if count is None:
+        count = _count(caches["local"], cache_key, window_seconds + 5)
     return count <= limit

@@ -40,5 +40,9 @@ def notification_queue(
         if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: task_notification_send.delay(notification_id=notification.pk))
+    # robust: with the broker (Redis) away the request still succeeds; the stored message is
+    # sent by the periodic retry (core.notifications_retry) once the broker is back.
+    transaction.on_commit(
+        lambda: task_notification_send.delay(notification_id=notification.pk), robust=True
+    )
     return notification

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
@@ -67,6 +68,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def member_export(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the list shows for the same filters, every page of them."""
     _require_anywhere(request.user, Perm.MEMBERS_VIEW)

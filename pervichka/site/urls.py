@@ -6,5 +6,7 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path("report/", views.monthly_report, name="report"),
 ]

@@ -2,23 +2,25 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.selectors import appeals_visible, field_receptions_upcoming_public
 from pervichka.core import freshness
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, remember_scope
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
-from pervichka.site import figures
+from pervichka.site import figures, health
 
 # The start page's figures are counts over the whole scope (a region: tens of thousands of
 # members). They are cached under the write counter (core.freshness): fresh after every
@@ -27,6 +29,8 @@ FIGURES_SECONDS = 24 * 3600
 
 
 def _figures(user) -> dict:
+    # Read on the primary, not the replica: they are cached until the next write, and a
+    # lagging replica would cache the figures from before it.
     units = org_units_visible(user)
     counts = member_counts_by_unit(user)
     return {
@@ -76,6 +80,7 @@ def _month(raw: str, today: dt.date) -> Period:
 
 
 @login_required
+@replica_reads
 def monthly_report(request: HttpRequest) -> HttpResponse:
     """The district's figures for a month, printable and as XLSX, for the report upward."""
     user = request.user
@@ -104,7 +109,21 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """The process answers (liveness): nothing else is asked."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """The node can serve (readiness): 200, or 503 with the reasons; see site/health.py."""
+    ready, report = health.readiness()
+    return JsonResponse(report, status=200 if ready else 503)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus's scrape: only for the addresses or the token in settings, else 404."""
+    if not health.metrics_allowed(request):
+        raise Http404
+    return HttpResponse(health.metrics_text(), content_type=CONTENT_TYPE_LATEST)
 
 
 def _appeal_counts(user) -> dict | None:
@@ -118,6 +137,7 @@ def _appeal_counts(user) -> dict | None:
     }
 
 
+@replica_reads
 def portal_home(request: HttpRequest) -> HttpResponse:
     """The public portal's home: what citizens can do here, and the field receptions ahead."""
     return render(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import tree
 from pervichka.core.actions import FormAction, form_action
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
@@ -313,6 +314,7 @@ def followups(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.YOUTH_VIEW)
     data = selectors.dashboard(request.user)
