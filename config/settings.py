@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
 }
+# Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
+# (forms that bring a person in, the intake's lookup, imports charge one per IIN kept
+# outside the user's scope).
+PERVICHKA_IIN_LOOKUPS_PER_HOUR = env_int("PERVICHKA_IIN_LOOKUPS_PER_HOUR", 120)
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.

@@ -37,6 +37,7 @@ OBJECT_PAGES = {
     "people:history": lambda c: [c["member"].person_id],
     "people:import_report": lambda c: [c["job"].token],
     "people:import_decide": lambda c: [c["job"].token],
+    "people:transfer_decide": lambda c: [c["transfer"].pk, "approve"],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -86,7 +87,7 @@ OBJECT_PAGES = {
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
     "site:home", "people:list", "people:export", "people:add", "people:import",
-    "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
+    "people:import_template", "people:transfers", "orgs:tree", "accounts:tokens", "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
@@ -315,7 +316,18 @@ def cast(tree, chair_a, member_a, district_admin):
     enrolment = training.enrol(actor=district_admin, cohort=cohort, person=member_a.person)
     training.attendance_mark(actor=district_admin, session=session, present={enrolment.pk})
     enrolment = training.assess(actor=district_admin, enrolment=enrolment, score=90)
+    # A request from another district to use Ахметова's record, which primary A keeps.
+    from pervichka.people.models import PersonTransferRequest
+
+    transfer = PersonTransferRequest.objects.create(
+        person=member_a.person,
+        from_unit=tree.primary_a,
+        to_unit=tree.primary_c,
+        requested_by=district_admin,
+        purpose="event participant",
+    )
     return {
+        "transfer": transfer,
         "deputy": deputy,
         "promise": promise,
         "evidence": evidence,
@@ -366,6 +378,8 @@ def unchanged(cast):
     assert cast["promise"].updates.count() == 1
     assert cast["cohort"].enrolments.count() == 1
     assert cast["cohort"].sessions.count() == 1
+    cast["transfer"].refresh_from_db()
+    assert cast["transfer"].status == "pending"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

@@ -173,12 +173,6 @@ def units_with_appeals(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(pk__in=appeals_visible(user).values("unit_id")).order_by("path")
 
 
-def person_known_elsewhere(iin: str) -> bool:
-    """Is a person with this IIN in the registry outside the user's scope? The intake says
-    only that, never who."""
-    return Person.objects.filter(iin=iin).exists()
-
-
 def offices_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[ReceptionOffice]:
     return ReceptionOffice.objects.visible_to(user, perm).select_related("unit", "settlement")
 

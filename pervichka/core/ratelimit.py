@@ -18,14 +18,15 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one use; True while the key has used at most `limit` in the current window."""
+def hit(scope: str, key: str, *, limit: int, window_seconds: int, cost: int = 1) -> bool:
+    """Count `cost` uses (one by default); True while the key has used at most `limit` in
+    the current window."""
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     cache.add(cache_key, 0, window_seconds + 5)
     try:
-        count = cache.incr(cache_key)
+        count = cache.incr(cache_key, cost)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, window_seconds + 5)
-        count = 1
+        cache.set(cache_key, cost, window_seconds + 5)
+        count = cost
     return count <= limit

@@ -9,8 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
-from pervichka.people.enums import MembershipStatus
-from pervichka.people.models import MemberImport, Membership, Person
+from pervichka.core.tree import ancestor_paths
+from pervichka.people.enums import MembershipStatus, TransferStatus
+from pervichka.people.models import MemberImport, Membership, Person, PersonTransferRequest
 
 
 def persons_visible(user, *, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
@@ -101,3 +102,33 @@ def iin_for(user, person: Person, *, full: bool = False) -> str:
 
 def person_memberships(user, person: Person) -> QuerySet[Membership]:
     return memberships_visible(user).filter(person=person).select_related("primary")
+
+
+def person_linkable(user, person: Person, unit, *, granted_only: bool = False) -> bool:
+    """May `user` bring `person` into a record of `unit`? Yes when the person's record is in
+    the user's scope, or its keeper approved a request to use it from `unit` or above."""
+    if not granted_only and has_perm_at(user, Perm.PEOPLE_VIEW, person.unit.path):
+        return True
+    return PersonTransferRequest.objects.filter(
+        person=person,
+        status=TransferStatus.APPROVED,
+        to_unit__path__in=ancestor_paths(unit.path, include_self=True),
+    ).exists()
+
+
+def transfers_to_decide(user) -> QuerySet[PersonTransferRequest]:
+    """Requests to use records the user keeps (PEOPLE_MANAGE where the record is kept)."""
+    return (
+        PersonTransferRequest.objects.visible_to(user, Perm.PEOPLE_MANAGE)
+        .select_related("person", "person__unit", "to_unit", "requested_by")
+        .order_by("status", "-created_at")
+    )
+
+
+def transfers_requested_by(user) -> QuerySet[PersonTransferRequest]:
+    """The user's own requests: purpose, organization, status — nothing of the person."""
+    return (
+        PersonTransferRequest.objects.filter(requested_by=user)
+        .select_related("to_unit")
+        .order_by("-created_at")
+    )
