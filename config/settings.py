@@ -394,6 +394,10 @@ CELERY_BEAT_SCHEDULE = {
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
 }
+# Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
+# (forms that bring a person in, the intake's lookup, imports charge one per IIN kept
+# outside the user's scope).
+PERVICHKA_IIN_LOOKUPS_PER_HOUR = env_int("PERVICHKA_IIN_LOOKUPS_PER_HOUR", 120)
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # /metrics answers these client addresses (the Prometheus server), or a request with
 # `Authorization: Bearer <PERVICHKA_METRICS_TOKEN>`; everyone else gets 404.

@@ -37,6 +37,7 @@ OBJECT_PAGES = {
     "people:history": lambda c: [c["member"].person_id],
     "people:import_report": lambda c: [c["job"].token],
     "people:import_decide": lambda c: [c["job"].token],
+    "people:transfer_decide": lambda c: [c["transfer"].pk, "approve"],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -95,7 +96,8 @@ OBJECT_PAGES = {
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
     "site:home", "site:report", "people:list", "people:export", "people:add", "people:import",
-    "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
+    "people:import_template", "people:transfers", "orgs:tree", "accounts:tokens",
+    "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",
@@ -356,11 +358,22 @@ def cast(tree, chair_a, member_a, district_admin):
         text="Ахметова: было больше",
         upload=SimpleUploadedFile("o.pdf", b"%PDF-1.4 objection"),
     )
+    # A request from another district to use Ахметова's record, which primary A keeps.
+    from pervichka.people.models import PersonTransferRequest
+
+    transfer = PersonTransferRequest.objects.create(
+        person=member_a.person,
+        from_unit=tree.primary_a,
+        to_unit=tree.primary_c,
+        requested_by=district_admin,
+        purpose="event participant",
+    )
     return {
         "methodology": methodology,
         "rating": rating_run,
         "rating_score": rating_score,
         "objection": objection,
+        "transfer": transfer,
         "deputy": deputy,
         "promise": promise,
         "evidence": evidence,
@@ -416,6 +429,8 @@ def unchanged(cast):
     from pervichka.rating.models import RatingRun
 
     assert RatingRun.objects.count() == 1
+    cast["transfer"].refresh_from_db()
+    assert cast["transfer"].status == "pending"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

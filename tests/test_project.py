@@ -36,11 +36,14 @@ def test_seed_demo_builds_the_akzhar_district_once():
         RoleAssignment.objects.count(),
     )
 
-    district = OrgUnit.objects.get(kind=OrgKind.DISTRICT)
+    district = OrgUnit.objects.get(kind=OrgKind.DISTRICT, code="AKZ")
     assert district.name == "Акжарский районный филиал"
     assert district.address.startswith("с. Талшик")
     primaries = OrgUnit.objects.filter(kind=OrgKind.PRIMARY)
-    assert 13 <= primaries.count() <= 17
+    assert 13 <= primaries.filter(path__startswith=district.path).count() <= 17
+    # A second district with two primaries: scope is seen to stop at a district's border.
+    other = OrgUnit.objects.get(kind=OrgKind.DISTRICT, code="TAY")
+    assert primaries.filter(path__startswith=other.path).count() == 2
     for primary in primaries:
         assert 80 <= Membership.objects.filter(primary=primary).count() <= 120
     iins = Person.objects.filter(iin__isnull=False).values_list("iin", flat=True)

@@ -13,7 +13,7 @@ from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.models import Appeal, Category, FieldReception, ReceptionOffice
 from pervichka.core.calendar import calendar
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.core.scoping import get_or_404, has_perm_at, scope_q
 from pervichka.orgs import selectors as orgs_selectors
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
@@ -107,8 +107,13 @@ def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
         queryset = queryset.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
         queryset = queryset.filter(received_at__date__lte=filters.received_to)
+    # The text is personal data: it is searched only where the user may read it
+    # (APPEALS_PII at the appeal's unit); elsewhere a word matches the number alone.
+    readable = scope_q(user, Perm.APPEALS_PII, "unit__path")
     for word in filters.q.lower().split():
-        queryset = queryset.filter(search_text__contains=word)
+        queryset = queryset.filter(
+            (Q(search_text__contains=word) & readable) | Q(number__icontains=word)
+        )
     if filters.queue in ("overdue", "due_soon", "week"):
         return queryset.order_by("due_date", "pk")
     return queryset.order_by("-received_at", "-pk")
@@ -176,12 +181,6 @@ def settlements_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Set
 def units_with_appeals(user) -> QuerySet[OrgUnit]:
     """The organizations that hold an appeal the user may see: the list's filter."""
     return OrgUnit.objects.filter(pk__in=appeals_visible(user).values("unit_id")).order_by("path")
-
-
-def person_known_elsewhere(iin: str) -> bool:
-    """Is a person with this IIN in the registry outside the user's scope? The intake says
-    only that, never who."""
-    return Person.objects.filter(iin=iin).exists()
 
 
 def offices_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[ReceptionOffice]:

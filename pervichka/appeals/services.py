@@ -53,7 +53,12 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData, person_find_or_create
+from pervichka.people.services import (
+    PersonData,
+    person_find_or_create,
+    person_lookup,
+    records_transfer_requests,
+)
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 60 random bits.
 SIMILARITY_THRESHOLD = 0.6
@@ -321,7 +326,9 @@ def _register(
     *, actor, district, data: PersonData, intake: Intake, public: bool, idempotency_key: str | None
 ) -> Appeal:
     _validate_intake(district, intake)
-    person = person_find_or_create(actor=actor, unit=district, data=data, public=public)
+    person = person_find_or_create(
+        actor=actor, unit=district, data=data, public=public, purpose=_("appeal")
+    )
     rules = rules_for(district)
     received_at = intake.received_at or timezone.now()
     received = timezone.localtime(received_at).date()
@@ -425,6 +432,7 @@ def _event(
     )
 
 
+@records_transfer_requests
 @transaction.atomic
 def appeal_register(
     *, actor, district, data: PersonData, intake: Intake, confirm_duplicate: bool = False
@@ -440,7 +448,8 @@ def appeal_register(
     if not confirm_duplicate:
         existing = None
         if data.iin:
-            existing = Person.objects.filter(iin=data.iin.strip()).first()
+            # Only a person the operator may see: the check must not reveal one kept elsewhere.
+            existing = person_lookup(actor=actor, iin=data.iin)
         similar = appeals_similar(
             district=district, text=intake.text, person=existing, settlement=intake.settlement
         )

@@ -36,7 +36,8 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
-from pervichka.people.selectors import persons_visible
+from pervichka.people.services import person_lookup as find_person_by_iin
+from pervichka.people.services import records_transfer_requests
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -120,7 +121,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         district = form.cleaned_data["district"]
         try:
-            with transaction.atomic():
+            with records_transfer_requests, transaction.atomic():
                 appeal = services.appeal_register(
                     actor=request.user,
                     district=district,
@@ -162,10 +163,12 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     person = None
     earlier = []
     if len(iin) == 12 and iin.isdigit():
-        person = persons_visible(request.user).filter(iin=iin).first()
-        if person is None and selectors.person_known_elsewhere(iin):
-            person = "elsewhere"
-        elif person is not None:
+        # A person kept outside the user's scope is answered exactly like nobody.
+        try:
+            person = find_person_by_iin(actor=request.user, iin=iin)
+        except ValidationError:  # too many lookups: say nothing, like for nobody
+            person = None
+        if person is not None:
             earlier = selectors.person_appeals(request.user, person)[:10]
     return render(
         request, "appeals/person_lookup.html", {"person": person, "earlier": earlier, "iin": iin}

@@ -18,17 +18,18 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _count(store, cache_key: str, timeout: int) -> int | None:
+def _count(store, cache_key: str, timeout: int, cost: int) -> int | None:
     store.add(cache_key, 0, timeout)
     try:
-        return store.incr(cache_key)
+        return store.incr(cache_key, cost)
     except ValueError:  # expired between add and incr
-        store.set(cache_key, 1, timeout)
-        return 1
+        store.set(cache_key, cost, timeout)
+        return cost
 
 
-def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one use; True while the key has used at most `limit` in the current window.
+def hit(scope: str, key: str, *, limit: int, window_seconds: int, cost: int = 1) -> bool:
+    """Count `cost` uses (one by default); True while the key has used at most `limit` in
+    the current window.
 
     Fails safe: when the shared cache (Redis) is unreachable its client answers None
     (IGNORE_EXCEPTIONS), and the use is counted in this process's memory instead, so the
@@ -36,7 +37,7 @@ def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
     """
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    count = _count(cache, cache_key, window_seconds + 5)
+    count = _count(cache, cache_key, window_seconds + 5, cost)
     if count is None:
-        count = _count(caches["local"], cache_key, window_seconds + 5)
+        count = _count(caches["local"], cache_key, window_seconds + 5, cost)
     return count <= limit

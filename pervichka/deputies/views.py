@@ -21,7 +21,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
 from pervichka.deputies import selectors, services
 from pervichka.deputies.forms import DeputyForm, PeriodForm
-from pervichka.people.selectors import persons_visible
+from pervichka.people.services import person_lookup
 
 
 def _period(request: HttpRequest) -> Period:
@@ -135,11 +135,16 @@ def deputy_new(request: HttpRequest) -> HttpResponse:
     form = DeputyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = persons_visible(request.user).filter(iin=data["iin"]).first()
+        try:
+            person = person_lookup(actor=request.user, iin=data["iin"])
+        except ValidationError as exc:
+            person = None
+            form.add_error("iin", exc.message_dict["iin"])
         if person is None:
-            form.add_error(
-                "iin", _("Nobody with this IIN is in your registry: add the person first.")
-            )
+            if not form.errors:
+                form.add_error(
+                    "iin", _("Nobody with this IIN is in your registry: add the person first.")
+                )
         else:
             try:
                 deputy = services.deputy_register(

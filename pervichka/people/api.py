@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
@@ -172,9 +174,15 @@ def _person_data(user, payload: PersonIn, base: Person | None = None) -> service
 @paginate(Pagination)
 def list_persons(request, q: str = "", iin: str = ""):
     user = actor(request)
-    queryset = selectors.persons_visible(user).select_related("unit").order_by("search_name", "pk")
+    queryset = selectors.persons_visible(user)
     if iin:
-        queryset = queryset.filter(iin=iin)
+        try:
+            queryset = selectors.persons_with_iin(user, iin)
+        except PermissionError:
+            raise HttpError(
+                400, _("You may not search by IIN: IINs are masked for your role.")
+            ) from None
+    queryset = queryset.select_related("unit").order_by("search_name", "pk")
     for word in q.lower().split():
         queryset = queryset.filter(search_name__contains=word)
     return MappedPage(queryset, _PiiView(user).out)

@@ -43,3 +43,19 @@ class ImportStatus(models.TextChoices):
     IMPORTED = "imported", _("imported")
     CANCELLED = "cancelled", _("cancelled: nothing imported")
     FAILED = "failed", _("could not be read")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the keeper")
+    APPROVED = "approved", _("approved: the record may be used")
+    REFUSED = "refused", _("refused")
+
+
+class AccessAction(models.TextChoices):
+    """What an entry of the access log records."""
+
+    LOOKUP = "lookup", _("looked up by IIN")
+    VIEW = "view", _("viewed IIN or phone unmasked")
+    EXPORT = "export", _("exported personal data")
+    SUBJECT_EXPORT = "subject_export", _("downloaded everything about a person")
+    ANONYMISE = "anonymise", _("anonymised a person")

@@ -40,6 +40,8 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.selectors import primaries_for, settlements_for
 from pervichka.people.enums import ConsentMethod, DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.models import MemberImport, Membership, Person
+from pervichka.people.selectors import person_linkable
+from pervichka.people.services import iin_lookups_charge, kept_elsewhere_message
 
 CHUNK = 1000
 
@@ -344,15 +346,33 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
     return result
 
 
-def _check_against_registry(actor, results: list[RowResult]) -> dict[str, Person]:
-    """Reject rows whose person is already a member, is kept by an organization outside the
-    importer's scope, or whose card is taken; find the persons to reuse."""
+def _check_against_registry(
+    actor, results: list[RowResult], *, charge: bool = False
+) -> dict[str, Person]:
+    """Reject rows whose person is kept outside the importer's scope (with the neutral
+    message of every staff form: neither the person nor their membership is revealed), is
+    already a member, or could not be taken over, or whose card is taken; find the persons
+    to reuse. With `charge`, every IIN kept outside the scope counts against the importer's
+    hourly allowance of lookups, so a file cannot test the registry faster than the form."""
     iins = [r.values["iin"] for r in results if r.values.get("iin")]
     persons = {p.iin: p for p in Person.objects.filter(iin__in=iins).select_related("unit")}
+    hidden = {
+        iin
+        for iin, person in persons.items()
+        if not has_perm_at(actor, Perm.PEOPLE_VIEW, person.unit.path)
+        and not _granted(actor, person, results)
+    }
+    if charge and hidden:
+        try:
+            iin_lookups_charge(actor, cost=len(hidden))
+        except ValidationError as exc:
+            raise ImportFileError(exc.message_dict["iin"][0]) from exc
     foreign = {
         iin
         for iin, person in persons.items()
-        if person.unit is not None and not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+        if iin not in hidden
+        and not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+        and not _granted(actor, person, results)
     }
     current_members = set(
         Membership.objects.filter(person__iin__in=iins)
@@ -364,7 +384,9 @@ def _check_against_registry(actor, results: list[RowResult]) -> dict[str, Person
         Membership.objects.filter(card_number__in=cards).values_list("card_number", flat=True)
     )
     for result in results:
-        if result.values.get("iin") in current_members:
+        if result.values.get("iin") in hidden:
+            result.error("iin", kept_elsewhere_message(request_sent=False))
+        elif result.values.get("iin") in current_members:
             result.error(
                 "iin", _("A person with this IIN is already a member of a primary organization.")
             )
@@ -381,13 +403,21 @@ def _check_against_registry(actor, results: list[RowResult]) -> dict[str, Person
     return persons
 
 
+def _granted(actor, person: Person, results: list[RowResult]) -> bool:
+    """Has the keeper approved a request to use this person from the row's primary?"""
+    for result in results:
+        if result.values.get("iin") == person.iin and result.values.get("primary") is not None:
+            return person_linkable(actor, person, result.values["primary"], granted_only=True)
+    return False
+
+
 def _validate(
-    actor, path: Path, name: str, default_primary
+    actor, path: Path, name: str, default_primary, *, charge: bool = False
 ) -> Iterator[tuple[list[RowResult], dict[str, Person]]]:
     ctx = _Context(actor, default_primary)
     for chunk in _chunks(read_rows(path, name), CHUNK):
         results = [_validate_row(ctx, number, values) for number, values in chunk]
-        persons = _check_against_registry(ctx.actor, results)
+        persons = _check_against_registry(ctx.actor, results, charge=charge)
         yield results, persons
 
 
@@ -432,7 +462,7 @@ def member_import_check(*, actor, upload: UploadedFile, default_primary=None) ->
     try:
         with checked.open("w", encoding="utf-8") as out:
             for results, _persons in _validate(
-                actor, Path(job.file.path), job.file.name, default_primary
+                actor, Path(job.file.path), job.file.name, default_primary, charge=True
             ):
                 for result in results:
                     total += 1

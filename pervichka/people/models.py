@@ -8,12 +8,14 @@ from simple_history.models import HistoricalRecords
 from pervichka.core.iin import parse_iin, validate_iin
 from pervichka.core.scoping import ScopedQuerySet
 from pervichka.people.enums import (
+    AccessAction,
     ConsentMethod,
     DuesCategory,
     ImportStatus,
     LeaveReason,
     MembershipStatus,
     Sex,
+    TransferStatus,
 )
 
 
@@ -211,3 +213,125 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PersonTransferRequest(models.Model):
+    """A request to use a person whose record is kept outside the requester's scope.
+
+    Made when a staff form brings in an IIN that the registry keeps elsewhere (the form
+    itself is refused and shows nothing of the person). The keeper, or an administrator
+    above both, approves or refuses it. Approval does not move the record: it lets the
+    requesting unit (and its subtree) link the person from then on (shared keeping); the
+    keeper still keeps and edits the record.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("person")
+    )
+    from_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
+    to_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by the organization"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone_now)
+
+    # The keeper's side: who may decide sees it.
+    scope_path = "from_unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to use a person's record")
+        verbose_name_plural = _("requests to use persons' records")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "to_unit"],
+                condition=Q(status=TransferStatus.PENDING),
+                name="transfer_one_pending_per_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.to_unit}"
+
+
+class AccessLog(models.Model):
+    """Who saw or took personal data: every lookup by IIN, every view of an unmasked IIN or
+    phone, every export. Append-only: nothing updates or deletes a row (the model refuses,
+    and on PostgreSQL a trigger does too)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone_now, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    # Where the data belongs (the person's unit, the export's scope): the log is scoped by it.
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    what = models.CharField(_("what"), max_length=200)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["actor", "at"], name="accesslog_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

@@ -8,9 +8,10 @@ from django.db.models import Count, Q, QuerySet
 
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_at
-from pervichka.people.enums import MembershipStatus
-from pervichka.people.models import MemberImport, Membership, Person
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_q
+from pervichka.core.tree import ancestor_paths
+from pervichka.people.enums import MembershipStatus, TransferStatus
+from pervichka.people.models import MemberImport, Membership, Person, PersonTransferRequest
 
 
 def persons_visible(user, *, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
@@ -46,17 +47,21 @@ class MemberFilters:
     status: str = ""
 
 
-def _search_q(text: str) -> Q:
-    """Name, IIN or phone: digits search IIN and phone, letters search the name key."""
+def _search_q(user, text: str) -> Q:
+    """Name, card number, IIN or phone: digits search the card number, and the IIN and phone
+    only of rows whose personal data the user may see (`PEOPLE_PII` at the person's unit) —
+    a masked IIN must not be recoverable by searching prefixes; letters search the name."""
     text = text.strip()
     if not text:
         return Q()
     digits = "".join(c for c in text if c.isdigit())
     if digits and len(digits) >= len(text.replace(" ", "").replace("+", "")) - 1:
-        q = Q(person__iin__startswith=digits)
+        pii = Q(person__iin__startswith=digits)
         if len(digits) >= 4:
-            q |= Q(person__phone__contains=digits)
-        return q
+            pii |= Q(person__phone__contains=digits)
+        return Q(card_number__startswith=digits) | (
+            pii & scope_q(user, Perm.PEOPLE_PII, "person__unit__path")
+        )
     q = Q()
     for word in text.lower().split():
         q &= Q(person__search_name__contains=word)
@@ -72,7 +77,7 @@ def members_list(user, filters: MemberFilters) -> QuerySet[Membership]:
         queryset = queryset.filter(status=filters.status)
     else:
         queryset = queryset.exclude(status=MembershipStatus.ARCHIVED)
-    return queryset.filter(_search_q(filters.q)).order_by(
+    return queryset.filter(_search_q(user, filters.q)).order_by(
         "person__surname", "person__name", "person__patronymic", "pk"
     )
 
@@ -113,3 +118,41 @@ def member_counts_on(primary_ids: list[int], day) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["primary_id"]: row["n"] for row in rows}
+
+
+def person_linkable(user, person: Person, unit, *, granted_only: bool = False) -> bool:
+    """May `user` bring `person` into a record of `unit`? Yes when the person's record is in
+    the user's scope, or its keeper approved a request to use it from `unit` or above."""
+    if not granted_only and has_perm_at(user, Perm.PEOPLE_VIEW, person.unit.path):
+        return True
+    return PersonTransferRequest.objects.filter(
+        person=person,
+        status=TransferStatus.APPROVED,
+        to_unit__path__in=ancestor_paths(unit.path, include_self=True),
+    ).exists()
+
+
+def transfers_to_decide(user) -> QuerySet[PersonTransferRequest]:
+    """Requests to use records the user keeps (PEOPLE_MANAGE where the record is kept)."""
+    return (
+        PersonTransferRequest.objects.visible_to(user, Perm.PEOPLE_MANAGE)
+        .select_related("person", "person__unit", "to_unit", "requested_by")
+        .order_by("status", "-created_at")
+    )
+
+
+def transfers_requested_by(user) -> QuerySet[PersonTransferRequest]:
+    """The user's own requests: purpose, organization, status — nothing of the person."""
+    return (
+        PersonTransferRequest.objects.filter(requested_by=user)
+        .select_related("to_unit")
+        .order_by("-created_at")
+    )
+
+
+def persons_with_iin(user, iin: str) -> QuerySet[Person]:
+    """The `?iin=` filter: only among persons whose IIN the user may read. A user who may
+    read no IIN anywhere is refused (a filter must not confirm what the list masks)."""
+    if not has_perm_anywhere(user, Perm.PEOPLE_PII):
+        raise PermissionError("iin filter")
+    return persons_visible(user, perm=Perm.PEOPLE_PII).filter(iin=iin.strip())

@@ -8,21 +8,31 @@ constraints, and saves through `save_as` so history records who made the change.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pervichka.core import ratelimit
 from pervichka.core.history import save_as
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.enums import OrgKind
-from pervichka.people.enums import ConsentMethod, DuesCategory, MembershipStatus
-from pervichka.people.models import Membership, Person
+from pervichka.people.enums import (
+    AccessAction,
+    ConsentMethod,
+    DuesCategory,
+    MembershipStatus,
+    TransferStatus,
+)
+from pervichka.people.models import AccessLog, Membership, Person, PersonTransferRequest
+from pervichka.people.selectors import person_linkable
 
 PERSON_FIELDS = (
     "iin",
@@ -77,6 +87,178 @@ class PersonData:
 def _require(actor, perm: Perm, path: str) -> None:
     if not has_perm_at(actor, perm, path):
         raise Http404
+
+
+# --- finding persons by IIN: scoped, rate-limited, logged ------------------------------
+#
+# A staff form that brings in an IIN kept outside the actor's scope must not echo, link or
+# change that record. It cannot answer exactly as for an unknown IIN (that would create a
+# second person with the same IIN, which the registry forbids), so it refuses with one
+# neutral message that names neither the person nor the keeper, after every check an
+# unknown IIN would also go through (consent, the fields), and a request to use the record
+# goes to its keeper. The rate limit and the keeper's list of requests make harvesting
+# names by IIN slow and visible. Public forms (an appeal, an idea) keep linking a known IIN
+# without changing the record: the anonymous submitter is shown nothing of the person.
+
+
+def kept_elsewhere_message(*, request_sent: bool = True) -> str:
+    """The one answer for an IIN kept outside the actor's scope: names nobody."""
+    if not request_sent:  # an import sends no requests: one form per person does
+        return _(
+            "This IIN cannot be used here: the person's record is kept by another "
+            "organization. Add the person with the member form to ask for it."
+        )
+    return _(
+        "This IIN cannot be used here yet: the person's record is kept by another "
+        "organization. A request to use it has been sent there; once it is approved, "
+        "try again."
+    )
+
+
+class PersonKeptElsewhere(ValidationError):
+    """A staff form brought in an IIN kept outside the actor's scope: refused, and (by
+    `records_transfer_requests` around the service) a request goes to the keeper."""
+
+    def __init__(self, *, actor, person: Person, unit, purpose: str):
+        self.actor = actor
+        self.person_id = person.pk
+        self.from_unit_id = person.unit_id
+        self.to_unit_id = unit.pk
+        self.purpose = purpose
+        self.recorded = False
+        super().__init__({"iin": [kept_elsewhere_message()]}, code="kept_elsewhere")
+
+
+class _TransferRequestRecorder(ContextDecorator):
+    """`records_transfer_requests`: put it above a service's `transaction.atomic` (or around
+    a view's own `transaction.atomic` block): when the service refuses a person kept
+    elsewhere, the transaction is rolled back and the request to the keeper (with its
+    access-log entry) is written after it, so the refusal does not take the request with it.
+    Nested uses write once: an inner one whose write is already committed marks the error."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if isinstance(exc, PersonKeptElsewhere) and not exc.recorded:
+            _transfer_request_record(exc)
+            exc.recorded = not transaction.get_connection().in_atomic_block
+        return False
+
+
+records_transfer_requests = _TransferRequestRecorder()
+
+
+@transaction.atomic
+def _transfer_request_record(exc: PersonKeptElsewhere) -> None:
+    PersonTransferRequest.objects.get_or_create(
+        person_id=exc.person_id,
+        to_unit_id=exc.to_unit_id,
+        status=TransferStatus.PENDING,
+        defaults={
+            "from_unit_id": exc.from_unit_id,
+            "requested_by": exc.actor,
+            "purpose": exc.purpose[:200],
+        },
+    )
+    access_log_record(
+        actor=exc.actor,
+        action=AccessAction.LOOKUP,
+        person_id=exc.person_id,
+        unit_id=exc.from_unit_id,
+        what="kept elsewhere: request to use the record",
+    )
+
+
+def access_log_record(
+    *,
+    actor,
+    action: str,
+    person: Person | None = None,
+    person_id: int | None = None,
+    unit=None,
+    unit_id: int | None = None,
+    rows: int = 0,
+    what: str = "",
+) -> AccessLog:
+    """Append one entry to the access log (never updated, never deleted)."""
+    if person is not None:
+        person_id = person.pk
+        unit_id = unit_id or person.unit_id
+    if unit is not None:
+        unit_id = unit.pk
+    return AccessLog.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        person_id=person_id,
+        unit_id=unit_id,
+        rows=rows,
+        what=what[:200],
+    )
+
+
+def iin_lookups_charge(actor, *, cost: int = 1) -> None:
+    """Count `cost` lookups by IIN against the actor's hourly allowance; refuse past it."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or cost <= 0:
+        return
+    if not ratelimit.hit(
+        "iin-lookup",
+        str(actor.pk),
+        limit=settings.PERVICHKA_IIN_LOOKUPS_PER_HOUR,
+        window_seconds=3600,
+        cost=cost,
+    ):
+        raise ValidationError(
+            {"iin": [_("Too many lookups by IIN in an hour; try again later.")]},
+            code="rate_limited",
+        )
+
+
+def person_lookup(*, actor, iin: str, perm: Perm = Perm.PEOPLE_VIEW) -> Person | None:
+    """The person with this IIN if the actor may see them (`perm` at the record's unit),
+    else None — a person kept elsewhere is answered exactly like nobody. Rate-limited per
+    user and logged."""
+    iin = (iin or "").strip()
+    if not iin:
+        return None
+    iin_lookups_charge(actor)
+    person = (
+        Person.objects.visible_to(actor, perm).select_related("unit", "settlement").filter(iin=iin)
+    ).first()
+    if person is not None:
+        access_log_record(actor=actor, action=AccessAction.LOOKUP, person=person, what="by IIN")
+    return person
+
+
+def _refuse_kept_elsewhere(*, actor, person: Person, unit, data: PersonData, purpose: str):
+    """Everything an unknown IIN would be checked for, then the neutral refusal."""
+    candidate = Person(unit=unit)
+    for name in PERSON_FIELDS:
+        setattr(candidate, name, getattr(data, name))
+    _consent(candidate, data, required=True, renew=False)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    raise PersonKeptElsewhere(actor=actor, person=person, unit=unit, purpose=purpose)
+
+
+@transaction.atomic
+def person_transfer_decide(
+    *, actor, transfer: PersonTransferRequest, approve: bool
+) -> PersonTransferRequest:
+    """The keeper (or an administrator above both) approves or refuses a request to use a
+    record. Approval lets the requesting unit link the person; the record stays where it is."""
+    transfer = (
+        PersonTransferRequest.objects.select_for_update(of=("self",))
+        .select_related("person__unit")
+        .get(pk=transfer.pk)
+    )
+    _require(actor, Perm.PEOPLE_MANAGE, transfer.person.unit.path)
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    transfer.status = TransferStatus.APPROVED if approve else TransferStatus.REFUSED
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer.save()
+    return transfer
 
 
 def _consent(person: Person, data: PersonData, *, required: bool, renew: bool) -> bool:
@@ -141,6 +323,7 @@ def _check_primary(actor, primary) -> None:
     _require(actor, Perm.MEMBERS_MANAGE, primary.path)
 
 
+@records_transfer_requests
 @transaction.atomic
 def member_register(
     *,
@@ -155,22 +338,31 @@ def member_register(
 
     A person already in the registry (same IIN) is reused and their details updated, so the
     registry keeps one record per person; a person who is a current member elsewhere is
-    refused, since a member belongs to one primary at a time, and so is a person whose record
-    is kept outside the actor's scope (its keeper must move it).
+    refused, since a member belongs to one primary at a time. A person whose record is kept
+    outside the actor's scope is refused with the neutral message of every staff form (their
+    membership is not revealed) and a request to use the record goes to its keeper.
     """
     _check_primary(actor, primary)
     data = data.cleaned()
     person = None
     if data.iin:
+        iin_lookups_charge(actor)
         person = Person.objects.select_for_update().filter(iin=data.iin).first()
     if person is not None:
+        if not person_linkable(actor, person, primary):
+            _refuse_kept_elsewhere(
+                actor=actor, person=person, unit=primary, data=data, purpose=_("membership")
+            )
         current = person.memberships.exclude(status=MembershipStatus.ARCHIVED).first()
         if current is not None:
             raise ValidationError(
                 {"iin": _("A person with this IIN is already a member of a primary organization.")}
             )
-        # Reusing the record moves it into `primary` and rewrites it: only who keeps it may.
-        if not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path):
+        # Reusing the record moves it into `primary` and rewrites it: only who keeps it may,
+        # or whom the keeper allowed to use it.
+        if not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path) and not person_linkable(
+            actor, person, primary, granted_only=True
+        ):
             raise ValidationError(
                 {
                     "iin": _(
@@ -287,7 +479,13 @@ def membership_archive(*, actor, membership: Membership, left: dt.date, reason: 
 
 
 def person_find_or_create(
-    *, actor, unit, data: PersonData, public: bool = False, update: bool = True
+    *,
+    actor,
+    unit,
+    data: PersonData,
+    public: bool = False,
+    update: bool = True,
+    purpose: str = "",
 ) -> Person:
     """The registry's person for someone a form brings in (an appeal, a young person, an
     event's participant, an idea's author), for every app that needs one.
@@ -296,12 +494,28 @@ def person_find_or_create(
     created in `unit`. Either way the consent rule holds (`_consent`): a person without
     consent on record must give it now. A found person's details change only when `update`
     is asked, the form is not public and the actor may manage people where the person's
-    record is kept (a known IIN typed in another district links the person and changes
-    nothing). The caller holds the transaction."""
+    record is kept.
+
+    On a staff form an IIN kept outside the actor's scope (and not shared with `unit` by an
+    approved request) is refused with `PersonKeptElsewhere` after the checks an unknown IIN
+    gets: nothing is echoed, linked or changed; the service that calls this is wrapped in
+    `records_transfer_requests`, which sends the keeper a request saying `purpose`. Staff
+    lookups are rate-limited per user and logged. A public form (actor None) links a known
+    IIN and changes nothing. The caller holds the transaction."""
     data = data.cleaned()
     person = None
     if data.iin:
+        if not public:
+            iin_lookups_charge(actor)
         person = Person.objects.select_for_update().filter(iin=data.iin).first()
+        if person is not None and not public:
+            if not person_linkable(actor, person, unit):
+                _refuse_kept_elsewhere(
+                    actor=actor, person=person, unit=unit, data=data, purpose=purpose
+                )
+            access_log_record(
+                actor=actor, action=AccessAction.LOOKUP, person=person, what=purpose or "by IIN"
+            )
     elif public and data.phone:
         person = Person.objects.filter(
             unit__path__startswith=unit.path,

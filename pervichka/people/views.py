@@ -276,3 +276,37 @@ def member_import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="members-template.xlsx"'
     return response
+
+
+@login_required
+def transfers(request: HttpRequest) -> HttpResponse:
+    """Requests to use persons' records: those the user keeps (to decide) and the user's own
+    (their status only: nothing of the person is shown to the requester)."""
+    _require_anywhere(request.user, Perm.PEOPLE_VIEW)
+    context = {
+        "to_decide": selectors.transfers_to_decide(request.user)[:200],
+        "mine": selectors.transfers_requested_by(request.user)[:50],
+    }
+    return render(request, "people/transfers.html", context)
+
+
+@login_required
+@require_POST
+def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    transfer = get_or_404(selectors.transfers_to_decide(request.user), pk=pk)
+    try:
+        services.person_transfer_decide(
+            actor=request.user, transfer=transfer, approve=decision == "approve"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The request is approved.")
+            if decision == "approve"
+            else _("The request is refused."),
+        )
+    return redirect("people:transfers")

@@ -23,7 +23,11 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.orgs.selectors import district_of
 from pervichka.people.models import Person
-from pervichka.people.services import PersonData, person_find_or_create
+from pervichka.people.services import (
+    PersonData,
+    person_find_or_create,
+    records_transfer_requests,
+)
 from pervichka.projects.enums import EventStatus, ParticipantRole, ProjectKind, ProjectKpi
 from pervichka.projects.models import (
     Event,
@@ -238,6 +242,7 @@ def event_set_status(*, actor, event: Event, status: str, results: str = "") -> 
     return event
 
 
+@records_transfer_requests
 @transaction.atomic
 def participant_add(
     *,
@@ -268,7 +273,9 @@ def participant_add(
             raise ValidationError({"person": _("Choose a person or enter their details.")})
         if not has_perm_at(actor, Perm.PEOPLE_MANAGE, event.primary.path):
             raise Http404
-        person = person_find_or_create(actor=actor, unit=event.primary, data=data)
+        person = person_find_or_create(
+            actor=actor, unit=event.primary, data=data, purpose=_("event participant")
+        )
     participant, created = EventParticipant.objects.get_or_create(
         event=event, person=person, defaults={"role": role, "hours": hours}
     )

@@ -19,7 +19,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
-from pervichka.people.selectors import persons_visible
+from pervichka.people.services import person_lookup
 from pervichka.training import selectors, services
 from pervichka.training.forms import CertificateForm, CohortForm, EnrolForm, SessionForm
 
@@ -106,7 +106,7 @@ def _cohort_actions(request: HttpRequest, cohort) -> dict[str, FormAction]:
         return _("The session is added.")
 
     def enrol(data: dict) -> str:
-        person = persons_visible(actor).filter(iin=data["iin"]).first()
+        person = person_lookup(actor=actor, iin=data["iin"])
         if person is None:
             raise ValidationError(_("Nobody with this IIN is in your registry."))
         services.enrol(actor=actor, cohort=cohort, person=person)

@@ -19,7 +19,11 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import district_of
-from pervichka.people.services import PersonData, person_find_or_create
+from pervichka.people.services import (
+    PersonData,
+    person_find_or_create,
+    records_transfer_requests,
+)
 from pervichka.youth.enums import (
     REFERRAL_FLOW,
     CaseStatus,
@@ -82,6 +86,7 @@ def _apply_facts(yp: YoungPerson, facts: dict) -> None:
         raise ValidationError({"graduated_year": _("Enter the year of graduation.")})
 
 
+@records_transfer_requests
 @transaction.atomic
 def young_person_register(*, actor, primary, data: PersonData, facts: dict) -> YoungPerson:
     """Put a young person on the primary's register: the registry's person (found by IIN or
@@ -91,7 +96,9 @@ def young_person_register(*, actor, primary, data: PersonData, facts: dict) -> Y
         raise ValidationError({"primary": _("Choose a primary organization.")})
     # A person already in the registry is linked (their consent recorded if they had none);
     # the youth register does not rewrite the registry's details.
-    person = person_find_or_create(actor=actor, unit=primary, data=data, update=False)
+    person = person_find_or_create(
+        actor=actor, unit=primary, data=data, update=False, purpose=_("youth register")
+    )
     if hasattr(person, "youth_profile"):
         raise ValidationError({"iin": _("This young person is already on a register.")})
     age = age_on(person.birth_date, timezone.localdate())

@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from pervichka.appeals import services
 from pervichka.appeals.models import Appeal
-from pervichka.core.roles import Role
 from tests.appeals.conftest import MONDAY, citizen
-from tests.factories import UserFactory, grant
 
 
 def intake_data(tree, categories, office, **overrides):
@@ -43,47 +41,6 @@ def test_operator_registers_an_appeal(tree, login, operator, categories, office)
     assert response["Location"] == reverse("appeals:detail", args=[appeal.pk])
     assert appeal.number == "AKZ-2026-000001"
     assert appeal.reception_office == office
-
-
-def test_an_operator_of_another_district_links_a_known_iin_but_changes_nothing(
-    tree, login, member_a
-):
-    other_operator = grant(
-        UserFactory(username="other_operator"), Role.OPERATOR, tree.other_district
-    )
-    category = services.categories_ensure(district=tree.other_district)[0]
-    person = member_a.person
-    before = (person.surname, person.name, person.phone, person.address, person.settlement_id)
-    response = login(other_operator).post(
-        reverse("appeals:new"),
-        {
-            "district": tree.other_district.pk,
-            "channel": "phone",
-            "reception_office": "",
-            "field_reception": "",
-            "received_at": "2026-11-02T10:00",
-            "iin": person.iin,
-            "surname": "Подмена",
-            "name": "Чужой",
-            "patronymic": "",
-            "phone": "+7 777 000 11 22",
-            "email": "",
-            "address": "ул. Чужая, 1",
-            "settlement": tree.other_village.pk,
-            "category": category.pk,
-            "text": "Нет света на улице",
-            "consent_method": "paper",
-        },
-    )
-    appeal = Appeal.objects.get()
-    assert response["Location"] == reverse("appeals:detail", args=[appeal.pk])
-    person.refresh_from_db()
-    assert (person.surname, person.name, person.phone, person.address, person.settlement_id) == (
-        before
-    )
-    assert person.unit == tree.primary_a
-    assert appeal.person == person
-    assert appeal.contact_phone == "+77770001122"
 
 
 def test_the_districts_own_operator_updates_the_persons_details(

@@ -38,6 +38,20 @@ DISTRICT = (
     "593200000",
 )
 
+# A second, small district of the same region with two primaries: what the scope tests
+# and a reviewer need to see that nothing crosses districts (issue 13).
+OTHER_DISTRICT = (
+    "Тайыншинский районный филиал",
+    "Тайынша аудандық филиалы",
+    "Tayynsha district branch",
+    "TAY",
+    "595600000",
+)
+OTHER_SETTLEMENTS = [
+    ("Тайынша", "Тайынша", "Tayynsha"),
+    ("Келлеровка", "Келлеровка", "Kellerovka"),
+]
+
 
 def _primary_names(index: int, village: tuple[str, str, str], number: int | None):
     ru, kk, en = village
@@ -126,3 +140,52 @@ def seed(ctx: dict) -> None:
     ctx.update(
         party=party, region=region, district=district, settlements=settlements, primaries=primaries
     )
+    _seed_other_district(ctx, region)
+
+
+def _seed_other_district(ctx: dict, region: OrgUnit) -> None:
+    region.refresh_from_db()
+    district = OrgUnit.objects.filter(kind=OrgKind.DISTRICT, kato=OTHER_DISTRICT[4]).first()
+    if district is None:
+        district = OrgUnit.objects.add_child(
+            region,
+            create_kwargs={
+                "kind": OrgKind.DISTRICT,
+                "name": OTHER_DISTRICT[0],
+                "name_kk": OTHER_DISTRICT[1],
+                "name_en": OTHER_DISTRICT[2],
+                "code": OTHER_DISTRICT[3],
+                "kato": OTHER_DISTRICT[4],
+            },
+        )
+    primaries = []
+    for index, village in enumerate(OTHER_SETTLEMENTS, start=1):
+        ru, kk, en = village
+        settlement, _created = Settlement.objects.get_or_create(
+            kato=f"5956{index:02d}100",
+            defaults={
+                "name": ru,
+                "name_kk": kk,
+                "name_en": en,
+                "district": district,
+                "kind": SettlementKind.VILLAGE,
+                "rural_district": f"{ru} с.о.",
+            },
+        )
+        ru, kk, en = _primary_names(index, village, None)
+        primary = OrgUnit.objects.filter(kind=OrgKind.PRIMARY, name=ru).first()
+        if primary is None:
+            district.refresh_from_db()
+            primary = OrgUnit.objects.add_child(
+                district,
+                create_kwargs={
+                    "kind": OrgKind.PRIMARY,
+                    "name": ru,
+                    "name_kk": kk,
+                    "name_en": en,
+                    "kato": settlement.kato,
+                    "settlement": settlement,
+                },
+            )
+        primaries.append(primary)
+    ctx.update(other_district=district, other_primaries=primaries)

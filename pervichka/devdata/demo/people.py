@@ -1,4 +1,5 @@
-"""About a hundred generated members in each demo primary, with chairs and secretaries."""
+"""About a hundred generated members in each demo primary (both districts), with chairs and
+secretaries."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def seed(ctx: dict) -> None:
     today = timezone.localdate()
     now = timezone.now()
     chairs = {}
-    for primary_index, primary in enumerate(ctx["primaries"]):
+    # The second district's primaries (a scope check across districts) come after the
+    # first district's, so their card numbers follow on.
+    for primary_index, primary in enumerate(ctx["primaries"] + ctx.get("other_primaries", [])):
         existing = Membership.objects.filter(primary=primary).count()
         size = rng.randrange(85, 116)
         if existing:
