@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 from django.urls import reverse
+from django.utils import timezone
 
 from pervichka.dues import services
 from pervichka.dues.models import Payment
@@ -18,7 +19,8 @@ def test_chair_records_a_payment_from_the_member_card(tree, login, chair_a, paye
     assert page.status_code == 200
     key = uuid.uuid4().hex
     data = {
-        "months": ["2026-01-01", "2026-02-01"],
+        # The card shows the last 12 months: February 2026 is among them until 2027-01-31.
+        "months": ["2026-02-01", "2026-03-01"],
         "method": "cash",
         "receipt_number": "КВ-77",
         "bank_reference": "",
@@ -31,8 +33,8 @@ def test_chair_records_a_payment_from_the_member_card(tree, login, chair_a, paye
     assert Payment.objects.count() == 1
     assert fund(tree.primary_a) == Decimal("200.00")
     card = client.get(reverse("dues:member", args=[payer.pk])).content.decode()
-    assert 'data-month="2026-01" data-state="paid"' in card
-    assert 'data-month="2026-03" data-state="arrears"' in card
+    assert 'data-month="2026-02" data-state="paid"' in card
+    assert 'data-month="2026-04" data-state="arrears"' in card
 
 
 def test_payment_form_errors_are_shown(tree, login, chair_a, payer):
@@ -95,13 +97,14 @@ def test_district_table_shows_each_primary(tree, login, district_admin, payer, p
 
 
 def test_fund_statement_has_a_running_balance(tree, login, chair_a, district_admin, payer, pay):
-    pay(payer, [1, 2, 3, 4, 5])
+    today = timezone.localdate()
+    pay(payer, [1, 2, 3, 4, 5], paid_on=today)  # booked this year, as the spending below
     request = services.spending_request(
         actor=chair_a, primary=tree.primary_a, amount=Decimal("120"), purpose="Мячи"
     )
     services.spending_approve(actor=district_admin, request=request)
     response = login(chair_a).get(
-        reverse("dues:fund", args=[tree.primary_a.pk]), {"year": dt.date.today().year}
+        reverse("dues:fund", args=[tree.primary_a.pk]), {"year": today.year}
     )
     lines = response.context["lines"]
     assert [(line.inflow, line.outflow, line.balance) for line in lines] == [

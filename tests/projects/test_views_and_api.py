@@ -141,7 +141,8 @@ def test_projects_api_over_http(api_as, tree, chair_a, chair_b, village, project
             "project": "tazalike",
             "primary_id": tree.primary_a.pk,
             "title": "Посадка",
-            "date": (TODAY - dt.timedelta(days=2)).isoformat(),
+            # Within this year even on 1 January: the progress below is the year's.
+            "date": max(TODAY - dt.timedelta(days=2), TODAY.replace(month=1, day=1)).isoformat(),
             "settlement_id": village.pk,
         },
     )

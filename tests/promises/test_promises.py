@@ -208,7 +208,12 @@ def test_a_deputys_figures_come_from_receptions_and_appeals(
     client = login(district_admin)
     page = client.get(f"/deputies/{deputy.pk}/").content.decode()
     assert 'data-figure="received">2<' in page
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/deputies/?format=xlsx").content)).active
+    # The last 30 days, not the default "this year so far", which is one day on 1 January.
+    report = client.get(
+        "/deputies/",
+        {"format": "xlsx", "start": (TODAY - dt.timedelta(days=30)).isoformat(), "end": TODAY},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
     row = list(sheet.values)[1]
     assert row[4:8] == (1, 2, 1, 1)
 
