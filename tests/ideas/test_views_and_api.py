@@ -33,7 +33,7 @@ def idea_form(tree, key="k-0000000001", **extra):
 def test_an_incomplete_score_or_an_unknown_action_is_never_reported_as_saved(
     login, juror, published_idea, contest
 ):
-    first, *others = list(contest.criteria.all())
+    _first, *others = list(contest.criteria.all())
     client = login(juror)
     url = f"/projects/ideas/{published_idea.pk}/"
     page = client.post(
