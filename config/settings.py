@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pervichka.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -244,6 +245,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PERVICHKA_IMPORT_MAX_BYTES = env_int("PERVICHKA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Rows read from one member import (the rest of the file is refused, not ignored).
+PERVICHKA_IMPORT_MAX_ROWS = env_int("PERVICHKA_IMPORT_MAX_ROWS", 200_000)
+# A bank statement: its size and lines.
+PERVICHKA_STATEMENT_MAX_BYTES = env_int("PERVICHKA_STATEMENT_MAX_BYTES", 5 * 1024 * 1024)
+PERVICHKA_STATEMENT_MAX_ROWS = env_int("PERVICHKA_STATEMENT_MAX_ROWS", 20_000)
+# What an uploaded XLSX may expand to (core/uploads.py: check_xlsx), checked on the ZIP
+# directory before any XML is parsed: zip bombs are refused with a message.
+PERVICHKA_XLSX_MAX_ENTRIES = env_int("PERVICHKA_XLSX_MAX_ENTRIES", 200)
+PERVICHKA_XLSX_MAX_ENTRY_BYTES = env_int("PERVICHKA_XLSX_MAX_ENTRY_BYTES", 400 * 1024 * 1024)
+PERVICHKA_XLSX_MAX_TOTAL_BYTES = env_int("PERVICHKA_XLSX_MAX_TOTAL_BYTES", 500 * 1024 * 1024)
+PERVICHKA_XLSX_MAX_SHARED_STRINGS_BYTES = env_int(
+    "PERVICHKA_XLSX_MAX_SHARED_STRINGS_BYTES", 32 * 1024 * 1024
+)
+PERVICHKA_XLSX_MAX_SHARED_STRINGS = env_int("PERVICHKA_XLSX_MAX_SHARED_STRINGS", 500_000)
+PERVICHKA_ZIP_MAX_RATIO = env_int("PERVICHKA_ZIP_MAX_RATIO", 200)
+# Any request body larger than this is answered 413 before Django reads it (a second line
+# behind the proxy's client_max_body_size); the largest upload limit above fits under it.
+PERVICHKA_MAX_REQUEST_BYTES = env_int("PERVICHKA_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 
 # --- Security -------------------------------------------------------------------------
 SECURE = env_bool("PERVICHKA_SECURE", not DEBUG and not TESTING)
@@ -314,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
 }
+# The largest amount any form, API or statement may book at once (₸): `1e30` is refused
+# with a message instead of overflowing a column.
+PERVICHKA_AMOUNT_MAX = env_int("PERVICHKA_AMOUNT_MAX", 100_000_000)
+# The party's founding (AMANAT, then Nur Otan: 1 March 1999): no membership, payment or
+# statement line is dated before it.
+PERVICHKA_PARTY_FOUNDED = env_str("PERVICHKA_PARTY_FOUNDED", "1999-03-01")
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.

@@ -1,8 +1,10 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and a cap on request bodies."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline
 # (Bootstrap and the templates set style attributes); images may be data: URIs (Bootstrap's
@@ -41,3 +43,27 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than PERVICHKA_MAX_REQUEST_BYTES is answered 413 before
+    anything reads it: Django would otherwise spool a huge upload to disk first and only
+    then let the view look at its size. The proxy's client_max_body_size is the first
+    line (docs/deployment.md); this is the second, for installations without one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PERVICHKA_MAX_REQUEST_BYTES
+        if length > limit:
+            return HttpResponse(
+                _("The upload is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
