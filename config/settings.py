@@ -282,6 +282,10 @@ if SECURE:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# X-Forwarded-Proto is trusted only when a proxy is declared to set it: without one, any
+# client could send the header and pass for HTTPS.
+PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
+if PERVICHKA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Email and background work --------------------------------------------------------
@@ -316,6 +320,7 @@ PERVICHKA_API_PAGE_SIZE_MAX = 500
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = PERVICHKA_API_PAGE_SIZE_MAX
 # The SMS gateway's adapter (a class with send(to, text)); the demo prints to the console.
+PERVICHKA_SMS_CONFIGURED = bool(env_str("PERVICHKA_SMS_BACKEND"))
 PERVICHKA_SMS_BACKEND = env_str(
     "PERVICHKA_SMS_BACKEND",
     "pervichka.core.notify." + ("LocmemSMSBackend" if TESTING else "ConsoleSMSBackend"),
@@ -339,7 +344,6 @@ PERVICHKA_AMOUNT_MAX = env_int("PERVICHKA_AMOUNT_MAX", 100_000_000)
 # The party's founding (AMANAT, then Nur Otan: 1 March 1999): no membership, payment or
 # statement line is dated before it.
 PERVICHKA_PARTY_FOUNDED = env_str("PERVICHKA_PARTY_FOUNDED", "1999-03-01")
-PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.
 PERVICHKA_MAP_TILES = env_str(
