@@ -76,3 +76,12 @@ def test_uploaded_files_have_no_public_path(client, db):
     """Receipts, photos and attachments are served by views that check scope; /media/ is
     no route of the application (and the proxy must not serve it: docs/deployment.md)."""
     assert client.get("/media/receipts/2026/receipt.png").status_code == 404
+
+
+def test_the_swagger_page_requires_login(client, db, district_admin):
+    anonymous = client.get("/api/v1/docs")
+    assert anonymous.status_code == 302
+    assert anonymous.url.startswith("/accounts/login/")
+    client.force_login(district_admin)
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
