@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Cached figures are keyed by a write counter: a write makes them fresh (core.freshness).
+    "pervichka.core.freshness.WriteCounterMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -318,7 +320,6 @@ LOGGING = {
 }
 
 # --- Pervichka ------------------------------------------------------------------------
-PERVICHKA_PAGE_SIZE = 25
 PERVICHKA_API_PAGE_SIZE_MAX = 500
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = PERVICHKA_API_PAGE_SIZE_MAX

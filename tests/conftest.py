@@ -6,10 +6,12 @@ import os
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from pervichka.core.roles import Role
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
+from tests import clock
 from tests.factories import MembershipFactory, SettlementFactory, UserFactory, grant, make_unit
 
 # The data migrations that seed reference data every installation starts with.
@@ -25,6 +27,21 @@ def _is_transactional(item) -> bool:
     if marker is not None:
         return bool(marker.kwargs.get("transaction", marker.args and marker.args[0]))
     return bool({"live_server", "transactional_db"} & set(item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    """Every test runs at tests.clock.NOW (the clock keeps ticking from there).
+
+    time-machine moves the whole process, so a live server in a thread agrees with the test.
+    A server or browser in another process does not: browser tests (Chromium expires the
+    session cookie by its own clock) and tests marked `real_clock` run on the real date.
+    """
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(clock.NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +74,17 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    # A request in Kazakh leaves Kazakh active in the worker's thread; the next test on that
+    # worker must start in the installation's language like a fresh process.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

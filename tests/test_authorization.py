@@ -85,7 +85,7 @@ OBJECT_PAGES = {
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
-    "site:home", "people:list", "people:export", "people:add", "people:import",
+    "site:home", "site:report", "people:list", "people:export", "people:add", "people:import",
     "people:import_template", "orgs:tree", "accounts:tokens", "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",

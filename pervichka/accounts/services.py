@@ -14,10 +14,14 @@ from pervichka.core.roles import ROLE_UNIT_KINDS, Perm, Role
 from pervichka.core.scoping import forget_scope, has_perm_at
 
 
-@transaction.atomic
-def role_assign(*, actor, user: User, role: str, org_unit) -> RoleAssignment:
-    """Grant `role` over the subtree of `org_unit`. Only an administrator above it may."""
-    if actor is not None and not has_perm_at(actor, Perm.ACCOUNTS_MANAGE, org_unit.path):
+def role_assign_check(*, actor: User, user: User | None, role: str, org_unit) -> None:
+    """The checks of `role_assign` without the write, for forms that show them as errors.
+
+    Raises Http404 when the actor may not grant roles at `org_unit` (outside their subtree:
+    missing and forbidden alike), ValidationError for a role the unit's level cannot hold
+    or one the user holds there already. `user` may be unsaved (a user being added).
+    """
+    if not has_perm_at(actor, Perm.ACCOUNTS_MANAGE, org_unit.path):
         raise Http404
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -25,10 +29,21 @@ def role_assign(*, actor, user: User, role: str, org_unit) -> RoleAssignment:
         raise ValidationError(
             {"org_unit": _("This role cannot be held at this level of the organization.")}
         )
-    if RoleAssignment.objects.filter(
-        user=user, role=role, org_unit=org_unit, revoked_at__isnull=True
-    ).exists():
+    if (
+        user is not None
+        and user.pk is not None
+        and RoleAssignment.objects.filter(
+            user=user, role=role, org_unit=org_unit, revoked_at__isnull=True
+        ).exists()
+    ):
         raise ValidationError(_("The user already holds this role here."))
+
+
+@transaction.atomic
+def role_assign(*, actor: User, user: User, role: str, org_unit) -> RoleAssignment:
+    """Grant `role` over the subtree of `org_unit`. Only an administrator above it may: there
+    is no actor that skips the check (a command acts as an explicit, e.g. super, user)."""
+    role_assign_check(actor=actor, user=user, role=role, org_unit=org_unit)
     assignment = RoleAssignment(user=user, role=role, org_unit=org_unit, granted_by=actor)
     save_as(assignment, actor)
     forget_scope(user)
@@ -36,8 +51,9 @@ def role_assign(*, actor, user: User, role: str, org_unit) -> RoleAssignment:
 
 
 @transaction.atomic
-def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
-    if actor is not None and not has_perm_at(actor, Perm.ACCOUNTS_MANAGE, assignment.org_unit.path):
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> RoleAssignment:
+    """End the assignment now; only an administrator above its org unit may."""
+    if not has_perm_at(actor, Perm.ACCOUNTS_MANAGE, assignment.org_unit.path):
         raise Http404
     if assignment.revoked_at is None:
         assignment.revoked_at = timezone.now()

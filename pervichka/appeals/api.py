@@ -183,7 +183,7 @@ def _out(user):
 @paginate(Pagination)
 def list_appeals(
     request,
-    queue: Literal["mine", "overdue", "due_soon"] | None = None,
+    queue: Literal["mine", "overdue", "due_soon", "week"] | None = None,
     q: str = "",
     status: AppealStatus | None = None,
     category_id: int | None = None,

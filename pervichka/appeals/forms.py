@@ -239,7 +239,8 @@ class TrackForm(BootstrapMixin, forms.Form):
 
 class AppealFilterForm(forms.Form):
     queue = forms.ChoiceField(
-        required=False, choices=[("", ""), ("mine", ""), ("overdue", ""), ("due_soon", "")]
+        required=False,
+        choices=[("", ""), ("mine", ""), ("overdue", ""), ("due_soon", ""), ("week", "")],
     )
     q = forms.CharField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])

@@ -54,7 +54,7 @@ def can_manage(user, appeal: Appeal) -> bool:
 
 @dataclass(frozen=True)
 class AppealFilters:
-    queue: str = ""  # "mine" | "overdue" | "due_soon" | ""
+    queue: str = ""  # "mine" | "overdue" | "due_soon" | "week" | ""
     q: str = ""
     status: str = ""
     category_id: int | None = None
@@ -87,6 +87,11 @@ def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
         queryset = queryset.filter(
             status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=due_soon_limit(today)
         )
+    elif filters.queue == "week":  # due from today to Sunday (the dashboard's figure)
+        week_end = today + dt.timedelta(days=6 - today.weekday())
+        queryset = queryset.filter(
+            status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=week_end
+        )
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.category_id:
@@ -104,7 +109,7 @@ def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
         queryset = queryset.filter(received_at__date__lte=filters.received_to)
     for word in filters.q.lower().split():
         queryset = queryset.filter(search_text__contains=word)
-    if filters.queue in ("overdue", "due_soon"):
+    if filters.queue in ("overdue", "due_soon", "week"):
         return queryset.order_by("due_date", "pk")
     return queryset.order_by("-received_at", "-pk")
 

@@ -68,8 +68,12 @@ def _require(actor, perm: Perm, path: str) -> None:
 
 
 def rules_for(district) -> AppealRules:
-    rules, _created = AppealRules.objects.get_or_create(district=district)
-    return rules
+    """The district's stored rules, or the law's defaults (unsaved) when it has set none.
+
+    A read: the row is created only where an administrator saves the rules (the admin).
+    """
+    rules = AppealRules.objects.filter(district=district).first()
+    return rules if rules is not None else AppealRules(district=district)
 
 
 def categories_ensure(*, district) -> list[Category]:
@@ -1022,7 +1026,10 @@ def appeals_remind_due(*, today: dt.date | None = None) -> int:
     )
     rules_cache: dict[int, AppealRules] = {}
     for appeal in candidates.iterator():
-        rules = rules_cache.setdefault(appeal.district_id, rules_for(appeal.district))
+        # Not `setdefault(key, rules_for(...))`: that would read the rules once per appeal.
+        if appeal.district_id not in rules_cache:
+            rules_cache[appeal.district_id] = rules_for(appeal.district)
+        rules = rules_cache[appeal.district_id]
         if cal.working_days_between(today, appeal.due_date) > rules.reminder_working_days:
             continue
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
+
+from pervichka.core.freshness import bump
 
 
 def _allocate_ids(model: type[Model], count: int) -> list[int]:
@@ -44,6 +46,8 @@ def insert_with_history(
     """Insert new `objects` (their pks are set afterwards) with one '+' history version each."""
     if not objects:
         return
+    # Bulk inserts send no signals: cached figures learn of them here.
+    transaction.on_commit(bump)
     user = actor if getattr(actor, "is_authenticated", False) else None
     if connection.vendor != "postgresql":
         bulk_create_with_history(

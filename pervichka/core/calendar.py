@@ -13,7 +13,15 @@ from functools import lru_cache
 import holidays
 from django.core.cache import cache
 
-OVERRIDES_CACHE_KEY = "pervichka:calendar-overrides:v1"
+from pervichka.core.calendar_cache import (
+    OVERRIDES_CACHE_TTL,
+    changed_in_this_transaction,
+    forget_overrides,
+    overrides_version,
+)
+from pervichka.core.models import CalendarOverride
+
+__all__ = ["WorkCalendar", "calendar", "forget_overrides"]
 
 
 @lru_cache(maxsize=64)
@@ -22,18 +30,14 @@ def _public_holidays(year: int) -> frozenset[dt.date]:
 
 
 def _overrides() -> dict[dt.date, bool]:
-    overrides = cache.get(OVERRIDES_CACHE_KEY)
+    if changed_in_this_transaction():
+        return dict(CalendarOverride.objects.values_list("date", "is_working"))
+    key = f"pervichka:calendar-overrides:{overrides_version()}"
+    overrides = cache.get(key)
     if overrides is None:
-        from pervichka.core.models import CalendarOverride
-
         overrides = dict(CalendarOverride.objects.values_list("date", "is_working"))
-        cache.set(OVERRIDES_CACHE_KEY, overrides, 300)
+        cache.set(key, overrides, OVERRIDES_CACHE_TTL)
     return overrides
-
-
-def forget_overrides() -> None:
-    """Called when an administrator changes a transfer (signals in core.apps)."""
-    cache.delete(OVERRIDES_CACHE_KEY)
 
 
 class WorkCalendar:

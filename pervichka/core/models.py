@@ -1,6 +1,27 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core.calendar_cache import forget_overrides
+
+
+class CalendarOverrideQuerySet(models.QuerySet):
+    """Bulk writes send no signals: tell the calendar cache here (`core.calendar_cache`)."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        forget_overrides()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        forget_overrides()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        forget_overrides()
+        return rows
+
 
 class CalendarOverride(models.Model):
     """A day whose status differs from the law's calendar: a government-declared transfer.
@@ -16,6 +37,8 @@ class CalendarOverride(models.Model):
         help_text=_("Ticked: a working day (e.g. a Saturday worked); unticked: a day off."),
     )
     note = models.CharField(_("reason"), max_length=255, blank=True)
+
+    objects = CalendarOverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("working-day transfer")
@@ -39,6 +62,8 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
+        # Claimed by a worker that is handing it to the gateway (see `claimed_at`).
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -53,6 +78,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker claimed it for sending; a claim older than NOTIFICATION_CLAIM_EXPIRES
+    # (the worker died mid-send) makes the message eligible again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from pervichka.core.models import Notification
-from pervichka.core.services import notification_send
+from pervichka.core.outbox import notification_send, notifications_claimable
 
 
 @shared_task(name="core.notification_send", autoretry_for=(), ignore_result=True)
@@ -13,8 +13,9 @@ def task_notification_send(*, notification_id: int) -> None:
 
 @shared_task(name="core.notifications_retry", ignore_result=True)
 def task_notifications_retry() -> None:
-    """Send again what failed (a gateway that was down), at most five attempts each."""
+    """Send again what failed (a gateway that was down) or what a worker claimed and never
+    finished (it died mid-send), at most five attempts each."""
     for notification in Notification.objects.filter(
-        status__in=[Notification.Status.FAILED, Notification.Status.PENDING], attempts__lt=5
+        notifications_claimable(), attempts__lt=5
     ).order_by("created_at")[:500]:
         notification_send(notification=notification)

@@ -33,7 +33,6 @@ from pervichka.dues.models import (
 from pervichka.dues.services import Rates, add_month, dues_district, month_start
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import districts_for, primaries_for
-from pervichka.people.enums import MembershipStatus
 from pervichka.people.models import Membership
 
 
@@ -438,11 +437,3 @@ def fund_balance(primary: OrgUnit) -> Decimal:
 
 def pending_spending(user) -> QuerySet[SpendingRequest]:
     return spending_visible(user, perm=Perm.DUES_APPROVE).filter(status=SpendingStatus.REQUESTED)
-
-
-def active_memberships(primary: OrgUnit) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(primary=primary)
-        .exclude(status=MembershipStatus.ARCHIVED)
-        .select_related("person")
-    )

@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 from pervichka.core import tree
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, scope_paths
-from pervichka.orgs.enums import OrgKind, PositionKind
+from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Position, Settlement
 
 
@@ -76,14 +76,6 @@ def position_get(user, pk: object, *, perm: Perm = Perm.ORGS_VIEW) -> Position:
 
 def positions_of(unit: OrgUnit) -> QuerySet[Position]:
     return unit.positions.select_related("person").order_by("end", "kind", "-start")
-
-
-def current_chair(unit: OrgUnit) -> Position | None:
-    return (
-        unit.positions.filter(kind=PositionKind.CHAIR, end__isnull=True)
-        .select_related("person")
-        .first()
-    )
 
 
 def district_of(unit: OrgUnit) -> OrgUnit | None:

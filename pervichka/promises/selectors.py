@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
 from pervichka.orgs.models import OrgUnit, Settlement
@@ -90,11 +89,3 @@ def on_track(status_then: str | None, due_date, day) -> bool:
     if status == PromiseStatus.DONE:
         return True
     return status in (PromiseStatus.NOT_STARTED, PromiseStatus.IN_PROGRESS) and due_date >= day
-
-
-def on_track_share(queryset: QuerySet[Promise], period: Period) -> float | None:
-    rows = status_on(queryset, period.end).values_list("status_then", "due_date")
-    rows = list(rows)
-    if not rows:
-        return None
-    return sum(on_track(s, due, period.end) for s, due in rows) / len(rows)

@@ -6,4 +6,5 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("report/", views.monthly_report, name="report"),
 ]

@@ -1,20 +1,29 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.selectors import appeals_visible, field_receptions_upcoming_public
+from pervichka.core import freshness
+from pervichka.core.exporting import xlsx_response
+from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, remember_scope
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
+from pervichka.site import figures
 
 # The start page's figures are counts over the whole scope (a region: tens of thousands of
-# members). They are kept for a minute per user: nobody needs them more exact than that,
-# and a district head opening the page many times a day should not recount them each time.
-FIGURES_SECONDS = 60
+# members). They are cached under the write counter (core.freshness): fresh after every
+# write, and not recounted while nothing changes. A day bounds what a stale key can cost.
+FIGURES_SECONDS = 24 * 3600
 
 
 def _figures(user) -> dict:
@@ -37,15 +46,61 @@ def home(request: HttpRequest) -> HttpResponse:
     # One query for the roles shown and the scope that every check below uses.
     roles = list(roles_of(user))
     remember_scope(user, roles)
-    # The figures depend on the assignments: a new or revoked one makes a new key.
+    # The figures depend on the assignments (a new or revoked one makes a new key), on every
+    # write (the counter), on the day (deadlines) and on the language (labels).
     assignments = ",".join(str(a.pk) for a in roles)
-    key = f"home-figures:{user.pk}:{assignments}:{timezone.localdate()}"
+    today = timezone.localdate()
+    key = f"home-figures:{user.pk}:{assignments}:{today}:{get_language()}:{freshness.generation()}"
+    if figures.shows_dashboard(user):
+        computed = lambda: {"sections": figures.district_sections(user, today=today)}  # noqa: E731
+    else:
+        computed = lambda: _figures(user)  # noqa: E731
     context = {
         "roles": roles,
         "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
-        **cache.get_or_set(key, lambda: _figures(user), FIGURES_SECONDS),
+        **cache.get_or_set(key, computed, FIGURES_SECONDS),
     }
     return render(request, "site/home.html", context)
+
+
+def _month(raw: str, today: dt.date) -> Period:
+    """The month asked for as YYYY-MM (the last full month by default), never in the future."""
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        first = dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if first > today or first.year < 2000:
+        first = today.replace(day=1)
+    return Period.month(first.year, first.month)
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """The district's figures for a month, printable and as XLSX, for the report upward."""
+    user = request.user
+    if not figures.shows_dashboard(user):
+        raise Http404
+    today = timezone.localdate()
+    month = _month(request.GET.get("month", ""), today)
+    sections = figures.district_sections(user, today=today, month=month)
+    unit = figures.root_unit(user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"report-{month.start:%Y-%m}.xlsx",
+            _("Monthly report"),
+            [_("Section"), _("Figure"), _("Value"), _("Details")],
+            (
+                [section.title, figure.label, figure.value, figure.detail]
+                for section in sections
+                for figure in section.figures
+            ),
+        )
+    return render(
+        request,
+        "site/monthly_report.html",
+        {"sections": sections, "month": month, "today": today, "unit": unit},
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

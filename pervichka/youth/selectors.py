@@ -28,7 +28,7 @@ from pervichka.youth.models import (
     YoungPerson,
     YouthRules,
 )
-from pervichka.youth.rules import age_on, derive_status, eligibility
+from pervichka.youth.rules import age_on, eligibility
 
 
 def youth_visible(user, *, perm: Perm = Perm.YOUTH_VIEW) -> QuerySet[YoungPerson]:
@@ -128,10 +128,6 @@ def registry(user, filters: RegistryFilters) -> QuerySet[YoungPerson]:
     for word in filters.q.lower().split():
         queryset = queryset.filter(person__search_name__contains=word)
     return queryset.order_by("person__surname", "person__name", "pk")
-
-
-def status_of(yp: YoungPerson) -> str:
-    return derive_status(yp)
 
 
 def followups_due(user, *, today: dt.date | None = None) -> dict:

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from pervichka.appeals import services
 from pervichka.appeals.enums import Action, Status
-from pervichka.appeals.models import Appeal, AppealEvent
+from pervichka.appeals.models import Appeal, AppealEvent, AppealRules
 from pervichka.appeals.selectors import appeals_visible
 from pervichka.core.calendar import add_months, calendar
 from pervichka.core.models import Notification
@@ -388,6 +389,36 @@ def test_the_assignee_is_told_and_reminded_once(
     reminders = Notification.objects.filter(kind="assignee_due_soon")
     assert reminders.count() == 1
     assert "23.11.2026" in reminders.get().body
+
+
+def test_the_reminder_reads_the_rules_once_per_district_whatever_the_number_of_appeals(
+    tree, register, district_admin, chair_a, django_capture_on_commit_callbacks
+):
+    def rule_reads(appeals: int) -> int:
+        for index in range(appeals):
+            services.appeal_assign(
+                actor=district_admin,
+                appeal=register(text=f"Тема {index}", iin="850715400004"),
+                unit=tree.primary_a,
+                user=chair_a,
+            )
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            services.appeals_remind_due(today=D(2026, 11, 19))
+        return sum("appeals_appealrules" in q["sql"] for q in queries.captured_queries)
+
+    assert rule_reads(1) == 1
+    assert rule_reads(3) == 1
+
+
+def test_reading_the_rules_of_a_district_without_any_writes_nothing(tree):
+    rules = services.rules_for(tree.district)
+    assert rules.pk is None
+    assert (rules.answer_working_days, rules.reminder_working_days) == (15, 2)
+    assert not AppealRules.objects.exists()
+    rules.answer_working_days = 10  # an administrator saves them: now they are stored
+    rules.save()
+    assert services.rules_for(tree.district).answer_working_days == 10
 
 
 def test_a_failing_sms_gateway_keeps_the_message_for_a_retry(

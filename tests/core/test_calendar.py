@@ -4,6 +4,8 @@ transfers an administrator enters."""
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +56,52 @@ def test_transfers_entered_by_an_administrator_are_used_at_once():
     assert add_working_days(D(2026, 12, 18), 1) == D(2026, 12, 19)
     CalendarOverride.objects.filter(date=D(2026, 12, 19)).delete()
     assert not is_working_day(D(2026, 12, 19))
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_changed_by_a_bulk_update_is_seen_at_once():
+    # Committed changes, as in production: every worker reads the shared cache.
+    saturday = D(2026, 12, 19)
+    CalendarOverride.objects.create(date=saturday, is_working=True, note="перенос")
+    assert add_working_days(D(2026, 12, 18), 1) == saturday  # now in the cache
+    CalendarOverride.objects.filter(date=saturday).update(is_working=False)
+    assert add_working_days(D(2026, 12, 18), 1) == D(2026, 12, 21)
+    CalendarOverride.objects.bulk_create([CalendarOverride(date=D(2026, 12, 20), is_working=True)])
+    assert add_working_days(D(2026, 12, 18), 1) == D(2026, 12, 20)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_rolled_back_does_not_stay_in_the_cache():
+    saturday = D(2026, 12, 19)
+    assert not is_working_day(saturday)
+    seen_inside = []
+    try:
+        with transaction.atomic():
+            CalendarOverride.objects.create(date=saturday, is_working=True)
+            seen_inside.append(is_working_day(saturday))
+            raise Rollback
+    except Rollback:
+        pass
+    assert seen_inside == [True]  # the transaction sees its own change
+    assert not is_working_day(saturday)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_changed_in_the_admin_is_used_by_the_next_deadline(client, django_user_model):
+    saturday = D(2026, 12, 19)
+    transfer = CalendarOverride.objects.create(date=saturday, is_working=True, note="перенос")
+    assert add_working_days(D(2026, 12, 18), 1) == saturday
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "x"))
+    response = client.post(
+        reverse("admin:core_calendaroverride_change", args=[transfer.pk]),
+        {"date": "19.12.2026", "note": "перенос отменён"},  # is_working unticked
+    )
+    assert response.status_code == 302
+    assert add_working_days(D(2026, 12, 18), 1) == D(2026, 12, 21)
 
 
 overrides = st.dictionaries(

@@ -6,19 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from pervichka.core.kpis import Period, compute
 from pervichka.greening import selectors as greening_selectors
 from pervichka.greening import services as greening_services
 from pervichka.projects import services
+from tests import clock
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def test_survival_is_the_latest_check_and_cannot_exceed_what_was_planted(make_planting, chair_a):
-    planting = make_planting(count=50, days_ago=200)
+    # Checks 100 and 50 days ago: the planting is 200 days old, whatever the year.
+    planting = make_planting(count=50, planted_on=TODAY - dt.timedelta(days=200))
     with pytest.raises(ValidationError, match="50 were planted"):
         greening_services.survival_check_add(
             actor=chair_a, planting=planting, checked_on=TODAY, alive=51

@@ -5,12 +5,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
+from tests import clock
 from tests.api.conftest import api_as as api_as  # a fixture
 from tests.projects.conftest import LAT, LON
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 @pytest.mark.django_db

@@ -5,14 +5,14 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from pervichka.core.notify import LocmemSMSBackend
 from pervichka.ideas.models import Idea, Vote
+from tests import clock
 from tests.api.conftest import Api
 from tests.api.conftest import api_as as api_as  # a fixture
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def idea_form(tree, key="k-0000000001", **extra):
@@ -33,7 +33,7 @@ def idea_form(tree, key="k-0000000001", **extra):
 def test_an_incomplete_score_or_an_unknown_action_is_never_reported_as_saved(
     login, juror, published_idea, contest
 ):
-    _first, *others = list(contest.criteria.all())
+    _skipped, *others = list(contest.criteria.all())
     client = login(juror)
     url = f"/projects/ideas/{published_idea.pk}/"
     page = client.post(

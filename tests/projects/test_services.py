@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
-from django.utils import timezone
 
 from pervichka.core.kpis import Period
 from pervichka.core.notify import LocmemSMSBackend
@@ -16,10 +15,11 @@ from pervichka.dues import services as dues
 from pervichka.ideas import services as ideas_services
 from pervichka.projects import selectors, services
 from pervichka.projects.models import Event, Participation
+from tests import clock
 from tests.projects.conftest import LAT, LON, PNG
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def messages_of(exc: ValidationError) -> str:

@@ -8,13 +8,13 @@ import re
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from pervichka.projects.models import Event
+from tests import clock
 from tests.api.conftest import api_as as api_as  # a fixture
 from tests.projects.conftest import PNG
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 def _taking_part(html: str) -> list[str]:

@@ -1,13 +1,13 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from pervichka.deputies import services as deputies
 from pervichka.promises import services
+from tests import clock
 from tests.factories import PersonFactory
 
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 @pytest.fixture(autouse=True)

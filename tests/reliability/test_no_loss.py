@@ -28,7 +28,8 @@ from pervichka.dues.models import DuesRate, Payment
 from tests.factories import MembershipFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-pytestmark = pytest.mark.django_db(transaction=True)
+# gunicorn runs in other processes, on the real date: so does the test.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 
 def _port() -> int:

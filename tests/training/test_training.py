@@ -14,10 +14,11 @@ from pervichka.core.roles import Role
 from pervichka.orgs.services import position_assign
 from pervichka.training import services
 from pervichka.training.models import Course, Module
+from tests import clock
 from tests.factories import PersonFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = clock.TODAY  # the tests' fixed date: module code runs before any fixture
 
 
 @pytest.fixture(autouse=True)

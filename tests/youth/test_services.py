@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pervichka.youth import services
 from pervichka.youth.enums import YouthStatus
-from pervichka.youth.models import Referral
+from pervichka.youth.models import Referral, YouthRules
 from pervichka.youth.rules import derive_status, eligibility, is_neet
 from pervichka.youth.selectors import cases_visible, youth_visible
 from tests.youth.conftest import born
@@ -36,6 +36,7 @@ def test_the_age_limit_is_a_setting(tree, add_young):
         add_young(age=31)
     assert "iin" in exc.value.message_dict
     rules = services.rules_for(tree.primary_a)
+    assert not YouthRules.objects.exists()  # reading the rules writes nothing
     rules.max_age = 35
     rules.save()
     assert add_young(age=31).person.birth_date == born(31)
