@@ -111,7 +111,9 @@ import json, os, resource, sys
 from pathlib import Path
 import django
 django.setup()
+from django.utils import translation
 from pervichka.people.importing import ImportFileError, read_rows
+translation.activate("en")
 idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     for _ in read_rows(Path(sys.argv[1]), "members.xlsx"):
