@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/: one ninja router per app, assembled here."""
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 
 from pervichka.accounts.auth import ActiveSessionAuth, TokenAuth
@@ -32,6 +33,10 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
+    # Swagger UI loads its script from a CDN (the page is exempt from the CSP): it is
+    # served to logged-in staff only, so no visitor runs a third party's script on our
+    # origin. The OpenAPI document itself stays public.
+    docs_decorator=login_required,
 )
 install_error_handlers(api)
 api.add_router("/org-units", orgs_router)

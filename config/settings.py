@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pervichka.core.middleware.RequestSizeLimitMiddleware",
+    "pervichka.core.errors.InputSanityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -281,6 +283,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PERVICHKA_IMPORT_MAX_BYTES = env_int("PERVICHKA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Rows read from one member import (the rest of the file is refused, not ignored).
+PERVICHKA_IMPORT_MAX_ROWS = env_int("PERVICHKA_IMPORT_MAX_ROWS", 200_000)
+# A bank statement: its size and lines.
+PERVICHKA_STATEMENT_MAX_BYTES = env_int("PERVICHKA_STATEMENT_MAX_BYTES", 5 * 1024 * 1024)
+PERVICHKA_STATEMENT_MAX_ROWS = env_int("PERVICHKA_STATEMENT_MAX_ROWS", 20_000)
+# What an uploaded XLSX may expand to (core/uploads.py: check_xlsx), checked on the ZIP
+# directory before any XML is parsed: zip bombs are refused with a message.
+PERVICHKA_XLSX_MAX_ENTRIES = env_int("PERVICHKA_XLSX_MAX_ENTRIES", 200)
+PERVICHKA_XLSX_MAX_ENTRY_BYTES = env_int("PERVICHKA_XLSX_MAX_ENTRY_BYTES", 400 * 1024 * 1024)
+PERVICHKA_XLSX_MAX_TOTAL_BYTES = env_int("PERVICHKA_XLSX_MAX_TOTAL_BYTES", 500 * 1024 * 1024)
+PERVICHKA_XLSX_MAX_SHARED_STRINGS_BYTES = env_int(
+    "PERVICHKA_XLSX_MAX_SHARED_STRINGS_BYTES", 32 * 1024 * 1024
+)
+PERVICHKA_XLSX_MAX_SHARED_STRINGS = env_int("PERVICHKA_XLSX_MAX_SHARED_STRINGS", 500_000)
+PERVICHKA_ZIP_MAX_RATIO = env_int("PERVICHKA_ZIP_MAX_RATIO", 200)
+# Any request body larger than this is answered 413 before Django reads it (a second line
+# behind the proxy's client_max_body_size); the largest upload limit above fits under it.
+PERVICHKA_MAX_REQUEST_BYTES = env_int("PERVICHKA_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 
 # --- Security -------------------------------------------------------------------------
 SECURE = env_bool("PERVICHKA_SECURE", not DEBUG and not TESTING)
@@ -295,11 +315,17 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The CSRF refusal in the site's look and the visitor's language (Django's is English).
+CSRF_FAILURE_VIEW = "pervichka.core.errors.csrf_failure"
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# X-Forwarded-Proto is trusted only when a proxy is declared to set it: without one, any
+# client could send the header and pass for HTTPS.
+PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
+if PERVICHKA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Email and background work --------------------------------------------------------
@@ -376,6 +402,7 @@ PERVICHKA_API_PAGE_SIZE_MAX = 500
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = PERVICHKA_API_PAGE_SIZE_MAX
 # The SMS gateway's adapter (a class with send(to, text)); the demo prints to the console.
+PERVICHKA_SMS_CONFIGURED = bool(env_str("PERVICHKA_SMS_BACKEND"))
 PERVICHKA_SMS_BACKEND = env_str(
     "PERVICHKA_SMS_BACKEND",
     "pervichka.core.notify." + ("LocmemSMSBackend" if TESTING else "ConsoleSMSBackend"),
@@ -403,6 +430,12 @@ PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # `Authorization: Bearer <PERVICHKA_METRICS_TOKEN>`; everyone else gets 404.
 PERVICHKA_METRICS_IPS = env_list("PERVICHKA_METRICS_IPS")
 PERVICHKA_METRICS_TOKEN = env_str("PERVICHKA_METRICS_TOKEN", "")
+# The largest amount any form, API or statement may book at once (₸): `1e30` is refused
+# with a message instead of overflowing a column.
+PERVICHKA_AMOUNT_MAX = env_int("PERVICHKA_AMOUNT_MAX", 100_000_000)
+# The party's founding (AMANAT, then Nur Otan: 1 March 1999): no membership, payment or
+# statement line is dated before it.
+PERVICHKA_PARTY_FOUNDED = env_str("PERVICHKA_PARTY_FOUNDED", "1999-03-01")
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.
 PERVICHKA_MAP_TILES = env_str(

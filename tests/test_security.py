@@ -13,7 +13,7 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_production_settings_pass_check_deploy(tmp_path):
+def _check_deploy(tmp_path, **overrides):
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -21,18 +21,34 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "pervichka.example.kz",
         "STATIC_ROOT": str(tmp_path),
+        # A gateway adapter is the operator's class; any importable path stands for it here.
+        "PERVICHKA_SMS_BACKEND": "gateway.sms.Backend",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        **overrides,
     }
-    env.pop("PERVICHKA_SECURE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
-    result = subprocess.run(
+    for name in ("PERVICHKA_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the latter: browser tests
+        env.pop(name, None)
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _check_deploy(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_an_sms_gateway_or_a_shared_cache(tmp_path):
+    result = _check_deploy(tmp_path, PERVICHKA_SMS_BACKEND=None, REDIS_URL=None)
+    assert result.returncode != 0
+    assert "pervichka.E001" in result.stderr + result.stdout
+    assert "pervichka.W001" in result.stderr + result.stdout
 
 
 def test_pages_carry_security_headers(client, db):
@@ -54,3 +70,18 @@ def test_no_template_has_an_inline_script_or_handler():
         if inline.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_uploaded_files_have_no_public_path(client, db):
+    """Receipts, photos and attachments are served by views that check scope; /media/ is
+    no route of the application (and the proxy must not serve it: docs/deployment.md)."""
+    assert client.get("/media/receipts/2026/receipt.png").status_code == 404
+
+
+def test_the_swagger_page_requires_login(client, db, district_admin):
+    anonymous = client.get("/api/v1/docs")
+    assert anonymous.status_code == 302
+    assert anonymous.url.startswith("/accounts/login/")
+    client.force_login(district_admin)
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200

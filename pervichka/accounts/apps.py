@@ -6,3 +6,27 @@ class AccountsConfig(AppConfig):
     name = "pervichka.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.db.models.signals import post_save, pre_save
+
+        from pervichka.accounts.models import User
+        from pervichka.accounts.services import api_tokens_revoke_all
+
+        # Every path that changes a password (the page, the admin, changepassword) revokes
+        # the user's API tokens: the signal is the one place all of them pass.
+        def _remember_password(sender, instance, **kwargs):
+            old = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+            instance._password_changed = (
+                bool(instance.pk) and old is not None and (old != instance.password)
+            )
+
+        def _revoke_tokens(sender, instance, created, **kwargs):
+            if getattr(instance, "_password_changed", False):
+                instance._tokens_revoked = api_tokens_revoke_all(user=instance)
+                instance._password_changed = False
+
+        pre_save.connect(
+            _remember_password, sender=User, dispatch_uid="password-remember", weak=False
+        )
+        post_save.connect(_revoke_tokens, sender=User, dispatch_uid="password-tokens", weak=False)

@@ -85,6 +85,14 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every active token of the user: called when the password changes, since a
+    token made by whoever knew the old password must not outlive it. Returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not raw or not raw.startswith(ApiToken.PREFIX):

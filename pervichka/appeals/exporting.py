@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pervichka.appeals.models import Appeal
+from pervichka.core.exporting import XlsxSheet
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import pii_checker
 
@@ -20,9 +18,8 @@ def appeals_xlsx(user, queryset: QuerySet[Appeal]) -> bytes:
     def pii(appeal: Appeal) -> bool:
         return may_read(appeal.unit.path)
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Appeals"))
-    sheet.append(
+    sheet = XlsxSheet(
+        _("Appeals"),
         [
             _("Registration number"),
             _("Received"),
@@ -38,7 +35,7 @@ def appeals_xlsx(user, queryset: QuerySet[Appeal]) -> bytes:
             _("Outcome"),
             _("Satisfaction"),
             _("Repeat of"),
-        ]
+        ],
     )
     for appeal in queryset.select_related("repeat_of").iterator(chunk_size=2000):
         shown = pii(appeal)
@@ -62,6 +59,4 @@ def appeals_xlsx(user, queryset: QuerySet[Appeal]) -> bytes:
                 appeal.repeat_of.number if appeal.repeat_of else "",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheet.to_bytes()

@@ -181,7 +181,10 @@ def install_error_handlers(api: NinjaAPI) -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+        message = str(exc)
+        if message.startswith("Cannot parse request body"):  # ninja's own, in English
+            message = _("The request body is not valid JSON.")
+        return api.create_response(request, error_body(message), status=exc.status_code)
 
     @api.exception_handler(OverflowError)
     def number_out_of_range(request, exc):

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from pervichka.core import lookups
+        from pervichka.core import checks, lookups  # noqa: F401 (checks register themselves)
         from pervichka.core.calendar import forget_overrides
         from pervichka.core.models import CalendarOverride
 

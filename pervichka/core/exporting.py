@@ -1,28 +1,105 @@
-"""XLSX downloads: one helper, so every export names its file and streams the same way."""
+"""Every XLSX and CSV the project writes goes through this module.
+
+Text typed by anyone (a citizen's appeal, a public idea's title, a surname from an import)
+can begin with `=`, `+`, `-` or `@`; a spreadsheet opening the file would take it for a
+formula (`=HYPERLINK(...)`, `=cmd|...`) and run it on the operator's machine. So every
+string is written as a text cell (never a formula) and a leading formula character, tab or
+carriage return is neutralised with an apostrophe, the OWASP recipe, which survives a
+round trip through CSV where no cell types exist. Numbers written as text that cannot
+call anything (a phone `+7 701 234 56 78`, an amount `-500.00`) are left as they are.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from collections.abc import Iterable
+from typing import Any
 
 import openpyxl
 from django.http import HttpResponse
 from django.utils.functional import Promise
+from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Signs, digits, spaces, brackets and separators only: nothing a spreadsheet can call.
+_HARMLESS_NUMBER = re.compile(r"[+-]?[0-9 ().,/-]*")
+
+
+def safe_text(value: str) -> str:
+    """The string as it may be written into a spreadsheet cell without being evaluated."""
+    if value.startswith(FORMULA_TRIGGERS) and not _HARMLESS_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_value(value: Any) -> Any:
+    """Strings (and lazy translations) made safe; numbers, dates and None untouched."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+class XlsxSheet:
+    """A write-only workbook with one sheet whose every string cell is text."""
+
+    def __init__(self, sheet_title: str, header: Iterable[Any]) -> None:
+        self.workbook = openpyxl.Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(safe_text(str(sheet_title))[:31])
+        self.append(header)
+
+    def append(self, row: Iterable[Any]) -> None:
+        self.sheet.append([self._cell(value) for value in row])
+
+    def _cell(self, value: Any) -> Any:
+        value = safe_value(value)
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(self.sheet, value)
+        # openpyxl marks any string starting with "=" as a formula; a text cell it is.
+        cell.data_type = "s"
+        return cell
+
+    def set_widths(self, widths: dict[str, int]) -> None:
+        for column, width in widths.items():
+            self.sheet.column_dimensions[column].width = width
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def xlsx_bytes(sheet_title: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    sheet = XlsxSheet(sheet_title, header)
+    for row in rows:
+        sheet.append(row)
+    return sheet.to_bytes()
+
+
+def csv_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, delimiter=";") -> bytes:
+    """UTF-8 with a BOM and semicolons: what Excel in Kazakhstan opens without a wizard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow([safe_value(v) for v in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def xlsx_response(
     filename: str, sheet_title: str, header: list, rows: Iterable[list]
 ) -> HttpResponse:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(sheet_title)[:31])
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        # Lazy translations (choice labels) are written as the text they stand for.
-        sheet.append([str(value) if isinstance(value, Promise) else value for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(xlsx_bytes(sheet_title, header, rows), filename)

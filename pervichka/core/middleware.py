@@ -1,5 +1,5 @@
-"""Security headers Django does not set by itself; the request id; 503 while the database
-is away."""
+"""Security headers Django does not set by itself; a cap on request bodies; the request id;
+503 while the database is away."""
 
 import contextvars
 import logging
@@ -136,3 +136,27 @@ def server_error(request, *args, **kwargs) -> HttpResponse:
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable_response()
     return defaults.server_error(request, *args, **kwargs)
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than PERVICHKA_MAX_REQUEST_BYTES is answered 413 before
+    anything reads it: Django would otherwise spool a huge upload to disk first and only
+    then let the view look at its size. The proxy's client_max_body_size is the first
+    line (docs/deployment.md); this is the second, for installations without one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PERVICHKA_MAX_REQUEST_BYTES
+        if length > limit:
+            return HttpResponse(
+                _("The upload is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -78,3 +78,16 @@ def format_phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_kz_mobile(e164: str) -> bool:
+    """A Kazakhstan mobile number (+7 7xx …): +7 9xx is Russia, landlines get no SMS."""
+    if e164.startswith("+7") and len(e164) == 12 and e164[2:5] in KZ_MOBILE_CODES:
+        return True
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.region_code_for_number(number) == "KZ" and phonenumbers.number_type(
+        number
+    ) in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.core.uploads import check_size
 from pervichka.dues import selectors, services, statements
 from pervichka.dues.forms import (
     DecisionForm,
@@ -445,10 +447,12 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
     form = StatementForm(request.POST or None, request.FILES or None, districts=districts)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
         district = form.cleaned_data["district"]
-        earlier = statements.earlier_import_of(district, content)
         try:
+            # Checked before the file is read into memory.
+            check_size(upload, settings.PERVICHKA_STATEMENT_MAX_BYTES)
+            content = upload.read()
+            earlier = statements.earlier_import_of(district, content)
             report = statements.statement_import(
                 actor=request.user, district=district, name=upload.name, content=content
             )

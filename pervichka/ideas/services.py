@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
 from pervichka.core.notify import send_sms
-from pervichka.core.phones import normalize_phone
+from pervichka.core.phones import is_kz_mobile, normalize_phone
 from pervichka.core.ratelimit import hit
 from pervichka.core.roles import Perm
 from pervichka.core.services import notification_queue
@@ -251,6 +251,11 @@ def vote_request_code(*, idea: Idea, phone: str) -> VoteChallenge:
         raise ValidationError({"phone": exc.messages}) from exc
     if not phone:
         raise ValidationError({"phone": _("Enter your mobile number.")})
+    if not is_kz_mobile(phone):
+        # Codes to any country would let one person vote with foreign numbers at our SMS cost.
+        raise ValidationError(
+            {"phone": _("Votes are confirmed by SMS to Kazakhstan mobile numbers only.")}
+        )
     voter = voter_key(phone)
     if Vote.objects.filter(idea=idea, voter=voter).exists():
         raise ValidationError({"phone": _("A vote from this phone number is already counted.")})

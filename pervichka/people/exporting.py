@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pervichka.core.exporting import XlsxSheet
 from pervichka.core.iin import mask_iin
 from pervichka.core.phones import format_phone
 from pervichka.core.roles import Perm
@@ -19,9 +17,8 @@ def members_xlsx(user, queryset: QuerySet[Membership]) -> bytes:
     """One row per membership, in the list's order; personal data as the user may see it."""
     may_see = pii_checker(user, Perm.PEOPLE_PII)
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Members"))
-    sheet.append(
+    sheet = XlsxSheet(
+        _("Members"),
         [
             _("IIN"),
             _("Surname"),
@@ -36,7 +33,7 @@ def members_xlsx(user, queryset: QuerySet[Membership]) -> bytes:
             _("Left"),
             _("Status"),
             _("Party card number"),
-        ]
+        ],
     )
     for m in queryset.select_related("person__unit").iterator(chunk_size=2000):
         person = m.person
@@ -58,6 +55,4 @@ def members_xlsx(user, queryset: QuerySet[Membership]) -> bytes:
                 m.card_number or "",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheet.to_bytes()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import secrets
 from collections.abc import Iterator
@@ -33,10 +32,12 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from pervichka.core.bulk import insert_with_history
+from pervichka.core.exporting import XlsxSheet
 from pervichka.core.iin import parse_iin
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
+from pervichka.core.uploads import check_xlsx
 from pervichka.orgs.selectors import primaries_for, settlements_for
 from pervichka.people.enums import ConsentMethod, DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.models import MemberImport, Membership, Person
@@ -99,6 +100,10 @@ COLUMNS: list[tuple[str, object, set[str]]] = [
 REQUIRED = ("iin", "surname", "name")
 
 
+# Columns read from a sheet: ours and room for a few of the branch's own.
+_MAX_COLUMNS = len(COLUMNS) + 50
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read: wrong type, no header, too large."""
 
@@ -132,12 +137,17 @@ def _header_key(text: object) -> str | None:
 
 def _rows_from_xlsx(path: Path) -> Iterator[list[object]]:
     try:
+        check_xlsx(path)
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from exc
+    try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        # A sheet may declare 16,384 columns: read no further than the columns we know.
+        for row in sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS):
             yield list(row)
     finally:
         workbook.close()
@@ -179,7 +189,12 @@ def read_rows(path: Path, name: str) -> Iterator[tuple[int, dict[str, object]]]:
             _("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
+    limit = settings.PERVICHKA_IMPORT_MAX_ROWS
     for number, row in enumerate(rows, start=2):
+        if number > limit + 1:
+            raise ImportFileError(
+                _("The file has more than %(n)d rows; split it into several files.") % {"n": limit}
+            )
         values = {key: cell for key, cell in zip(keys, row, strict=False) if key}
         if any(str(v).strip() for v in values.values() if v is not None):
             yield number, values
@@ -638,12 +653,6 @@ def member_import_cancel(*, actor, job: MemberImport) -> MemberImport:
 
 def member_import_template(*, language_headers: bool = True) -> bytes:
     """An empty workbook with the column headers, for branches to fill in."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _("Members")
-    sheet.append([str(header) for _key, header, _aliases in COLUMNS])
-    for column in "ABCDEFGHIJ":
-        sheet.column_dimensions[column].width = 22
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = XlsxSheet(_("Members"), [str(header) for _key, header, _aliases in COLUMNS])
+    sheet.set_widths(dict.fromkeys("ABCDEFGHIJ", 22))
+    return sheet.to_bytes()
