@@ -22,6 +22,14 @@ from pervichka.training.api import public_router as public_certificates_router
 from pervichka.training.api import router as training_router
 from pervichka.youth.api import router as youth_router
 
+def _login_for_the_docs_page(view):
+    """ninja applies `docs_decorator` to the OpenAPI document and to the docs page alike;
+    only the page (Swagger UI) needs a login, the document is the public contract."""
+    if getattr(getattr(view, "func", None), "__name__", "") == "openapi_view":
+        return login_required(view)
+    return view
+
+
 api = NinjaAPI(
     title="Pervichka API",
     version="1",
@@ -36,7 +44,7 @@ api = NinjaAPI(
     # Swagger UI loads its script from a CDN (the page is exempt from the CSP): it is
     # served to logged-in staff only, so no visitor runs a third party's script on our
     # origin. The OpenAPI document itself stays public.
-    docs_decorator=login_required,
+    docs_decorator=_login_for_the_docs_page,
 )
 install_error_handlers(api)
 api.add_router("/org-units", orgs_router)
