@@ -14,7 +14,7 @@ from pervichka.core.kpis import Period, register
 from pervichka.orgs.selectors import units_and_primaries
 
 
-@register("appeals_answered_on_time", _("appeals answered on time"))
+@register("appeals_answered_on_time", _("appeals answered on time"), list_url="appeals:list")
 def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the appeals answered in the period, the share answered by their deadline.
 
@@ -35,4 +35,5 @@ def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[in
         for unit_id in groups.owners[row["unit_id"]]:
             totals[unit_id][0] += row["total"]
             totals[unit_id][1] += row["on_time"]
-    return {u: (totals[u][1] / totals[u][0] if totals[u][0] else 0.0) for u in groups.asked}
+    # A unit with no appeals due in the period is left out: no data, not 0%.
+    return {u: totals[u][1] / totals[u][0] for u in groups.asked if totals[u][0]}

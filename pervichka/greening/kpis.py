@@ -15,7 +15,7 @@ from pervichka.orgs.selectors import units_and_primaries
 from pervichka.projects.kpis import sum_by_owner
 
 
-@register("trees_planted", _("trees and shrubs planted"))
+@register("trees_planted", _("trees and shrubs planted"), list_url="greening:plantings")
 def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     groups = units_and_primaries(unit_ids)
     rows = (
@@ -30,7 +30,7 @@ def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     return sum_by_owner(groups, rows)
 
 
-@register("tree_survival_rate", _("survival of plantings"))
+@register("tree_survival_rate", _("survival of plantings"), list_url="greening:plantings")
 def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the plantings checked in the period, the share alive at their latest check in it."""
     groups = units_and_primaries(unit_ids)
@@ -56,7 +56,8 @@ def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, flo
         for owner in groups.owners.get(primary_id, []):
             planted[owner] += count
             alive_total[owner] += alive
-    return {u: (alive_total[u] / planted[u]) if planted.get(u) else 0.0 for u in groups.asked}
+    # No planting checked in the period: no data, not 0%.
+    return {u: alive_total[u] / planted[u] for u in groups.asked if planted.get(u)}
 
 
 # The latest check of each planting by DISTINCT ON, one pass over the checks' index: at

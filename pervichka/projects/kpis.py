@@ -24,7 +24,7 @@ def sum_by_owner(groups: UnitGroups, rows: Iterable[tuple]) -> dict[int, float]:
     return {u: totals.get(u, 0.0) for u in groups.asked}
 
 
-@register("events_held", _("project events held"))
+@register("events_held", _("project events held"), list_url="projects:events")
 def events_held(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     groups = units_and_primaries(unit_ids)
     rows = (
@@ -40,7 +40,7 @@ def events_held(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     return sum_by_owner(groups, rows)
 
 
-@register("volunteer_hours", _("volunteer hours at project events"))
+@register("volunteer_hours", _("volunteer hours at project events"), list_url="projects:volunteers")
 def volunteer_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Hours of volunteers and organizers at held events; participants only came."""
     groups = units_and_primaries(unit_ids)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 
+from pervichka.core import kpis
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.rating.enums import Denominator, RunStatus
@@ -21,24 +22,6 @@ from pervichka.rating.models import (
     RatingRun,
     Score,
 )
-
-# Where the records behind a figure are listed (the URL names of the apps' lists).
-RECORD_LISTS = {
-    "events_held": "projects:events",
-    "volunteer_hours": "projects:volunteers",
-    "trees_planted": "projects:plantings",
-    "tree_survival_rate": "projects:plantings",
-    "ideas_submitted": "projects:ideas",
-    "appeals_answered_on_time": "appeals:list",
-    "collection_rate": "dues:district",
-    "arrears_share": "dues:district",
-    "fund_spent_share": "dues:spending_list",
-    "youth_cases_active": "youth:registry",
-    "placement_rate": "youth:registry",
-    "followups_overdue_share": "youth:followups",
-    "chair_trained": "training:home",
-    "training_hours": "training:home",
-}
 
 
 def runs_readable(user) -> QuerySet[RatingRun]:
@@ -175,8 +158,8 @@ def breakdown(score: Score) -> tuple[list[DimensionBlock], list[Tip]]:
     blocks: dict[int, DimensionBlock] = {}
     for line in lines:
         # The app's own list of the records behind the figure, scoped as it always is.
-        name = RECORD_LISTS.get(line.indicator.kpi)
-        line.records_url = reverse(name) if name else ""
+        kpi = kpis.REGISTRY.get(line.indicator.kpi)
+        line.records_url = reverse(kpi.list_url) if kpi and kpi.list_url else ""
         dimension = line.indicator.dimension
         block = blocks.setdefault(dimension.pk, DimensionBlock(dimension))
         block.lines.append(line)

@@ -52,10 +52,15 @@ def test_compute_stores_a_version_with_every_primary_and_points_adding_up(
     assert a.peer_group.code == "small"
     for score in scores.values():
         assert sum(line.points for line in score.lines.all()) == score.total
-    # Nothing happened in the quarter: the lower-is-better shares (0 arrears, 0 overdue)
-    # score 100 and everything else 0. Arrears is one of three in «party» (weight 20), the
-    # follow-ups one of three in «youth» (15): 20/3 + 15/3 = 11.67.
-    assert a.total == D("11.67")
+    # Nothing happened in the quarter. The shares with nothing to divide (no appeal due, no
+    # planting checked, no fund, no youth case) are "no data", not 0% (they used to score
+    # 100 for "0% overdue"); citizens' weight goes to the others. What is left scores 0:
+    # no events, nobody paid (collection 0, all in arrears), the chair untrained.
+    lines = {line.indicator.kpi: line for line in a.lines.select_related("indicator")}
+    assert lines["appeals_answered_on_time"].raw is None
+    assert lines["followups_overdue_share"].raw is None
+    assert (lines["collection_rate"].raw, lines["arrears_share"].raw) == (0, 1)
+    assert a.total == D("0.00")
     assert a.band == "E"
     again = services.rating_compute(actor=district_admin, district=tree.district, period=quarter)
     assert again.version == 2
@@ -147,12 +152,14 @@ def test_objection_upheld_recomputes_a_new_version_then_final(
     new = services.rating_recompute(actor=district_admin, run=provisional)
     assert new.version == 2
     line = new.scores.get(primary=tree.primary_a).lines.get(indicator=indicator)
-    # 3 events / 10 members * 100 = 30 per 100, capped at 20: the projects dimension's first
-    # indicator scores 100; with weight 20/4 = 5% it adds 5 points.
+    # 3 events / 10 members * 100 = 30 per 100, capped at 20: the indicator scores 100. No
+    # planting was checked, so the projects dimension is the mean of its other 3 indicators;
+    # no appeal was due, so citizens (20 of 100) is "no data" and its weight goes to the
+    # others: projects weighs 20/80 = 25%, and the line adds 100/3 * 0.25 = 8.33 points.
     assert (line.raw, line.value, line.capped, line.corrected) == (D(3), D(20), True, True)
-    assert line.points == D("5.00")
+    assert line.points == D("8.33")
     before = provisional.scores.get(primary=tree.primary_a).total
-    assert new.scores.get(primary=tree.primary_a).total == before + D("5.00")
+    assert new.scores.get(primary=tree.primary_a).total == before + D("8.33")
     # The first version stays as it was.
     assert provisional.scores.get(primary=tree.primary_a).lines.get(indicator=indicator).raw == 0
     final = services.rating_finalize(actor=district_admin, run=new)
