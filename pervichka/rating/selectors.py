@@ -23,6 +23,8 @@ from pervichka.rating.models import (
     Score,
 )
 
+RECORDS_SHOWN = 20  # links to the records behind a figure, at most
+
 
 def runs_readable(user) -> QuerySet[RatingRun]:
     """The ratings of the districts in the scope and of the district above a chair."""
@@ -156,7 +158,17 @@ def breakdown(score: Score) -> tuple[list[DimensionBlock], list[Tip]]:
     points an indicator would add at a score of 100."""
     lines = list(score.lines.select_related("indicator__dimension"))
     blocks: dict[int, DimensionBlock] = {}
+    period = kpis.Period(score.run.period.start, score.run.period.end)
     for line in lines:
+        # The records the figure counted, where the app names them: the breakdown is the
+        # primary's own, so they are within the viewer's scope (and each record's page
+        # checks it again). Read live, by the records' own dates in the period: a record
+        # entered after the close shows here though the stored figure left it out.
+        found = kpis.records(line.indicator.kpi, [score.primary_id], period)
+        line.records = [
+            (record.label, reverse(record.url_name, args=[record.pk]))
+            for record in found.get(score.primary_id, [])[:RECORDS_SHOWN]
+        ]
         # The app's own list of the records behind the figure, scoped as it always is.
         kpi = kpis.REGISTRY.get(line.indicator.kpi)
         line.records_url = reverse(kpi.list_url) if kpi and kpi.list_url else ""
