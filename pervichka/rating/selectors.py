@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Sum
 from django.urls import reverse
 
 from pervichka.core import kpis
@@ -16,6 +16,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.rating.enums import Denominator, RunStatus
 from pervichka.rating.models import (
+    Dimension,
     IndicatorScore,
     Methodology,
     Objection,
@@ -23,6 +24,7 @@ from pervichka.rating.models import (
     Score,
 )
 
+CENT = Decimal("0.01")
 RECORDS_SHOWN = 20  # links to the records behind a figure, at most
 
 
@@ -252,32 +254,59 @@ class RollupRow:
     bands: dict[str, int]
     unrated: int
     rated: int
+    # The same breakdown one level up: the mean points per dimension over the district's
+    # rated primaries (code -> points), and the mean total.
+    dimension_points: dict[str, Decimal] = field(default_factory=dict)
+    mean_total: Decimal | None = None
 
 
-def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow]]:
+def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], dict[str, str]]:
     """The distribution of bands per district for one period, over the districts in scope
-    (a region's or the party's administrators see all theirs)."""
+    (a region's or the party's administrators see all theirs), and the same breakdown one
+    level up: each district's mean points per dimension."""
     from django.db.models import Count
 
     runs = latest_runs(user)
     periods = list({r.period_id: r.period for r in runs}.values())
     if not periods:
-        return [], None, []
+        return [], None, [], {}
     period = next((p for p in periods if p.pk == period_id), periods[0])
     chosen = [r for r in runs if r.period_id == period.pk]
     counts = Score.objects.filter(run__in=chosen).values("run_id", "band").annotate(n=Count("pk"))
     by_run: dict[int, dict[str, int]] = {}
     for row in counts:
         by_run.setdefault(row["run_id"], {})[row["band"]] = row["n"]
+    points: dict[int, dict[str, Decimal]] = {}
+    dimension_names: dict[str, str] = {}
+    for row in (
+        IndicatorScore.objects.filter(score__run__in=chosen, score__total__isnull=False)
+        .values("score__run_id", "indicator__dimension__code")
+        .annotate(points=Sum("points"))
+    ):
+        code = row["indicator__dimension__code"]
+        points.setdefault(row["score__run_id"], {})[code] = row["points"]
+    for dimension in Dimension.objects.filter(methodology__runs__in=chosen).order_by("order"):
+        dimension_names.setdefault(dimension.code, dimension.display_name)
+    totals = dict(
+        Score.objects.filter(run__in=chosen, total__isnull=False)
+        .values_list("run_id")
+        .annotate(Sum("total"))
+    )
     rows = []
     for r in chosen:
         bands = by_run.get(r.pk, {})
-        rows.append(
-            RollupRow(
-                run=r,
-                bands={b: bands.get(b, 0) for b in "ABCDE"},
-                unrated=bands.get("", 0),
-                rated=sum(n for b, n in bands.items() if b),
-            )
+        rated = sum(n for b, n in bands.items() if b)
+        row = RollupRow(
+            run=r,
+            bands={b: bands.get(b, 0) for b in "ABCDE"},
+            unrated=bands.get("", 0),
+            rated=rated,
         )
-    return periods, period, rows
+        if rated:
+            row.dimension_points = {
+                code: (points.get(r.pk, {}).get(code, Decimal(0)) / rated).quantize(CENT)
+                for code in dimension_names
+            }
+            row.mean_total = (totals.get(r.pk, Decimal(0)) / rated).quantize(CENT)
+        rows.append(row)
+    return periods, period, rows, dimension_names

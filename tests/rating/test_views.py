@@ -167,6 +167,12 @@ def test_region_sees_bands_per_district(login, tree, run):
     assert "Акжарский район" in page
     # Both primaries of the demo district are in band E.
     assert "<td>0</td><td>0</td><td>0</td><td>0</td><td>2</td><td>0</td>" in page
+    # The same breakdown one level up: the district's mean points per dimension, the
+    # upheld-free quarter scoring 0 everywhere (hand computed in test_services.py).
+    assert "Средние баллы по направлениям" in page
+    dimensions = page.split('id="rollup-dimensions"')[1]
+    assert "Партийные проекты" in dimensions
+    assert "<td>Акжарский район</td>" + "<td>0,00</td>" * 6 + "<td>0,00</td>" in dimensions
 
 
 def test_district_adopts_from_the_methodology_page(login, tree, district_admin, chair_a):
