@@ -316,6 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
+    "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
 }
 PERVICHKA_BEHIND_PROXY = env_bool("PERVICHKA_BEHIND_PROXY", False)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
