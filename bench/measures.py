@@ -392,7 +392,79 @@ def appeals_list(smoke: bool) -> dict:
     }
 
 
+# --- the rating of a quarter ------------------------------------------------------------
+
+
+def rating(smoke: bool) -> dict:
+    """A quarter's rating of every district (each district's KPI calls, the arithmetic, the
+    Monte Carlo of its ranks and the stored scores, as the background task computes it)
+    against the floor of the same indicators' KPI calls once for all primaries; and 1,000
+    Monte Carlo draws for 10,000 primaries against the issue's bound of 10 s."""
+    from bench.rating_simulate import simulate_seconds
+    from pervichka.core.kpis import Period, compute
+    from pervichka.orgs.models import OrgUnit
+    from pervichka.rating import services
+    from pervichka.rating.models import Indicator, RatingRun
+
+    today = timezone.localdate()
+    q = (today.month - 1) // 3 - 2  # the quarter before last: closed whatever the day
+    start = dt.date(today.year + q // 4, (q % 4) * 3 + 1, 1)
+    period = services.period_ensure(kind="quarter", start=start)
+    districts = list(OrgUnit.objects.filter(kind="district", is_active=True))
+    if smoke:
+        districts = districts[:3]
+    paths = [d.path for d in districts]
+    primaries = [
+        pk
+        for pk, path in OrgUnit.objects.filter(kind="primary", is_active=True).values_list(
+            "pk", "path"
+        )
+        if any(path.startswith(p) for p in paths)
+    ]
+    methodologies = {d.pk: services.methodology_for(d) for d in districts}
+    kpi_names = sorted(
+        set(
+            Indicator.objects.filter(
+                dimension__methodology__in=set(methodologies.values())
+            ).values_list("kpi", flat=True)
+        )
+    )
+    kpi_period = Period(period.start, period.end)
+
+    def floor():
+        return {name: compute(name, primaries, kpi_period) for name in kpi_names}
+
+    def ours():
+        for district in districts:
+            version = RatingRun.objects.filter(district=district, period=period).count() + 1
+            run = RatingRun.objects.create(
+                district=district,
+                period=period,
+                methodology=methodologies[district.pk],
+                version=version,
+                reason="bench",
+            )
+            services.rating_execute(run=run)
+
+    floor_times, _ = timed(floor, 1 if not smoke else 2)
+    ours_times, _ = timed(ours, 1)
+    mc_primaries, mc_draws = (300, 50) if smoke else (10_000, 1_000)
+    _rate_s, simulate_s = simulate_seconds(mc_primaries, mc_draws)
+    return {
+        "ours_s": statistics.median(ours_times),
+        "floor_s": statistics.median(floor_times),
+        "districts": len(districts),
+        "primaries": len(primaries),
+        "indicators": len(kpi_names),
+        "mc_s": simulate_s,
+        "mc_primaries": mc_primaries,
+        "mc_draws": mc_draws,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 MEASURES = {
+    "rating": rating,
     "aggregation": aggregation,
     "member_import": member_import,
     "appeals_list": appeals_list,

@@ -139,6 +139,27 @@ def rows_from(results: dict) -> list[tuple]:
             "≤ 2" if p == "p95" else "—",
             ratio <= 2 if p == "p95" else True,
         )
+    rating = results.get("rating")
+    if rating:
+        ratio = rating["ours_s"] / rating["floor_s"]
+        add(
+            f"a quarter's rating, {rating['primaries']:,} primaries in {rating['districts']} "
+            f"districts, {rating['indicators']} indicators, vs the indicators' KPI calls, s",
+            f"{rating['ours_s']:.2f}",
+            f"{rating['floor_s']:.2f}",
+            ratio,
+            "≤ 2",
+            ratio <= 2,
+        )
+        add(
+            f"rating Monte Carlo, {rating['mc_draws']:,} draws for {rating['mc_primaries']:,} "
+            "primaries, vs the issue's bound, s",
+            f"{rating['mc_s']:.2f}",
+            "10.00",
+            rating["mc_s"] / 10,
+            "≤ 1",
+            rating["mc_s"] <= 10,
+        )
     web = results.get("http", {})
     if "bare" in web:
         bare = web["bare"]
@@ -185,6 +206,8 @@ def write(results: dict, output: Path, command: str, smoke: bool) -> None:
         ("member import", results["member_import"]["peak_rss_mb"]),
         ("appeals list", results["appeals_list"]["peak_rss_mb"]),
     ]
+    if "rating" in results:
+        memory.append(("rating of a quarter", results["rating"]["peak_rss_mb"]))
     if "server_rss_mb" in results.get("http", {}):
         memory.append(
             (
@@ -237,7 +260,7 @@ def main() -> None:
     url = prepare(name, smoke=args.smoke, regenerate=args.regenerate or args.smoke)
     results = {
         name: measure(name, url, args.smoke)
-        for name in ("aggregation", "member_import", "appeals_list")
+        for name in ("aggregation", "member_import", "appeals_list", "rating")
     }
     results["http"] = http(url, args.smoke)
     if args.notes:

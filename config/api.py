@@ -22,6 +22,7 @@ from pervichka.training.api import public_router as public_certificates_router
 from pervichka.training.api import router as training_router
 from pervichka.youth.api import router as youth_router
 
+
 def _login_for_the_docs_page(view):
     """ninja applies `docs_decorator` to the OpenAPI document and to the docs page alike;
     only the page (Swagger UI) needs a login, the document is the public contract."""

@@ -420,6 +420,7 @@ CELERY_BEAT_SCHEDULE = {
     "youth-followups": {"task": "youth.followups_remind", "schedule": 3600.0 * 6},
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
+    "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
 }
 # Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
 # (forms that bring a person in, the intake's lookup, imports charge one per IIN kept

@@ -10,11 +10,11 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.appeals.models import Appeal
-from pervichka.core.kpis import Period, register
+from pervichka.core.kpis import Period, Record, register, register_records
 from pervichka.orgs.selectors import units_and_primaries
 
 
-@register("appeals_answered_on_time", _("appeals answered on time"))
+@register("appeals_answered_on_time", _("appeals answered on time"), list_url="appeals:list")
 def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the appeals answered in the period, the share answered by their deadline.
 
@@ -35,4 +35,22 @@ def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[in
         for unit_id in groups.owners[row["unit_id"]]:
             totals[unit_id][0] += row["total"]
             totals[unit_id][1] += row["on_time"]
-    return {u: (totals[u][1] / totals[u][0] if totals[u][0] else 0.0) for u in groups.asked}
+    # A unit with no appeals due in the period is left out: no data, not 0%.
+    return {u: totals[u][1] / totals[u][0] for u in groups.asked if totals[u][0]}
+
+
+@register_records("appeals_answered_on_time")
+def appeals_answered_records(unit_ids: Iterable[int], period: Period) -> dict[int, list[Record]]:
+    """The appeals answered in the period, the ones the share is of."""
+    groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
+    rows = Appeal.objects.filter(
+        unit_id__anyof=groups.members,
+        answered_at__date__gte=period.start,
+        answered_at__date__lte=period.end,
+    ).order_by("answered_at", "pk")
+    result: dict[int, list[Record]] = defaultdict(list)
+    for pk, unit_id, number in rows.values_list("pk", "unit_id", "number"):
+        record = Record("appeals", "appeal", pk, number, "appeals:detail")
+        for owner in groups.owners.get(unit_id, []):
+            result[owner].append(record)
+    return dict(result)

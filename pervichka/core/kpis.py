@@ -2,6 +2,12 @@
 
 An app's `kpis.py` registers functions `(org_unit_ids, period) -> {org_unit_id: value}`;
 the rating app calls them without knowing any app's tables (DESIGN.md).
+
+A share or rate KPI leaves out a unit with nothing to divide by (no appeals due, no dues
+owed): the rating then sees "no data", never a 0%. A KPI may also name the app's list of
+its records (`list_url`, a URL name) and register a records function
+`(unit_ids, period) -> {unit_id: [Record, ...]}` naming the records it counted, for the
+breakdown's links and the district's audit sample.
 """
 
 from __future__ import annotations
@@ -41,22 +47,59 @@ KpiFunction = Callable[[Iterable[int], Period], dict[int, float]]
 
 
 @dataclass(frozen=True)
+class Record:
+    """One record a KPI counted: enough to name it, link to it and audit it."""
+
+    app_label: str
+    model: str
+    pk: int
+    label: str
+    url_name: str  # reversed with the pk as its one argument
+
+
+RecordsFunction = Callable[[Iterable[int], Period], dict[int, list[Record]]]
+
+
+@dataclass(frozen=True)
 class Kpi:
     name: str
     label: str
     function: KpiFunction
     higher_is_better: bool = True
+    list_url: str = ""  # the URL name of the app's list of the records behind the figure
+    records: RecordsFunction | None = None
 
 
 REGISTRY: dict[str, Kpi] = {}
 
 
-def register(name: str, label: str, *, higher_is_better: bool = True):
+def register(name: str, label: str, *, higher_is_better: bool = True, list_url: str = ""):
     def decorator(function: KpiFunction) -> KpiFunction:
-        REGISTRY[name] = Kpi(name, label, function, higher_is_better)
+        REGISTRY[name] = Kpi(name, label, function, higher_is_better, list_url)
         return function
 
     return decorator
+
+
+def register_records(name: str):
+    """Register the records function of an already registered KPI."""
+
+    def decorator(function: RecordsFunction) -> RecordsFunction:
+        kpi = REGISTRY[name]
+        REGISTRY[name] = Kpi(
+            kpi.name, kpi.label, kpi.function, kpi.higher_is_better, kpi.list_url, function
+        )
+        return function
+
+    return decorator
+
+
+def records(name: str, org_unit_ids: Iterable[int], period: Period) -> dict[int, list[Record]]:
+    """The records behind a KPI, or nothing where its app names none."""
+    kpi = REGISTRY.get(name)
+    if kpi is None or kpi.records is None:
+        return {}
+    return kpi.records(list(org_unit_ids), period)
 
 
 def compute(name: str, org_unit_ids: Iterable[int], period: Period) -> dict[int, float]:

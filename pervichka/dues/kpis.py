@@ -32,7 +32,7 @@ def _primaries_under(unit_ids: Iterable[int]) -> tuple[dict[int, list[int]], lis
     return {u: by_unit.get(u, []) for u in groups.asked}, groups.members
 
 
-@register("collection_rate", _("dues collection rate"))
+@register("collection_rate", _("dues collection rate"), list_url="dues:district")
 def collection_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Member-months paid / member-months owed in the period."""
     groups, primaries = _primaries_under(unit_ids)
@@ -41,11 +41,17 @@ def collection_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]
     for unit_id, members in groups.items():
         owed = sum(counts[p][0] for p in members)
         paid = sum(counts[p][1] for p in members)
-        result[unit_id] = paid / owed if owed else 0.0
+        if owed:  # nothing owed: no data, not 0%
+            result[unit_id] = paid / owed
     return result
 
 
-@register("arrears_share", _("share of members in arrears"), higher_is_better=False)
+@register(
+    "arrears_share",
+    _("share of members in arrears"),
+    higher_is_better=False,
+    list_url="dues:district",
+)
 def arrears_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Members present at the period's end who owe for any of the 12 months before its last
     month, over all members owing dues then."""
@@ -82,11 +88,12 @@ def arrears_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     result = {}
     for unit_id, group in groups.items():
         total = sum(owing[p] for p in group)
-        result[unit_id] = sum(behind[p] for p in group) / total if total else 0.0
+        if total:  # nobody owing dues: no data
+            result[unit_id] = sum(behind[p] for p in group) / total
     return result
 
 
-@register("fund_spent_share", _("share of the project fund spent"))
+@register("fund_spent_share", _("share of the project fund spent"), list_url="dues:spending_list")
 def fund_spent_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Spent in the period / (the fund at its start + returned into it in the period)."""
     groups, primaries = _primaries_under(unit_ids)
@@ -95,5 +102,6 @@ def fund_spent_share(unit_ids: Iterable[int], period: Period) -> dict[int, float
     for unit_id, group in groups.items():
         available = sum(flows[p]["opening"] + flows[p]["returned"] for p in group)
         spent = sum(flows[p]["spent"] for p in group)
-        result[unit_id] = float(spent / available) if available > 0 else 0.0
+        if available > 0:  # no fund to spend: no data
+            result[unit_id] = float(spent / available)
     return result

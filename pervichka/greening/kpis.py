@@ -6,16 +6,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register
+from pervichka.core.kpis import Period, Record, register, register_records
 from pervichka.greening.models import Planting, SurvivalCheck
 from pervichka.orgs.selectors import units_and_primaries
 from pervichka.projects.kpis import sum_by_owner
 
 
-@register("trees_planted", _("trees and shrubs planted"))
+@register("trees_planted", _("trees and shrubs planted"), list_url="greening:plantings")
 def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     groups = units_and_primaries(unit_ids)
     rows = (
@@ -30,7 +30,55 @@ def trees_planted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     return sum_by_owner(groups, rows)
 
 
-@register("tree_survival_rate", _("survival of plantings"))
+def _plantings(members: list[int], period: Period, *, checked: bool = False):
+    plantings = Planting.objects.filter(
+        primary_id__anyof=members, planted_on__gte=period.start, planted_on__lte=period.end
+    )
+    if checked:  # a survival check, whenever it was made
+        plantings = plantings.filter(
+            Exists(SurvivalCheck.objects.filter(planting_id=OuterRef("pk")))
+        )
+    return plantings
+
+
+def _planting_records(unit_ids: Iterable[int], period: Period, *, checked: bool):
+    groups = units_and_primaries(unit_ids)
+    result: dict[int, list[Record]] = defaultdict(list)
+    for planting in _plantings(groups.members, period, checked=checked).order_by("planted_on"):
+        record = Record("greening", "planting", planting.pk, str(planting), "greening:planting")
+        for owner in groups.owners.get(planting.primary_id, []):
+            result[owner].append(record)
+    return dict(result)
+
+
+@register_records("trees_planted")
+def trees_planted_records(unit_ids: Iterable[int], period: Period) -> dict[int, list[Record]]:
+    return _planting_records(unit_ids, period, checked=False)
+
+
+@register(
+    "plantings_checked",
+    _("trees and shrubs planted with a survival check"),
+    list_url="greening:plantings",
+)
+def plantings_checked(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Trees and shrubs planted in the period whose planting has a survival check: a
+    planting nobody went back to see does not count (issue 15, point 5)."""
+    groups = units_and_primaries(unit_ids)
+    rows = (
+        _plantings(groups.members, period, checked=True)
+        .values_list("primary_id")
+        .annotate(n=Sum("count"))
+    )
+    return sum_by_owner(groups, rows)
+
+
+@register_records("plantings_checked")
+def plantings_checked_records(unit_ids: Iterable[int], period: Period) -> dict[int, list[Record]]:
+    return _planting_records(unit_ids, period, checked=True)
+
+
+@register("tree_survival_rate", _("survival of plantings"), list_url="greening:plantings")
 def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the plantings checked in the period, the share alive at their latest check in it."""
     groups = units_and_primaries(unit_ids)
@@ -56,7 +104,8 @@ def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, flo
         for owner in groups.owners.get(primary_id, []):
             planted[owner] += count
             alive_total[owner] += alive
-    return {u: (alive_total[u] / planted[u]) if planted.get(u) else 0.0 for u in groups.asked}
+    # No planting checked in the period: no data, not 0%.
+    return {u: alive_total[u] / planted[u] for u in groups.asked if planted.get(u)}
 
 
 # The latest check of each planting by DISTINCT ON, one pass over the checks' index: at

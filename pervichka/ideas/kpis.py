@@ -13,7 +13,7 @@ from pervichka.orgs.selectors import units_and_primaries
 from pervichka.projects.kpis import sum_by_owner
 
 
-@register("ideas_submitted", _("ideas submitted to the contest"))
+@register("ideas_submitted", _("ideas submitted to the contest"), list_url="ideas:ideas")
 def ideas_submitted(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Ideas count for the primary of the author's village, or the district where there is
     none."""

@@ -13,7 +13,7 @@ from pervichka.promises.models import Promise
 from pervichka.promises.selectors import on_track, status_on
 
 
-@register("promises_on_track_share", _("promises on track"))
+@register("promises_on_track_share", _("promises on track"), list_url="promises:list")
 def promises_on_track_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """At the period's end, the share of the district's promises done on time or not yet due
     and still being worked on (by the updates dated up to that day)."""
@@ -28,4 +28,5 @@ def promises_on_track_share(unit_ids: Iterable[int], period: Period) -> dict[int
         for owner in groups.owners.get(district_id, []):
             total[owner] += 1
             good[owner] += on_track(status_then, due, period.end)
-    return {u: (good[u] / total[u]) if total.get(u) else 0.0 for u in groups.asked}
+    # No promises to be on track: no data.
+    return {u: good[u] / total[u] for u in groups.asked if total.get(u)}

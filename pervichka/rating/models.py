@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.i18n import pick_name
@@ -377,6 +378,11 @@ class Objection(models.Model):
     class Meta:
         verbose_name = _("objection")
         ordering = ["-raised_at"]
+
+    @property
+    def overdue(self) -> bool:
+        """Still undecided after the working days the commission has (10 by default)."""
+        return self.status == ObjectionStatus.OPEN and timezone.localdate() > self.decide_by
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.indicator_id} {self.status}"

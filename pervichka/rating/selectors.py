@@ -8,13 +8,15 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Sum
 from django.urls import reverse
 
+from pervichka.core import kpis
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.rating.enums import Denominator, RunStatus
 from pervichka.rating.models import (
+    Dimension,
     IndicatorScore,
     Methodology,
     Objection,
@@ -22,23 +24,8 @@ from pervichka.rating.models import (
     Score,
 )
 
-# Where the records behind a figure are listed (the URL names of the apps' lists).
-RECORD_LISTS = {
-    "events_held": "projects:events",
-    "volunteer_hours": "projects:volunteers",
-    "trees_planted": "projects:plantings",
-    "tree_survival_rate": "projects:plantings",
-    "ideas_submitted": "projects:ideas",
-    "appeals_answered_on_time": "appeals:list",
-    "collection_rate": "dues:district",
-    "arrears_share": "dues:district",
-    "fund_spent_share": "dues:spending_list",
-    "youth_cases_active": "youth:registry",
-    "placement_rate": "youth:registry",
-    "followups_overdue_share": "youth:followups",
-    "chair_trained": "training:home",
-    "training_hours": "training:home",
-}
+CENT = Decimal("0.01")
+RECORDS_SHOWN = 20  # links to the records behind a figure, at most
 
 
 def runs_readable(user) -> QuerySet[RatingRun]:
@@ -173,10 +160,20 @@ def breakdown(score: Score) -> tuple[list[DimensionBlock], list[Tip]]:
     points an indicator would add at a score of 100."""
     lines = list(score.lines.select_related("indicator__dimension"))
     blocks: dict[int, DimensionBlock] = {}
+    period = kpis.Period(score.run.period.start, score.run.period.end)
     for line in lines:
+        # The records the figure counted, where the app names them: the breakdown is the
+        # primary's own, so they are within the viewer's scope (and each record's page
+        # checks it again). Read live, by the records' own dates in the period: a record
+        # entered after the close shows here though the stored figure left it out.
+        found = kpis.records(line.indicator.kpi, [score.primary_id], period)
+        line.records = [
+            (record.label, reverse(record.url_name, args=[record.pk]))
+            for record in found.get(score.primary_id, [])[:RECORDS_SHOWN]
+        ]
         # The app's own list of the records behind the figure, scoped as it always is.
-        name = RECORD_LISTS.get(line.indicator.kpi)
-        line.records_url = reverse(name) if name else ""
+        kpi = kpis.REGISTRY.get(line.indicator.kpi)
+        line.records_url = reverse(kpi.list_url) if kpi and kpi.list_url else ""
         dimension = line.indicator.dimension
         block = blocks.setdefault(dimension.pk, DimensionBlock(dimension))
         block.lines.append(line)
@@ -257,32 +254,59 @@ class RollupRow:
     bands: dict[str, int]
     unrated: int
     rated: int
+    # The same breakdown one level up: the mean points per dimension over the district's
+    # rated primaries (code -> points), and the mean total.
+    dimension_points: dict[str, Decimal] = field(default_factory=dict)
+    mean_total: Decimal | None = None
 
 
-def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow]]:
+def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], dict[str, str]]:
     """The distribution of bands per district for one period, over the districts in scope
-    (a region's or the party's administrators see all theirs)."""
+    (a region's or the party's administrators see all theirs), and the same breakdown one
+    level up: each district's mean points per dimension."""
     from django.db.models import Count
 
     runs = latest_runs(user)
     periods = list({r.period_id: r.period for r in runs}.values())
     if not periods:
-        return [], None, []
+        return [], None, [], {}
     period = next((p for p in periods if p.pk == period_id), periods[0])
     chosen = [r for r in runs if r.period_id == period.pk]
     counts = Score.objects.filter(run__in=chosen).values("run_id", "band").annotate(n=Count("pk"))
     by_run: dict[int, dict[str, int]] = {}
     for row in counts:
         by_run.setdefault(row["run_id"], {})[row["band"]] = row["n"]
+    points: dict[int, dict[str, Decimal]] = {}
+    dimension_names: dict[str, str] = {}
+    for row in (
+        IndicatorScore.objects.filter(score__run__in=chosen, score__total__isnull=False)
+        .values("score__run_id", "indicator__dimension__code")
+        .annotate(points=Sum("points"))
+    ):
+        code = row["indicator__dimension__code"]
+        points.setdefault(row["score__run_id"], {})[code] = row["points"]
+    for dimension in Dimension.objects.filter(methodology__runs__in=chosen).order_by("order"):
+        dimension_names.setdefault(dimension.code, dimension.display_name)
+    totals = dict(
+        Score.objects.filter(run__in=chosen, total__isnull=False)
+        .values_list("run_id")
+        .annotate(Sum("total"))
+    )
     rows = []
     for r in chosen:
         bands = by_run.get(r.pk, {})
-        rows.append(
-            RollupRow(
-                run=r,
-                bands={b: bands.get(b, 0) for b in "ABCDE"},
-                unrated=bands.get("", 0),
-                rated=sum(n for b, n in bands.items() if b),
-            )
+        rated = sum(n for b, n in bands.items() if b)
+        row = RollupRow(
+            run=r,
+            bands={b: bands.get(b, 0) for b in "ABCDE"},
+            unrated=bands.get("", 0),
+            rated=rated,
         )
-    return periods, period, rows
+        if rated:
+            row.dimension_points = {
+                code: (points.get(r.pk, {}).get(code, Decimal(0)) / rated).quantize(CENT)
+                for code in dimension_names
+            }
+            row.mean_total = (totals.get(r.pk, Decimal(0)) / rated).quantize(CENT)
+        rows.append(row)
+    return periods, period, rows, dimension_names

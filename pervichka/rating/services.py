@@ -649,6 +649,40 @@ def _tell_commission(run: RatingRun, objection: Objection) -> None:
         )
 
 
+def objections_overdue_remind() -> int:
+    """Remind the district's commission, once a day, of every objection still undecided
+    after its 10 working days (point 7): one outbox message per objection and decider.
+    Returns how many objections are overdue."""
+    from pervichka.accounts.selectors import users_with_perm_in
+    from pervichka.core.services import notification_queue
+
+    today = timezone.localdate()
+    overdue = Objection.objects.filter(
+        status=ObjectionStatus.OPEN, decide_by__lt=today
+    ).select_related("score__primary", "score__run__district")
+    count = 0
+    for objection in overdue:
+        count += 1
+        body = _(
+            "The objection to the rating of %(primary)s is overdue: it was to be decided "
+            "by %(date)s."
+        ) % {
+            "primary": objection.score.primary,
+            "date": objection.decide_by.strftime("%d.%m.%Y"),
+        }
+        for user in users_with_perm_in(Perm.RATING_DECIDE, objection.score.run.district):
+            notification_queue(
+                channel="email",
+                to=user.email,
+                subject=_("Rating objection overdue"),
+                body=body,
+                kind="rating_objection_overdue",
+                ref=f"objection:{objection.pk}",
+                dedupe_key=f"objection:{objection.pk}:overdue:{today.isoformat()}:{user.pk}",
+            )
+    return count
+
+
 @transaction.atomic
 def objection_decide(
     *,

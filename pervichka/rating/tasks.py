@@ -1,7 +1,12 @@
 from celery import shared_task
 
 from pervichka.rating.models import RatingRun
-from pervichka.rating.services import rating_execute, ratings_compute_due, run_fail
+from pervichka.rating.services import (
+    objections_overdue_remind,
+    rating_execute,
+    ratings_compute_due,
+    run_fail,
+)
 
 
 @shared_task(name="rating.rating_execute", ignore_result=True)
@@ -20,3 +25,8 @@ def task_rating_execute(*, run_id: int) -> None:
 @shared_task(name="rating.compute_due", ignore_result=True)
 def task_ratings_compute_due() -> None:
     ratings_compute_due()
+
+
+@shared_task(name="rating.objections_overdue", ignore_result=True)
+def task_objections_overdue() -> None:
+    objections_overdue_remind()

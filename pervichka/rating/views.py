@@ -350,11 +350,17 @@ def rollup(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.RATING_VIEW):
         raise Http404
     wanted = request.GET.get("period", "")
-    periods, period, rows = selectors.rollup(
+    periods, period, rows, dimensions = selectors.rollup(
         request.user, int(wanted) if wanted.isdigit() else None
     )
     return render(
         request,
         "rating/rollup.html",
-        {"periods": periods, "period": period, "rows": rows, "bands": BANDS},
+        {
+            "periods": periods,
+            "period": period,
+            "rows": rows,
+            "bands": BANDS,
+            "dimensions": dimensions,
+        },
     )

@@ -16,7 +16,7 @@ from pervichka.training.enums import EnrolmentStatus
 from pervichka.training.models import Attendance, Enrolment
 
 
-@register("chair_trained", _("chair trained by the School"))
+@register("chair_trained", _("chair trained by the School"), list_url="training:home")
 def chair_trained(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """1 when the primary's chair at the period's end has completed a course required for
     chairs by then, else 0; above a primary, the share of its primaries."""
@@ -42,10 +42,11 @@ def chair_trained(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
         for owner in groups.owners.get(primary_id, []):
             count[owner] += 1
             good[owner] += chairs.get(primary_id) in trained
-    return {u: (good[u] / count[u]) if count.get(u) else 0.0 for u in groups.asked}
+    # A unit with no primaries under it: no data.
+    return {u: good[u] / count[u] for u in groups.asked if count.get(u)}
 
 
-@register("training_hours", _("hours of training attended"))
+@register("training_hours", _("hours of training attended"), list_url="training:home")
 def training_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Hours of the School's sessions in the period attended by the primary's people."""
     groups = units_and_primaries(unit_ids)

@@ -28,7 +28,7 @@ def _active_cases(groups, period: Period):
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
 
 
-@register("youth_cases_active", _("youth cases open"))
+@register("youth_cases_active", _("youth cases open"), list_url="youth:registry")
 def youth_cases_active(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Cases open at the period's end."""
     groups = units_and_primaries(unit_ids)
@@ -44,7 +44,7 @@ def youth_cases_active(unit_ids: Iterable[int], period: Period) -> dict[int, flo
     return {u: totals.get(u, 0.0) for u in groups.asked}
 
 
-@register("placement_rate", _("young people placed into work or study"))
+@register("placement_rate", _("young people placed into work or study"), list_url="youth:registry")
 def placement_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the cases active in the period, the share with a placement started in it."""
     groups = units_and_primaries(unit_ids)
@@ -58,13 +58,20 @@ def placement_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
         .annotate(n=Count("pk", distinct=True))
     )
     active_totals, placed_totals = _by_owner(groups, active_rows), _by_owner(groups, placed_rows)
+    # No active case: no data, not 0%.
     return {
-        u: (placed_totals.get(u, 0.0) / active_totals[u]) if active_totals.get(u) else 0.0
+        u: placed_totals.get(u, 0.0) / active_totals[u]
         for u in groups.asked
+        if active_totals.get(u)
     }
 
 
-@register("followups_overdue_share", _("youth follow-ups overdue"), higher_is_better=False)
+@register(
+    "followups_overdue_share",
+    _("youth follow-ups overdue"),
+    higher_is_better=False,
+    list_url="youth:followups",
+)
 def followups_overdue_share(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the cases open at the period's end, the share whose follow-up date had passed."""
     groups = units_and_primaries(unit_ids)
@@ -80,6 +87,5 @@ def followups_overdue_share(unit_ids: Iterable[int], period: Period) -> dict[int
         for owner in groups.owners.get(primary_id, []):
             open_totals[owner] += n
             late_totals[owner] += late
-    return {
-        u: (late_totals[u] / open_totals[u]) if open_totals.get(u) else 0.0 for u in groups.asked
-    }
+    # No open case: no data (a 0% overdue would score as the best).
+    return {u: late_totals[u] / open_totals[u] for u in groups.asked if open_totals.get(u)}

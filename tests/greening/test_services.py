@@ -63,7 +63,7 @@ def test_survival_rate_kpi_weighs_plantings_by_count_and_skips_unchecked(
     )
     assert rates[tree.district.pk] == pytest.approx(55 / 80)
     assert rates[tree.primary_a.pk] == pytest.approx(55 / 80)
-    assert rates[tree.primary_b.pk] == 0
+    assert tree.primary_b.pk not in rates  # nothing checked: no data, not 0% alive
     assert unchecked.checks.count() == 0
 
 
@@ -136,3 +136,19 @@ def test_kpis_count_held_events_hours_and_trees_per_primary_and_up_the_tree(
     assert held[tree.region.pk] == 2  # the other district's event counts for the region
     assert compute("volunteer_hours", units, period)[tree.primary_a.pk] == 5.5
     assert compute("trees_planted", units, period)[tree.district.pk] == 25
+
+
+def test_plantings_count_with_a_survival_check_only(make_planting, chair_a, tree):
+    from pervichka.core import kpis
+
+    checked, _unchecked = make_planting(count=50), make_planting(count=30)
+    greening_services.survival_check_add(
+        actor=chair_a, planting=checked, checked_on=TODAY, alive=40
+    )
+    period = Period.year(checked.planted_on.year)
+    units = [tree.primary_a.pk, tree.district.pk]
+    assert kpis.compute("trees_planted", units, period)[tree.primary_a.pk] == 80
+    assert kpis.compute("plantings_checked", units, period)[tree.district.pk] == 50
+    records = kpis.records("plantings_checked", units, period)
+    assert [r.pk for r in records[tree.primary_a.pk]] == [checked.pk]
+    assert len(kpis.records("trees_planted", units, period)[tree.primary_a.pk]) == 2

@@ -238,3 +238,34 @@ def test_coordinates_are_checked_to_lie_in_kazakhstan():
     assert services.check_coordinates(None, "") == (None, None)
     with pytest.raises(ValidationError, match="outside Kazakhstan"):
         services.check_coordinates(Decimal("69.35"), Decimal("53.64"))  # swapped
+
+
+def test_events_count_with_evidence_only_and_name_their_records(
+    make_event, chair_a, tree, person_data
+):
+    """An event entered with neither a photo nor a list of who took part counts as held
+    but not as held with evidence; the records function names exactly the events counted."""
+    from django.urls import reverse
+
+    from pervichka.core import kpis
+
+    bare, listed = make_event(title="Без подтверждений"), make_event(title="Со списком")
+    services.participant_add(
+        actor=chair_a, event=listed, role="volunteer", hours=2, data=person_data()
+    )
+    make_event(title="Запланировано", held=False)
+    year = Period.year(bare.date.year)
+    units = [tree.primary_a.pk, tree.primary_b.pk, tree.district.pk]
+    assert kpis.compute("events_held", units, year)[tree.primary_a.pk] == 2
+    evidenced = kpis.compute("events_with_evidence", units, year)
+    assert (evidenced[tree.primary_a.pk], evidenced[tree.district.pk]) == (1, 1)
+    assert evidenced[tree.primary_b.pk] == 0  # a count: nothing held is a real 0
+    records = kpis.records("events_with_evidence", units, year)
+    assert [r.pk for r in records[tree.primary_a.pk]] == [listed.pk]
+    assert tree.primary_b.pk not in records
+    assert sorted(r.pk for r in kpis.records("events_held", units, year)[tree.district.pk]) == [
+        bare.pk,
+        listed.pk,
+    ]
+    record = records[tree.primary_a.pk][0]
+    assert reverse(record.url_name, args=[record.pk]) == reverse("projects:event", args=[listed.pk])

@@ -38,7 +38,7 @@ def test_compute_from_the_page_runs_the_task_and_shows_the_table(
     page = client.get(response["Location"]).content.decode()
     assert "ППО Талшик" in page
     assert "ППО Айсары" in page
-    assert "11,67" in page  # the district sees the totals (Russian number format)
+    assert "<td>0,00</td>" in page  # the district sees the totals (a 0 is not «—»)
     # The progress display asks again while computing; once done, it reloads the page.
     done = client.get(response["Location"], headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
@@ -60,8 +60,8 @@ def test_breakdown_points_add_up_to_the_total_shown(login, tree, chair_a, run):
     score = score_of(run, tree.primary_a)
     response = login(chair_a).get(reverse("rating:score", args=[score.pk]))
     page = response.content.decode()
-    assert score.total == D("11.67")
-    assert '<div class="display-6" id="total">11,67</div>' in page
+    assert score.total == D("0.00")  # hand computed in tests/rating/test_services.py
+    assert '<div class="display-6" id="total">0,00</div>' in page
     assert "Где можно получить больше всего баллов" in page
     lines = list(score.lines.all())
     assert len(lines) == Indicator.objects.filter(dimension__methodology=run.methodology).count()
@@ -117,7 +117,8 @@ def test_object_and_decide_through_the_pages(login, tree, chair_a, district_admi
     assert objection.status == "upheld"
     admin.post(reverse("rating:run_act", args=[run.pk, "recompute"]))
     new = RatingRun.objects.get(version=2)
-    assert score_of(new, tree.primary_a).total == score.total + D("5.00")
+    # Hand computed in tests/rating/test_services.py: the upheld line adds 8.33 points.
+    assert score_of(new, tree.primary_a).total == score.total + D("8.33")
     page = login(chair_a).get(reverse("rating:score", args=[score.pk])).content.decode()
     assert reverse("rating:score", args=[score_of(new, tree.primary_a).pk]) in page
 
@@ -128,7 +129,7 @@ def test_xlsx_of_the_league_table(login, tree, district_admin, run):
     rows = list(sheet.values)
     assert len(rows[0]) == 10
     assert {r[0] for r in rows[1:]} == {"ППО Талшик", "ППО Айсары"}
-    assert {r[8] for r in rows[1:]} == {11.67}
+    assert {r[8] for r in rows[1:]} == {0}
 
 
 def test_funnel_plot_data_for_rate_indicators(login, tree, district_admin, run):
@@ -166,6 +167,12 @@ def test_region_sees_bands_per_district(login, tree, run):
     assert "Акжарский район" in page
     # Both primaries of the demo district are in band E.
     assert "<td>0</td><td>0</td><td>0</td><td>0</td><td>2</td><td>0</td>" in page
+    # The same breakdown one level up: the district's mean points per dimension, the
+    # upheld-free quarter scoring 0 everywhere (hand computed in test_services.py).
+    assert "Средние баллы по направлениям" in page
+    dimensions = page.split('id="rollup-dimensions"')[1]
+    assert "Партийные проекты" in dimensions
+    assert "<td>Акжарский район</td>" + "<td>0,00</td>" * 6 + "<td>0,00</td>" in dimensions
 
 
 def test_district_adopts_from_the_methodology_page(login, tree, district_admin, chair_a):

@@ -32,7 +32,7 @@ from pervichka.dues.models import (
 from pervichka.people.enums import DuesCategory
 from pervichka.people.models import Membership
 
-MONTHS = 12  # of payments, the current one included
+MONTHS = 15  # of payments, the current one included: the four closed quarters the rating shows
 RATES = {
     DuesCategory.WORKING: Decimal("500.00"),
     DuesCategory.PENSIONER: Decimal("200.00"),
