@@ -22,6 +22,7 @@ PAGE_RULES = {
     "people:history": (P.PEOPLE_HISTORY, "primary_a"),
     "people:import_report": None,  # the importer's own
     "people:import_decide": None,
+    "people:transfer_decide": None,  # POST only: the keeper decides (tests/people)
     "orgs:detail": (P.ORGS_VIEW, "primary_a"),
     "orgs:position_end": None,  # POST only
     "accounts:token_revoke": None,  # the token's owner only

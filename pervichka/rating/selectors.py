@@ -17,6 +17,7 @@ from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.rating.enums import Denominator, RunStatus
 from pervichka.rating.models import (
     Dimension,
+    Indicator,
     IndicatorScore,
     Methodology,
     Objection,
@@ -310,3 +311,23 @@ def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], 
             row.mean_total = (totals.get(r.pk, Decimal(0)) / rated).quantize(CENT)
         rows.append(row)
     return periods, period, rows, dimension_names
+
+
+def scores_visible(user) -> QuerySet[Score]:
+    """Scores of the primaries in the user's scope (a chair: their own primary's)."""
+    return Score.objects.visible_to(user, Perm.RATING_VIEW)
+
+
+def score_in_run(run: RatingRun | None, primary) -> Score | None:
+    """The primary's score in another version of the same rating (its newer version)."""
+    if run is None:
+        return None
+    return Score.objects.filter(run=run, primary=primary).first()
+
+
+def indicator_of_run(run: RatingRun, pk: object) -> Indicator:
+    """One indicator of the methodology the run used; 404 for any other."""
+    return get_or_404(
+        Indicator.objects.filter(dimension__methodology=run.methodology),
+        pk=pk if str(pk).isdigit() else 0,
+    )

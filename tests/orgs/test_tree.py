@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from pervichka.core import tree as encoding
 from pervichka.dues.services import dues_district
@@ -96,5 +97,8 @@ def test_dues_are_kept_by_a_district_not_by_a_region_or_the_party(tree):
     assert dues_district(tree.primary_a) == tree.district
     assert dues_district(tree.district) == tree.district
     for unit in (tree.region, tree.party):
-        with pytest.raises(ValidationError, match="Dues are kept by a district"):
+        with (
+            translation.override("en"),
+            pytest.raises(ValidationError, match="Dues are kept by a district"),
+        ):
             dues_district(unit)
