@@ -14,9 +14,11 @@ from django.urls import reverse
 from pervichka.core import kpis
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.orgs.enums import OrgKind
 from pervichka.rating.enums import Denominator, RunStatus
 from pervichka.rating.models import (
     Dimension,
+    Indicator,
     IndicatorScore,
     Methodology,
     Objection,
@@ -66,6 +68,39 @@ def score_get(user, pk: object) -> Score:
             "run__district", "run__period", "run__methodology", "primary", "peer_group"
         ),
         pk=pk,
+    )
+
+
+def own_scores(user) -> QuerySet[Score]:
+    """The scores of the primaries the user may see, each primary's latest first."""
+    return (
+        Score.objects.visible_to(user, Perm.RATING_VIEW)
+        .filter(primary__kind=OrgKind.PRIMARY)
+        .exclude(run__status__in=[RunStatus.COMPUTING, RunStatus.FAILED])
+        .select_related("primary", "run__period")
+        .order_by("primary_id", "-run__period__start", "-run__version")
+    )
+
+
+def own_score_ids(user, run: RatingRun) -> set[int]:
+    """The scores of the run whose breakdown the user may open."""
+    return set(
+        Score.objects.visible_to(user, Perm.RATING_VIEW)
+        .filter(run=run)
+        .values_list("pk", flat=True)
+    )
+
+
+def score_in(run: RatingRun, primary) -> Score | None:
+    """The primary's score in another version (the caller has read the primary's score)."""
+    return Score.objects.filter(run=run, primary=primary).first()
+
+
+def indicator_of(score: Score, pk: str) -> Indicator:
+    """An indicator of the methodology the score was computed with, or 404."""
+    return get_or_404(
+        Indicator.objects.filter(dimension__methodology=score.run.methodology),
+        pk=pk if pk.isdigit() else 0,
     )
 
 

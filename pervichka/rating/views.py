@@ -24,7 +24,6 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.rating import selectors, services
 from pervichka.rating.enums import BANDS, DECISIONS, ObjectionStatus, PeriodKind, RunStatus
-from pervichka.rating.models import Indicator, Score
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -44,13 +43,7 @@ def _decimal(text: str) -> Decimal | None:
 def home(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.RATING_VIEW):
         raise Http404
-    own = (
-        Score.objects.visible_to(request.user, Perm.RATING_VIEW)
-        .filter(primary__kind=OrgKind.PRIMARY)
-        .exclude(run__status__in=[RunStatus.COMPUTING, RunStatus.FAILED])
-        .select_related("primary", "run__period")
-        .order_by("primary_id", "-run__period__start", "-run__version")
-    )
+    own = selectors.own_scores(request.user)
     # A chair's own primary: the latest score first (administrators see the league tables).
     mine = own.first() if not has_perm_anywhere(request.user, Perm.RATING_MANAGE) else None
     districts = org_units_visible(request.user, perm=Perm.RATING_MANAGE).filter(
@@ -128,11 +121,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         )
     indicator = g.get("indicator", "")
     funnel = selectors.funnel(run, int(indicator) if indicator.isdigit() else None)
-    own = set(
-        Score.objects.visible_to(request.user, Perm.RATING_VIEW)
-        .filter(run=run)
-        .values_list("pk", flat=True)
-    )
+    own = selectors.own_score_ids(request.user, run)
     return render(
         request,
         "rating/run.html",
@@ -197,7 +186,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         and timezone.localdate() <= score.run.objections_until
     )
     newer = (
-        Score.objects.filter(run=latest, primary=score.primary).first()
+        selectors.score_in(latest, score.primary)
         if latest is not None and latest.pk != score.run_id
         else None
     )
@@ -227,10 +216,7 @@ def object_to(request: HttpRequest, pk: int) -> HttpResponse:
     score = selectors.score_get(request.user, pk)
     if not has_perm_at(request.user, Perm.RATING_OBJECT, score.primary.path):
         raise Http404
-    indicator = get_or_404(
-        Indicator.objects.filter(dimension__methodology=score.run.methodology),
-        pk=request.POST.get("indicator") if request.POST.get("indicator", "").isdigit() else 0,
-    )
+    indicator = selectors.indicator_of(score, request.POST.get("indicator", ""))
     try:
         objection = services.objection_raise(
             actor=request.user,
