@@ -14,6 +14,7 @@ from django.urls import reverse
 from pervichka.core import kpis
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.orgs.enums import OrgKind
 from pervichka.rating.enums import Denominator, RunStatus
 from pervichka.rating.models import (
     Dimension,
@@ -67,6 +68,39 @@ def score_get(user, pk: object) -> Score:
             "run__district", "run__period", "run__methodology", "primary", "peer_group"
         ),
         pk=pk,
+    )
+
+
+def own_scores(user) -> QuerySet[Score]:
+    """The scores of the primaries the user may see, each primary's latest first."""
+    return (
+        Score.objects.visible_to(user, Perm.RATING_VIEW)
+        .filter(primary__kind=OrgKind.PRIMARY)
+        .exclude(run__status__in=[RunStatus.COMPUTING, RunStatus.FAILED])
+        .select_related("primary", "run__period")
+        .order_by("primary_id", "-run__period__start", "-run__version")
+    )
+
+
+def own_score_ids(user, run: RatingRun) -> set[int]:
+    """The scores of the run whose breakdown the user may open."""
+    return set(
+        Score.objects.visible_to(user, Perm.RATING_VIEW)
+        .filter(run=run)
+        .values_list("pk", flat=True)
+    )
+
+
+def score_in(run: RatingRun, primary) -> Score | None:
+    """The primary's score in another version (the caller has read the primary's score)."""
+    return Score.objects.filter(run=run, primary=primary).first()
+
+
+def indicator_of(score: Score, pk: str) -> Indicator:
+    """An indicator of the methodology the score was computed with, or 404."""
+    return get_or_404(
+        Indicator.objects.filter(dimension__methodology=score.run.methodology),
+        pk=pk if pk.isdigit() else 0,
     )
 
 
@@ -311,23 +345,3 @@ def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], 
             row.mean_total = (totals.get(r.pk, Decimal(0)) / rated).quantize(CENT)
         rows.append(row)
     return periods, period, rows, dimension_names
-
-
-def scores_visible(user) -> QuerySet[Score]:
-    """Scores of the primaries in the user's scope (a chair: their own primary's)."""
-    return Score.objects.visible_to(user, Perm.RATING_VIEW)
-
-
-def score_in_run(run: RatingRun | None, primary) -> Score | None:
-    """The primary's score in another version of the same rating (its newer version)."""
-    if run is None:
-        return None
-    return Score.objects.filter(run=run, primary=primary).first()
-
-
-def indicator_of_run(run: RatingRun, pk: object) -> Indicator:
-    """One indicator of the methodology the run used; 404 for any other."""
-    return get_or_404(
-        Indicator.objects.filter(dimension__methodology=run.methodology),
-        pk=pk if str(pk).isdigit() else 0,
-    )

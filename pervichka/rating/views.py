@@ -43,13 +43,7 @@ def _decimal(text: str) -> Decimal | None:
 def home(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.RATING_VIEW):
         raise Http404
-    own = (
-        selectors.scores_visible(request.user)
-        .filter(primary__kind=OrgKind.PRIMARY)
-        .exclude(run__status__in=[RunStatus.COMPUTING, RunStatus.FAILED])
-        .select_related("primary", "run__period")
-        .order_by("primary_id", "-run__period__start", "-run__version")
-    )
+    own = selectors.own_scores(request.user)
     # A chair's own primary: the latest score first (administrators see the league tables).
     mine = own.first() if not has_perm_anywhere(request.user, Perm.RATING_MANAGE) else None
     districts = org_units_visible(request.user, perm=Perm.RATING_MANAGE).filter(
@@ -127,7 +121,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         )
     indicator = g.get("indicator", "")
     funnel = selectors.funnel(run, int(indicator) if indicator.isdigit() else None)
-    own = set(selectors.scores_visible(request.user).filter(run=run).values_list("pk", flat=True))
+    own = selectors.own_score_ids(request.user, run)
     return render(
         request,
         "rating/run.html",
@@ -192,7 +186,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         and timezone.localdate() <= score.run.objections_until
     )
     newer = (
-        selectors.score_in_run(latest, score.primary)
+        selectors.score_in(latest, score.primary)
         if latest is not None and latest.pk != score.run_id
         else None
     )
@@ -222,7 +216,7 @@ def object_to(request: HttpRequest, pk: int) -> HttpResponse:
     score = selectors.score_get(request.user, pk)
     if not has_perm_at(request.user, Perm.RATING_OBJECT, score.primary.path):
         raise Http404
-    indicator = selectors.indicator_of_run(score.run, request.POST.get("indicator", ""))
+    indicator = selectors.indicator_of(score, request.POST.get("indicator", ""))
     try:
         objection = services.objection_raise(
             actor=request.user,
