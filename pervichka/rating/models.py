@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import kpis
 from pervichka.core.i18n import pick_name
 from pervichka.core.scoping import ScopedQuerySet
 from pervichka.rating.enums import (
@@ -182,9 +183,7 @@ class Indicator(models.Model):
 
     @property
     def label(self):
-        from pervichka.core.kpis import REGISTRY
-
-        kpi = REGISTRY.get(self.kpi)
+        kpi = kpis.REGISTRY.get(self.kpi)
         return kpi.label if kpi else self.kpi
 
 

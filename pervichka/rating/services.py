@@ -20,14 +20,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import kpis
 from pervichka.core.calendar import add_working_days
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
+from pervichka.core.services import notification_queue
 from pervichka.core.tree import ancestor_paths
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import current_chairs_contacts
 from pervichka.people.selectors import member_counts_on
 from pervichka.rating import compute
 from pervichka.rating.enums import (
@@ -533,8 +536,6 @@ def _reason_text(result, indicators) -> str:
 
 
 def _tell_chairs(run: RatingRun, primaries: list[int]) -> None:
-    from pervichka.core.services import notification_queue
-    from pervichka.orgs.selectors import current_chairs_contacts
 
     text = _(
         "The provisional rating of %(period)s is published (version %(version)s). Objections "
@@ -630,8 +631,6 @@ def objection_raise(
 
 
 def _tell_commission(run: RatingRun, objection: Objection) -> None:
-    from pervichka.accounts.selectors import users_with_perm_in
-    from pervichka.core.services import notification_queue
 
     body = _("An objection to the rating of %(primary)s awaits a decision by %(date)s.") % {
         "primary": objection.score.primary,
@@ -653,8 +652,6 @@ def objections_overdue_remind() -> int:
     """Remind the district's commission, once a day, of every objection still undecided
     after its 10 working days (point 7): one outbox message per objection and decider.
     Returns how many objections are overdue."""
-    from pervichka.accounts.selectors import users_with_perm_in
-    from pervichka.core.services import notification_queue
 
     today = timezone.localdate()
     overdue = Objection.objects.filter(
@@ -742,7 +739,6 @@ def _holds_role_at(user, path: str) -> bool:
 
 
 def _tell_objector(objection: Objection) -> None:
-    from pervichka.core.services import notification_queue
 
     user = objection.raised_by
     phone = user.person.phone if user.person_id else ""
@@ -814,8 +810,6 @@ def rating_finalize(*, actor, run: RatingRun) -> RatingRun:
 
 
 def _tell_final(run: RatingRun, primaries: list[int]) -> None:
-    from pervichka.core.services import notification_queue
-    from pervichka.orgs.selectors import current_chairs_contacts
 
     text = _("The final rating of %(period)s is published.") % {"period": run.period}
     for primary_id, phone in current_chairs_contacts(primaries).items():

@@ -24,6 +24,7 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.rating import selectors, services
 from pervichka.rating.enums import BANDS, DECISIONS, ObjectionStatus, PeriodKind, RunStatus
+from pervichka.rating.tasks import task_rating_execute
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -66,8 +67,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def compute(request: HttpRequest) -> HttpResponse:
     """Start a new version; the task computes it while the run page shows the progress."""
-    from pervichka.rating.tasks import task_rating_execute
-
     district = get_or_404(
         org_units_visible(request.user, perm=Perm.RATING_MANAGE).filter(kind=OrgKind.DISTRICT),
         pk=request.POST.get("district", "0") if request.POST.get("district", "").isdigit() else 0,
