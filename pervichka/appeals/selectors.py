@@ -70,6 +70,11 @@ def due_soon_limit(today: dt.date | None = None) -> dt.date:
     return calendar().add_working_days(today or timezone.localdate(), 3)
 
 
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of `today`'s week: "due this week" is due from today to then."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
 def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
     """The operator's queue and the filtered list; the export shows the same rows."""
     today = timezone.localdate()
@@ -88,9 +93,8 @@ def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
             status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=due_soon_limit(today)
         )
     elif filters.queue == "week":  # due from today to Sunday (the dashboard's figure)
-        week_end = today + dt.timedelta(days=6 - today.weekday())
         queryset = queryset.filter(
-            status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=week_end
+            status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=week_end(today)
         )
     if filters.status:
         queryset = queryset.filter(status=filters.status)

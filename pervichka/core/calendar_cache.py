@@ -6,33 +6,24 @@ importing the calendar, which reads the model.
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
 from django.db import connection, transaction
+
+from pervichka.core.counters import counter_bump, counter_value
 
 # The transfers are cached in the shared cache (Redis in production) under a version that
 # every change bumps after its commit, so that every worker and process sees a change at
 # once. A bump, not a delete: a worker that read the old rows before the commit can only
-# fill the old version's key, which nobody reads any more.
+# fill the old version's key, which nobody reads any more (core.counters).
 OVERRIDES_VERSION_KEY = "pervichka:calendar-overrides:version"
 OVERRIDES_CACHE_TTL = 300
 
 
 def overrides_version() -> int:
-    version = cache.get(OVERRIDES_VERSION_KEY)
-    if version is None:
-        # First use or evicted: start from the clock, never from a number used before.
-        cache.add(OVERRIDES_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(OVERRIDES_VERSION_KEY)
-    return version
+    return counter_value(OVERRIDES_VERSION_KEY)
 
 
 def bump_version() -> None:
-    try:
-        cache.incr(OVERRIDES_VERSION_KEY)
-    except ValueError:  # no version yet (or evicted)
-        cache.set(OVERRIDES_VERSION_KEY, time.time_ns(), None)
+    counter_bump(OVERRIDES_VERSION_KEY)
 
 
 def changed_in_this_transaction() -> bool:

@@ -11,25 +11,18 @@ while nothing changes.
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from pervichka.core.counters import counter_bump, counter_value
 
 KEY = "pervichka:write-generation"
 
 
 def generation() -> int:
-    value = cache.get(KEY)
-    if value is None:
-        cache.add(KEY, 1, None)
-        value = cache.get(KEY, 1)
-    return int(value)
+    return counter_value(KEY)
 
 
 def bump(**_kwargs: object) -> None:
     """Move the counter on (a signal receiver too, hence the keyword arguments)."""
-    try:
-        cache.incr(KEY)
-    except ValueError:  # not there yet (or evicted): any new value invalidates
-        cache.set(KEY, 2, None)
+    counter_bump(KEY)
 
 
 class WriteCounterMiddleware:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pervichka.appeals.enums import OPEN_STATUSES
-from pervichka.appeals.selectors import appeals_visible
+from pervichka.appeals.selectors import appeals_visible, week_end
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
@@ -116,9 +116,8 @@ def _organization(user) -> Section:
 def _appeals(user, today: dt.date, month: Period | None) -> Section:
     appeals = appeals_visible(user)
     open_appeals = appeals.filter(status__in=OPEN_STATUSES)
-    week_end = today + dt.timedelta(days=6 - today.weekday())
     overdue = open_appeals.filter(due_date__lt=today).count()
-    this_week = open_appeals.filter(due_date__gte=today, due_date__lte=week_end).count()
+    this_week = open_appeals.filter(due_date__gte=today, due_date__lte=week_end(today)).count()
     url = reverse("appeals:list")
     return Section(
         "appeals",
