@@ -96,3 +96,14 @@ def test_a_step_of_the_workflow_moves_the_open_figure(login, district_admin, app
     )
     after = client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert figure(after, "appeals", "Open") == "0"
+
+
+def test_the_chair_of_another_primary_gets_404_on_the_report(login, chair_b, appeal_a):
+    client = login(chair_b)
+    assert client.get(reverse("site:report")).status_code == 404
+    assert client.get(reverse("site:report"), {"format": "xlsx"}).status_code == 404
+
+
+def test_another_districts_report_counts_none_of_ours(login, other_admin, appeal_a):
+    page = login(other_admin).get(reverse("site:report"), HTTP_ACCEPT_LANGUAGE="en")
+    assert figure(page.content.decode(), "appeals", "Open") == "0"
