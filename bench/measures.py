@@ -232,79 +232,71 @@ def member_import(smoke: bool) -> dict:
         )
     )
 
-    # The floor: COPY of the same rows into the same two tables, rolled back.
+    # The floor: COPY of the same rows into every table the import writes — persons,
+    # memberships and the history version of each — rolled back.
     def copy_floor():
         from pervichka.devdata.scale.base import copy_rows, next_id
 
         now = timezone.now()
+
+        def with_history(model, rows: list[dict]) -> None:
+            copy_rows(model, list(rows[0]), (tuple(r.values()) for r in rows))
+            history = model.history.model
+            specials = {
+                "history_date": now,
+                "history_type": "+",
+                "history_change_reason": "import",
+                "history_user_id": actor.pk,
+            }
+            columns = [
+                f.attname
+                for f in history._meta.concrete_fields
+                if f.name != "history_id" and (f.attname in rows[0] or f.attname in specials)
+            ]
+            copy_rows(
+                history,
+                columns,
+                (tuple(r.get(c, specials.get(c)) for c in columns) for r in rows),
+            )
+
         with transaction.atomic():
             person_id, membership_id = next_id(Person), next_id(Membership)
-            copy_rows(
-                Person,
-                [
-                    "id",
-                    "iin",
-                    "surname",
-                    "name",
-                    "patronymic",
-                    "phone",
-                    "unit_id",
-                    "address",
-                    "email",
-                    "search_name",
-                    "sex",
-                    "consent_at",
-                    "consent_method",
-                    "created_at",
-                    "updated_at",
-                ],
-                (
-                    (
-                        person_id + i,
-                        r[0],
-                        r[1],
-                        r[2],
-                        r[3],
-                        r[4],
-                        primary_ids[r[5]],
-                        "",
-                        "",
-                        f"{r[1]} {r[2]}".lower(),
-                        "",
-                        now,
-                        "imported",
-                        now,
-                        now,
-                    )
-                    for i, r in enumerate(rows)
-                ),
-            )
-            copy_rows(
-                Membership,
-                [
-                    "id",
-                    "person_id",
-                    "primary_id",
-                    "joined",
-                    "status",
-                    "dues_category",
-                    "leave_reason",
-                    "created_at",
-                ],
-                (
-                    (
-                        membership_id + i,
-                        person_id + i,
-                        primary_ids[r[5]],
-                        dt.date(2024, 3, 1),
-                        "active",
-                        "working",
-                        "",
-                        now,
-                    )
-                    for i, r in enumerate(rows)
-                ),
-            )
+            persons = [
+                {
+                    "id": person_id + i,
+                    "iin": r[0],
+                    "surname": r[1],
+                    "name": r[2],
+                    "patronymic": r[3],
+                    "phone": r[4],
+                    "unit_id": primary_ids[r[5]],
+                    "address": "",
+                    "email": "",
+                    "search_name": f"{r[1]} {r[2]}".lower(),
+                    "sex": "",
+                    "consent_at": now,
+                    "consent_method": "imported",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, r in enumerate(rows)
+            ]
+            with_history(Person, persons)
+            del persons
+            memberships = [
+                {
+                    "id": membership_id + i,
+                    "person_id": person_id + i,
+                    "primary_id": primary_ids[r[5]],
+                    "joined": dt.date(2024, 3, 1),
+                    "status": "active",
+                    "dues_category": "working",
+                    "leave_reason": "",
+                    "created_at": now,
+                }
+                for i, r in enumerate(rows)
+            ]
+            with_history(Membership, memberships)
             transaction.set_rollback(True)
 
     floor_times, _ = timed(copy_floor, 1)

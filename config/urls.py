@@ -39,6 +39,10 @@ urlpatterns = [
 ]
 
 if os.environ.get("PERVICHKA_BENCH") == "1":  # benchmark floors only (bench/views.py)
-    from bench.views import durable_write
+    from bench.views import durable_write, list_floor, submit_floor
 
-    urlpatterns.append(path("bench/write", durable_write))
+    urlpatterns += [
+        path("bench/write", durable_write),
+        path("bench/submit-floor", submit_floor),
+        path("bench/list-floor/<str:name>", list_floor),
+    ]
