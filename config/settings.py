@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",
+    "pervichka.outreach",
     "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
@@ -448,3 +449,10 @@ PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetM
 # separately so that rotating SECRET_KEY does not let people vote twice).
 PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
 PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")
+
+# Pension age by sex (men, women) for the "pensioner" category of the outreach segments:
+# the ages of the Social Code of RK; change them here when the law moves them.
+PERVICHKA_PENSION_AGE = {
+    "M": env_int("PERVICHKA_PENSION_AGE_MEN", 63),
+    "F": env_int("PERVICHKA_PENSION_AGE_WOMEN", 61),
+}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("deputies/", include("pervichka.deputies.urls")),
     path("programme/", include("pervichka.promises.urls")),
     path("training/", include("pervichka.training.urls")),
+    path("outreach/", include("pervichka.outreach.urls")),
     path("rating/", include("pervichka.rating.urls")),
     # The public portal: one namespace for the pages of every app that citizens see.
     path("", include("pervichka.site.public_urls")),

@@ -9,6 +9,8 @@ class Channel(models.TextChoices):
     WEB = "web", _("web form")
     SOCIAL = "social", _("social network or messenger")
     LETTER = "letter", _("letter")
+    # A question a resident raised at a primary's meeting or door-to-door visit (outreach).
+    MEETING = "meeting", _("meeting or door-to-door visit")
 
 
 class Status(models.TextChoices):

@@ -59,6 +59,10 @@ class Perm(StrEnum):
     RATING_OBJECT = "rating.object"
     RATING_MANAGE = "rating.manage"
     RATING_DECIDE = "rating.decide"
+    # Work with the categories of citizens: segments and lists of whom a unit serves, the
+    # meetings and door-to-door visits it plans and holds (names and counts, no contacts).
+    OUTREACH_VIEW = "outreach.view"
+    OUTREACH_MANAGE = "outreach.manage"
 
 
 class Role(models.TextChoices):
@@ -89,13 +93,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {P.PROJECTS_VIEW, P.PROJECTS_MANAGE}
         | {P.PROMISES_VIEW, P.TRAINING_VIEW}
         | {P.RATING_VIEW, P.RATING_OBJECT}
+        | {P.OUTREACH_VIEW, P.OUTREACH_MANAGE}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
     Role.TREASURER: frozenset(
         {P.ORGS_VIEW, P.MEMBERS_VIEW, P.PEOPLE_VIEW, P.PROJECTS_VIEW} | _DUES_WORK
     ),
     # An operator registers appeals and runs the reception offices and field receptions.
-    Role.OPERATOR: frozenset({P.ORGS_VIEW, P.APPEALS_ADMIN} | _PEOPLE | _APPEALS_WORK),
+    # ... and registers the questions raised at the primaries' meetings as appeals.
+    Role.OPERATOR: frozenset(
+        {P.ORGS_VIEW, P.APPEALS_ADMIN, P.OUTREACH_VIEW} | _PEOPLE | _APPEALS_WORK
+    ),
     # Youth workers run Өрлеу and bring volunteers: they hold events too.
     Role.YOUTH_WORKER: frozenset(
         {P.ORGS_VIEW, P.YOUTH_VIEW, P.YOUTH_MANAGE, P.PROJECTS_VIEW, P.PROJECTS_MANAGE} | _PEOPLE
@@ -125,6 +133,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.PROMISES_VIEW,
             P.TRAINING_VIEW,
             P.RATING_VIEW,
+            P.OUTREACH_VIEW,
         }
     ),
 }

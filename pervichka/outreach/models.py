@@ -1,0 +1,229 @@
+"""Work with the categories of citizens: whom a primary serves (categories of people,
+segments and fixed lists) and the meetings and door-to-door visits it plans and holds."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.core.scoping import ScopedQuerySet
+from pervichka.outreach.enums import (
+    RECORDED,
+    CategorySource,
+    CitizenCategory,
+    MeetingKind,
+    Membership,
+    SegmentKind,
+)
+
+
+class PersonCategory(models.Model):
+    """A recorded category of a person (a large family, a veteran...), with where it came
+    from and when. Derived categories (youth, pensioner) are never stored."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="citizen_categories",
+        verbose_name=_("person"),
+    )
+    category = models.CharField(
+        _("category"), max_length=16, choices=[(c.value, c.label) for c in RECORDED]
+    )
+    source = models.CharField(_("source"), max_length=16, choices=CategorySource.choices)
+    noted_on = models.DateField(_("noted on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    scope_path = "person__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category of a person")
+        verbose_name_plural = _("categories of people")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "category"], name="person_category_once")
+        ]
+        indexes = [models.Index(fields=["category", "person"], name="personcategory_cat")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_category_display()}"
+
+
+class Segment(models.Model):
+    """Whom a unit wants to reach: a saved filter (a segment, counted live) or a fixed list
+    of people (for example a segment frozen on the day of a mailing)."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=SegmentKind.choices, default=SegmentKind.DYNAMIC
+    )
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    settlements = models.ManyToManyField(
+        "orgs.Settlement", blank=True, related_name="+", verbose_name=_("settlements")
+    )
+    membership = models.CharField(
+        _("membership"), max_length=12, choices=Membership.choices, default=Membership.ANY
+    )
+    age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
+    people = models.ManyToManyField(
+        "people.Person",
+        through="SegmentEntry",
+        blank=True,
+        related_name="+",
+        verbose_name=_("people"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
+                name="segment_age_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def category_labels(self) -> list[str]:
+        labels = dict(CitizenCategory.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
+
+
+class SegmentEntry(models.Model):
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "segment__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "person"], name="segment_person_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment} — {self.person_id}"
+
+
+class Meeting(models.Model):
+    """A meeting with residents or a round of door-to-door visits: planned (with the date
+    it is planned for), then held (with what it reached). One held without a plan counts
+    in the fact, not in the plan."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=MeetingKind.choices)
+    topic = models.CharField(_("topic"), max_length=300)
+    settlement = models.ForeignKey(
+        "orgs.Settlement",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("settlement"),
+    )
+    planned_for = models.DateField(_("planned for"), null=True, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    categories = models.JSONField(_("categories met"), default=list, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+    who_went = models.CharField(_("who went"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting or visit")
+        verbose_name_plural = _("meetings and visits")
+        ordering = ["-held_on", "-planned_for", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_for__isnull=False) | Q(held_on__isnull=False),
+                name="meeting_planned_or_held",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "held_on"], name="meeting_unit_held"),
+            models.Index(fields=["unit", "planned_for"], name="meeting_unit_planned"),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def held(self) -> bool:
+        return self.held_on is not None
+
+    def category_labels(self) -> list[str]:
+        labels = dict(CitizenCategory.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
+
+
+class MeetingQuestion(models.Model):
+    """A question a resident raised at a meeting or visit; it may become an appeal."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="questions", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("question"))
+    citizen_surname = models.CharField(_("surname"), max_length=100, blank=True)
+    citizen_name = models.CharField(_("first name"), max_length=100, blank=True)
+    citizen_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    consent = models.BooleanField(
+        _("the resident agreed that their name and phone are kept to answer them"),
+        default=False,
+    )
+    appeal = models.ForeignKey(
+        "appeals.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("appeal"),
+    )
+
+    scope_path = "meeting__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question raised")
+        verbose_name_plural = _("questions raised")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

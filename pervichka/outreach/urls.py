@@ -1,0 +1,19 @@
+from django.urls import path
+
+from pervichka.outreach import views
+
+app_name = "outreach"
+urlpatterns = [
+    path("", views.segments, name="segments"),
+    path("segments/new/", views.segment_new, name="segment_new"),
+    path("segments/<int:pk>/", views.segment, name="segment"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path(
+        "meetings/<int:pk>/questions/<int:question>/appeal/",
+        views.question_to_appeal,
+        name="question_to_appeal",
+    ),
+    path("people/<int:pk>/categories/", views.person_categories, name="person_categories"),
+]
