@@ -59,6 +59,11 @@ class Perm(StrEnum):
     RATING_OBJECT = "rating.object"
     RATING_MANAGE = "rating.manage"
     RATING_DECIDE = "rating.decide"
+    # Subject requests (issue 13): find a person by IIN, download everything held about
+    # them. Anonymising also needs PEOPLE_MANAGE where the person is kept.
+    PRIVACY_SUBJECTS = "privacy.subjects"
+    # The register of personal data breaches and their notification to the authorised body.
+    PRIVACY_BREACHES = "privacy.breaches"
 
 
 class Role(models.TextChoices):
@@ -125,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.PROMISES_VIEW,
             P.TRAINING_VIEW,
             P.RATING_VIEW,
+            P.PRIVACY_SUBJECTS,
         }
     ),
 }

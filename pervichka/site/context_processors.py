@@ -25,6 +25,8 @@ def navigation(request):
             "rating": has_perm_anywhere(user, Perm.RATING_VIEW),
             "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
             or has_perm_anywhere(user, Perm.IDEAS_JURY),
+            "privacy": has_perm_anywhere(user, Perm.PRIVACY_SUBJECTS),
+            "breaches": has_perm_anywhere(user, Perm.PRIVACY_BREACHES),
             "admin": user.is_staff,
         }
     }
