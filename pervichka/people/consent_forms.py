@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pervichka.core.forms import BootstrapMixin
 from pervichka.core.uploads import validate_upload
@@ -11,7 +12,9 @@ from pervichka.people.enums import ConsentChannel, ConsentPurpose
 class ConsentForm(BootstrapMixin, forms.Form):
     """A consent brought on paper, by SMS code or through Telegram, typed in on the card."""
 
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("consent", "Purpose"), choices=ConsentPurpose.choices
+    )
     channel = forms.ChoiceField(
         label=_("How given"),
         choices=[c for c in ConsentChannel.choices if c[0] != ConsentChannel.IMPORTED],

@@ -215,7 +215,7 @@ def subject_anonymise(*, actor, person: Person) -> int:
     """Anonymise the person everywhere: names, IIN, phone, address replaced, in every app
     and in the history; appeals keep their numbers and the ledgers their sums. Refused
     while a purpose remains (`subject_purposes`). Returns how many rows changed."""
-    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
     _require_subjects(actor, person)
     if not has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path):
         raise Http404

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pervichka.core.forms import BootstrapMixin, DateTimeInput
 from pervichka.core.iin import parse_iin
@@ -25,7 +26,9 @@ class BreachForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     detected_at = forms.DateTimeField(label=_("Detected"), widget=DateTimeInput())
     description = forms.CharField(
-        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("breach", "What happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     people_affected = forms.IntegerField(
         label=_("How many people"), min_value=0, max_value=100_000_000

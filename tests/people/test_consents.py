@@ -3,9 +3,13 @@ one register through people.services; a withdrawal is recorded, scoped, and stop
 processing it covers, while registered appeals stay."""
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,3 +315,14 @@ def test_hostile_withdrawal_reason_is_stored_as_text(login, member_a, chair_a):
     )
     body = login(chair_a).get(reverse("people:detail", args=[member_a.pk])).content
     assert b"<script>alert(1)</script>" not in body
+
+
+def test_the_data_migration_turns_earlier_consents_into_rows(member_a, member_b):
+    """Consents recorded before the register (Person.consent_at) become rows for the
+    purposes the person's records show."""
+    migration = importlib.import_module("pervichka.people.migrations.0006_consents_from_persons")
+    Person.objects.filter(pk=member_b.person_id).update(consent_at=None, consent_method="")
+    editor = SimpleNamespace(connection=connection)
+    migration.forwards(django_apps, editor)
+    assert _register(member_a.person) == [("membership", "paper", True)]
+    assert _register(member_b.person) == []

@@ -4,10 +4,12 @@ left with no purpose, and removes member import uploads once decided or after a 
 
 import datetime as dt
 import os
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from pervichka.appeals import services as appeals
 from pervichka.appeals.models import Appeal
@@ -148,3 +150,11 @@ def test_the_task_is_scheduled_daily(settings):
     assert settings.CELERY_BEAT_SCHEDULE["privacy-breaches-remind"]["task"] == (
         "privacy.breaches_remind"
     )
+
+
+def test_the_command_runs_retention_and_reminders(tree, operator, categories):
+    _closed_appeal(tree, operator, categories, closed_on=dt.date(2024, 12, 6), serial=803)
+    out = StringIO()
+    call_command("privacy_daily", stdout=out)
+    assert "retention appeals: 1" in out.getvalue()
+    assert "breach reminders: 0" in out.getvalue()
