@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "pervichka.promises",
     "pervichka.training",
     "pervichka.outreach",
+    "pervichka.privacy",
     "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
@@ -422,7 +423,17 @@ CELERY_BEAT_SCHEDULE = {
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
     "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
+    "privacy-retention": {"task": "core.retention_apply", "schedule": 3600.0 * 24},
+    "privacy-breaches-remind": {"task": "privacy.breaches_remind", "schedule": 3600.0},
 }
+# Retention of personal data (issue 13, docs/privacy.md): appeals closed longer ago than
+# this lose the citizen's contacts and texts (the registration number, dates and outcome
+# stay); closed youth cases lose their texts; member import uploads are removed once
+# decided and after this many hours in any case. The daily task core.retention_apply runs
+# every app's retention function, then anonymises persons left with no purpose.
+PERVICHKA_RETENTION_APPEALS_DAYS = env_int("PERVICHKA_RETENTION_APPEALS_DAYS", 5 * 365)
+PERVICHKA_RETENTION_YOUTH_DAYS = env_int("PERVICHKA_RETENTION_YOUTH_DAYS", 3 * 365)
+PERVICHKA_RETENTION_IMPORT_HOURS = env_int("PERVICHKA_RETENTION_IMPORT_HOURS", 24)
 # Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
 # (forms that bring a person in, the intake's lookup, imports charge one per IIN kept
 # outside the user's scope).

@@ -26,7 +26,7 @@ from tests.people.test_import import row, xlsx
 
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
-    "greening", "ideas", "deputies", "promises", "training", "rating",
+    "greening", "ideas", "deputies", "promises", "training", "rating", "privacy",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -38,6 +38,13 @@ OBJECT_PAGES = {
     "people:import_report": lambda c: [c["job"].token],
     "people:import_decide": lambda c: [c["job"].token],
     "people:transfer_decide": lambda c: [c["transfer"].pk, "approve"],
+    "people:consent_add": lambda c: [c["member"].person_id],
+    "people:consent_withdraw": lambda c: [c["consent"].pk],
+    "people:consent_document": lambda c: [c["consent"].pk],
+    "privacy:subject": lambda c: [c["member"].person_id],
+    "privacy:subject_export": lambda c: [c["member"].person_id, "xlsx"],
+    "privacy:subject_anonymise": lambda c: [c["member"].person_id],
+    "privacy:breach": lambda c: [c["breach"].pk],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -106,7 +113,7 @@ SCOPED_PAGES = {
     "greening:plantings", "greening:planting_new", "projects:volunteers", "ideas:ideas",
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
     "training:cohort_new", "training:coverage", "training:material", "rating:home",
-    "rating:rollup",
+    "rating:rollup", "privacy:subjects", "privacy:breaches",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -359,8 +366,21 @@ def cast(tree, chair_a, member_a, district_admin):
         upload=SimpleUploadedFile("o.pdf", b"%PDF-1.4 objection"),
     )
     # A request from another district to use Ахметова's record, which primary A keeps.
-    from pervichka.people.models import PersonTransferRequest
+    # The consent the young person gave to youth work (the register, issue 13), and a
+    # breach recorded by the district.
+    from pervichka.people.models import Consent, PersonTransferRequest
+    from pervichka.privacy import services as privacy
 
+    consent = Consent.objects.get(person=young.person, purpose="youth")
+    breach = privacy.breach_register(
+        actor=district_admin,
+        unit=tree.district,
+        detected_at=timezone.now() - dt.timedelta(hours=1),
+        description="Ахметова: список потерян",
+        people_affected=3,
+        measures="",
+        responsible=district_admin,
+    )
     transfer = PersonTransferRequest.objects.create(
         person=member_a.person,
         from_unit=tree.primary_a,
@@ -374,6 +394,8 @@ def cast(tree, chair_a, member_a, district_admin):
         "rating_score": rating_score,
         "objection": objection,
         "transfer": transfer,
+        "consent": consent,
+        "breach": breach,
         "deputy": deputy,
         "promise": promise,
         "evidence": evidence,
@@ -431,6 +453,12 @@ def unchanged(cast):
     assert RatingRun.objects.count() == 1
     cast["transfer"].refresh_from_db()
     assert cast["transfer"].status == "pending"
+    cast["consent"].refresh_from_db()
+    assert cast["consent"].withdrawn_at is None
+    cast["breach"].refresh_from_db()
+    assert cast["breach"].status == "open"
+    cast["member"].person.refresh_from_db()
+    assert cast["member"].person.iin
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
@@ -465,6 +493,7 @@ def api_operations():
 API_OBJECT_OPERATIONS = {
     "/api/v1/org-units/{unit_id}": lambda c: {"unit_id": c["tree"].primary_a.pk},
     "/api/v1/persons/{person_id}": lambda c: {"person_id": c["member"].person_id},
+    "/api/v1/persons/{person_id}/consents": lambda c: {"person_id": c["member"].person_id},
     "/api/v1/memberships/{membership_id}": lambda c: {"membership_id": c["member"].pk},
     "/api/v1/memberships/{membership_id}/archive": lambda c: {"membership_id": c["member"].pk},
     "/api/v1/appeals/{appeal_id}": lambda c: {"appeal_id": c["appeal"].pk},

@@ -23,6 +23,13 @@ PAGE_RULES = {
     "people:import_report": None,  # the importer's own
     "people:import_decide": None,
     "people:transfer_decide": None,  # POST only: the keeper decides (tests/people)
+    "people:consent_add": None,  # POST only (tests/people/test_consents.py)
+    "people:consent_withdraw": None,  # POST only
+    "people:consent_document": None,  # no document: missing for everyone
+    "privacy:subject": (P.PRIVACY_SUBJECTS, "primary_a"),
+    "privacy:subject_export": (P.PRIVACY_SUBJECTS, "primary_a"),
+    "privacy:subject_anonymise": None,  # POST only (tests/privacy)
+    "privacy:breach": (P.PRIVACY_BREACHES, "district"),
     "orgs:detail": (P.ORGS_VIEW, "primary_a"),
     "orgs:position_end": None,  # POST only
     "accounts:token_revoke": None,  # the token's owner only

@@ -8,4 +8,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self):
-        from pervichka.appeals import kpis  # noqa: F401  (registers the KPIs)
+        # The KPIs register on import; what the app holds about persons registers below.
+        from pervichka.appeals import kpis, subjects  # noqa: F401
+
+        subjects.register()

@@ -51,7 +51,7 @@ from pervichka.core.services import notification_queue
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import district_of
-from pervichka.people.enums import ConsentMethod
+from pervichka.people.enums import ConsentMethod, ConsentPurpose
 from pervichka.people.models import Person
 from pervichka.people.services import (
     PersonData,
@@ -327,7 +327,12 @@ def _register(
 ) -> Appeal:
     _validate_intake(district, intake)
     person = person_find_or_create(
-        actor=actor, unit=district, data=data, public=public, purpose=_("appeal")
+        actor=actor,
+        unit=district,
+        data=data,
+        public=public,
+        purpose=_("appeal"),
+        consent_purpose=ConsentPurpose.APPEALS,
     )
     rules = rules_for(district)
     received_at = intake.received_at or timezone.now()

@@ -57,6 +57,11 @@ class XlsxSheet:
     def append(self, row: Iterable[Any]) -> None:
         self.sheet.append([self._cell(value) for value in row])
 
+    def new_sheet(self, sheet_title: str, header: Iterable[Any]) -> None:
+        """Start another sheet of the same workbook; `append` writes to it from now on."""
+        self.sheet = self.workbook.create_sheet(safe_text(str(sheet_title))[:31])
+        self.append(header)
+
     def _cell(self, value: Any) -> Any:
         value = safe_value(value)
         if not isinstance(value, str):

@@ -63,6 +63,11 @@ class Perm(StrEnum):
     # meetings and door-to-door visits it plans and holds (names and counts, no contacts).
     OUTREACH_VIEW = "outreach.view"
     OUTREACH_MANAGE = "outreach.manage"
+    # Subject requests (issue 13): find a person by IIN, download everything held about
+    # them. Anonymising also needs PEOPLE_MANAGE where the person is kept.
+    PRIVACY_SUBJECTS = "privacy.subjects"
+    # The register of personal data breaches and their notification to the authorised body.
+    PRIVACY_BREACHES = "privacy.breaches"
 
 
 class Role(models.TextChoices):
@@ -134,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.TRAINING_VIEW,
             P.RATING_VIEW,
             P.OUTREACH_VIEW,
+            P.PRIVACY_SUBJECTS,
         }
     ),
 }

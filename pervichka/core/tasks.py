@@ -1,7 +1,9 @@
 from celery import shared_task
+from django.utils import timezone
 
 from pervichka.core.models import Notification
 from pervichka.core.outbox import notification_send, notifications_claimable
+from pervichka.core.subjects import retention_apply
 
 
 @shared_task(name="core.notification_send", autoretry_for=(), ignore_result=True)
@@ -19,3 +21,10 @@ def task_notifications_retry() -> None:
         notifications_claimable(), attempts__lt=5
     ).order_by("created_at")[:500]:
         notification_send(notification=notification)
+
+
+@shared_task(name="core.retention_apply", ignore_result=True)
+def task_retention_apply() -> dict[str, int]:
+    """Every app's retention (core.subjects): what has outlived its term is anonymised or
+    removed. Idempotent: what is already anonymised is not touched again."""
+    return retention_apply(today=timezone.localdate())

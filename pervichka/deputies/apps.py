@@ -6,3 +6,8 @@ class DeputiesConfig(AppConfig):
     name = "pervichka.deputies"
     label = "deputies"
     verbose_name = _("Deputies of the faction")
+
+    def ready(self):
+        from pervichka.deputies import subjects  # what it holds about persons
+
+        subjects.register()

@@ -8,4 +8,7 @@ class DuesConfig(AppConfig):
     verbose_name = _("Dues and project funds")
 
     def ready(self):
-        from pervichka.dues import kpis  # noqa: F401  (registers the KPIs)
+        # The KPIs register on import; what the app holds about persons registers below.
+        from pervichka.dues import kpis, subjects  # noqa: F401
+
+        subjects.register()

@@ -10,4 +10,10 @@ class IdeasConfig(AppConfig):
     def ready(self):
         # Loaded here, not at import: they register with core.kpis and the projects' pages,
         # which must find every app loaded first.
-        from pervichka.ideas import kpis, parts  # noqa: F401
+        from pervichka.ideas import (  # noqa: F401
+            kpis,
+            parts,
+            subjects,  # what it holds about persons
+        )
+
+        subjects.register()

@@ -31,6 +31,7 @@ from pervichka.ideas.enums import IDEA_FLOW, IdeaStatus
 from pervichka.ideas.models import Contest, Idea, JuryCriterion, JuryScore, Vote, VoteChallenge
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
+from pervichka.people.enums import ConsentPurpose
 from pervichka.people.services import PersonData, person_find_or_create
 from pervichka.projects.enums import IDEAS30
 from pervichka.projects.selectors import catalog_project
@@ -122,7 +123,13 @@ def idea_submit_public(
         )
     try:
         with transaction.atomic():
-            person = person_find_or_create(actor=None, unit=district, data=data, public=True)
+            person = person_find_or_create(
+                actor=None,
+                unit=district,
+                data=data,
+                public=True,
+                consent_purpose=ConsentPurpose.IDEAS,
+            )
             idea = Idea.objects.create(
                 contest=contest,
                 unit=_unit_for_settlement(settlement),

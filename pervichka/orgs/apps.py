@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "pervichka.orgs"
     label = "orgs"
     verbose_name = _("Organizations")
+
+    def ready(self):
+        from pervichka.orgs import subjects  # what it holds about persons
+
+        subjects.register()

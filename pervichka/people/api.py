@@ -14,7 +14,9 @@ from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.orgs.selectors import org_unit_get, settlements_for
 from pervichka.people import selectors, services
 from pervichka.people.enums import (
+    ConsentChannel,
     ConsentMethod,
+    ConsentPurpose,
     DuesCategory,
     LeaveReason,
     MembershipStatus,
@@ -192,6 +194,40 @@ def list_persons(request, q: str = "", iin: str = ""):
 def get_person(request, person_id: int):
     user = actor(request)
     return _PiiView(user).out(selectors.person_get(user, person_id))
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: ConsentPurpose
+    channel: ConsentChannel
+    given_at: dt.datetime
+    document_ref: str
+    has_document: bool
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
+
+
+@persons_router.get(
+    "/{person_id}/consents",
+    response=list[ConsentOut],
+    summary="A person's consents to the processing of personal data, every purpose",
+)
+def list_person_consents(request, person_id: int):
+    user = actor(request)
+    person = selectors.person_get(user, person_id)
+    return [
+        {
+            "id": c.pk,
+            "purpose": c.purpose,
+            "channel": c.channel,
+            "given_at": c.given_at,
+            "document_ref": c.document_ref,
+            "has_document": bool(c.document),
+            "withdrawn_at": c.withdrawn_at,
+            "withdrawal_reason": c.withdrawal_reason,
+        }
+        for c in selectors.consents_of(user, person)
+    ]
 
 
 @persons_router.post("", response={201: PersonOut}, summary="Register a person in an org unit")

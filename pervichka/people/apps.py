@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "pervichka.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        # Registers what the people floor holds about persons with core.subjects.
+        from pervichka.people import subjects
+
+        subjects.register()

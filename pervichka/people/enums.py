@@ -59,3 +59,27 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("exported personal data")
     SUBJECT_EXPORT = "subject_export", _("downloaded everything about a person")
     ANONYMISE = "anonymise", _("anonymised a person")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a person agreed their data may be used for (Law on personal data, art. 7-8):
+    each purpose is consented to and withdrawn on its own."""
+
+    MEMBERSHIP = "membership", _("party membership")
+    APPEALS = "appeals", _("handling of appeals")
+    YOUTH = "youth", _("youth work")
+    EVENTS = "events", _("participation in events and projects")
+    IDEAS = "ideas", _("ideas contest")
+    OUTREACH = "outreach", _("outreach: news and invitations")
+    PHOTOS = "photos", _("publication of photos")
+
+
+class ConsentChannel(models.TextChoices):
+    """How a consent was given."""
+
+    PAPER = "paper", _("signed on paper")
+    SMS = "sms", _("SMS code")
+    WEB = "web", _("web form")
+    TELEGRAM = "telegram", _("Telegram")
+    VERBAL = "verbal", _("verbally, recorded by an operator")
+    IMPORTED = "imported", _("confirmed by the primary on import")

@@ -42,7 +42,11 @@ from pervichka.orgs.selectors import primaries_for, settlements_for
 from pervichka.people.enums import ConsentMethod, DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.models import MemberImport, Membership, Person
 from pervichka.people.selectors import person_linkable
-from pervichka.people.services import iin_lookups_charge, kept_elsewhere_message
+from pervichka.people.services import (
+    consents_record_imported,
+    iin_lookups_charge,
+    kept_elsewhere_message,
+)
 
 CHUNK = 1000
 
@@ -627,6 +631,7 @@ def member_import_confirm(*, actor, job: MemberImport) -> MemberImport:
         for membership in memberships:
             membership.person_id = membership.person.pk
         insert_with_history(Membership, memberships, actor=actor, reason="import")
+        consents_record_imported(actor=actor, person_ids=[m.person_id for m in memberships], at=now)
         imported += len(memberships)
     errors.sort(key=lambda item: item["row"])
     job.status = ImportStatus.IMPORTED

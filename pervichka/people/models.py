@@ -9,7 +9,9 @@ from pervichka.core.iin import parse_iin, validate_iin
 from pervichka.core.scoping import ScopedQuerySet
 from pervichka.people.enums import (
     AccessAction,
+    ConsentChannel,
     ConsentMethod,
+    ConsentPurpose,
     DuesCategory,
     ImportStatus,
     LeaveReason,
@@ -335,3 +337,71 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+def _consent_document_to(instance: "Consent", filename: str) -> str:
+    return f"consents/{instance.given_at:%Y/%m}/{instance.person_id}-{filename}"
+
+
+class Consent(models.Model):
+    """One consent of a person to one purpose (Law on personal data, 2013, art. 7-8): how
+    and when it was given, the signed document if any, and its withdrawal. A withdrawal
+    closes the row (never deleted); a new consent to the same purpose is a new row. At
+    most one open consent per person and purpose."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("person")
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    channel = models.CharField(_("how given"), max_length=16, choices=ConsentChannel.choices)
+    given_at = models.DateTimeField(_("given"), default=timezone_now)
+    document = models.FileField(
+        _("document"), upload_to=_consent_document_to, max_length=255, blank=True
+    )
+    document_ref = models.CharField(_("document number or note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "person__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["person_id", "purpose", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_open_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

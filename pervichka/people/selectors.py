@@ -11,7 +11,13 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_q
 from pervichka.core.tree import ancestor_paths
 from pervichka.people.enums import MembershipStatus, TransferStatus
-from pervichka.people.models import MemberImport, Membership, Person, PersonTransferRequest
+from pervichka.people.models import (
+    Consent,
+    MemberImport,
+    Membership,
+    Person,
+    PersonTransferRequest,
+)
 
 
 def persons_visible(user, *, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
@@ -156,3 +162,71 @@ def persons_with_iin(user, iin: str) -> QuerySet[Person]:
     if not has_perm_anywhere(user, Perm.PEOPLE_PII):
         raise PermissionError("iin filter")
     return persons_visible(user, perm=Perm.PEOPLE_PII).filter(iin=iin.strip())
+
+
+# --- the consent register: what other apps ask before they process ---------------------
+
+
+def consent_active(person_id: int, purpose: str) -> bool:
+    """Whether the person has an open consent to `purpose` on record."""
+    return Consent.objects.filter(
+        person_id=person_id, purpose=purpose, withdrawn_at__isnull=True
+    ).exists()
+
+
+def consent_withdrawn(person_id: int, purpose: str) -> bool:
+    """Whether the person withdrew their consent to `purpose` and gave none since: the
+    processing the purpose covers stops (no new event participation, no follow-ups of a
+    youth case, no outreach, no publication)."""
+    rows = Consent.objects.filter(person_id=person_id, purpose=purpose)
+    return (
+        rows.filter(withdrawn_at__isnull=False).exists()
+        and not rows.filter(withdrawn_at__isnull=True).exists()
+    )
+
+
+def persons_consent_withdrawn(purpose: str) -> QuerySet[Person]:
+    """Persons whose consent to `purpose` is withdrawn (for excluding them from a batch)."""
+    open_ids = Consent.objects.filter(purpose=purpose, withdrawn_at__isnull=True).values(
+        "person_id"
+    )
+    return Person.objects.filter(
+        consents__purpose=purpose, consents__withdrawn_at__isnull=False
+    ).exclude(pk__in=open_ids)
+
+
+def consents_of(user, person: Person) -> QuerySet[Consent]:
+    """A person's consents, every purpose, newest first, for whoever may see the person."""
+    return (
+        Consent.objects.visible_to(user, Perm.PEOPLE_VIEW)
+        .filter(person=person)
+        .select_related("recorded_by", "withdrawn_by")
+        .order_by("-given_at", "-pk")
+    )
+
+
+def consent_get(user, pk: object, *, perm: Perm = Perm.PEOPLE_MANAGE) -> Consent:
+    return get_or_404(Consent.objects.visible_to(user, perm).select_related("person__unit"), pk=pk)
+
+
+# --- subject requests ------------------------------------------
+
+
+def subject_find(user, iin: str) -> Person | None:
+    """The person with this IIN within the user's scope for subject requests; a person kept
+    elsewhere is answered exactly like nobody."""
+    iin = (iin or "").strip()
+    if not iin:
+        return None
+    return (
+        Person.objects.visible_to(user, Perm.PRIVACY_SUBJECTS)
+        .select_related("unit", "settlement")
+        .filter(iin=iin)
+        .first()
+    )
+
+
+def subject_get(user, pk: object) -> Person:
+    return get_or_404(
+        Person.objects.visible_to(user, Perm.PRIVACY_SUBJECTS).select_related("unit"), pk=pk
+    )

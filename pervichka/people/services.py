@@ -26,12 +26,20 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.enums import OrgKind
 from pervichka.people.enums import (
     AccessAction,
+    ConsentChannel,
     ConsentMethod,
+    ConsentPurpose,
     DuesCategory,
     MembershipStatus,
     TransferStatus,
 )
-from pervichka.people.models import AccessLog, Membership, Person, PersonTransferRequest
+from pervichka.people.models import (
+    AccessLog,
+    Consent,
+    Membership,
+    Person,
+    PersonTransferRequest,
+)
 from pervichka.people.selectors import person_linkable
 
 PERSON_FIELDS = (
@@ -294,19 +302,34 @@ def _full_clean(obj, *, exclude: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor, unit, data: PersonData, consent_required: bool = True) -> Person:
-    """Register a person in `unit` (the org unit that keeps the record)."""
+def person_create(
+    *,
+    actor,
+    unit,
+    data: PersonData,
+    consent_required: bool = True,
+    consent_purpose: str = ConsentPurpose.MEMBERSHIP,
+) -> Person:
+    """Register a person in `unit` (the org unit that keeps the record); a consent given
+    now goes into the register for `consent_purpose`."""
     _require(actor, Perm.PEOPLE_MANAGE, unit.path)
     data = data.cleaned()
     person = Person(unit=unit)
     _apply(person, data, actor=actor, consent_required=consent_required)
     _full_clean(person)
     save_as(person, actor)
+    _consent_register(actor, person, data, consent_purpose)
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, data: PersonData) -> Person:
+def person_update(
+    *,
+    actor,
+    person: Person,
+    data: PersonData,
+    consent_purpose: str = ConsentPurpose.MEMBERSHIP,
+) -> Person:
     """Change a person's details; every earlier version stays in history."""
     _require(actor, Perm.PEOPLE_MANAGE, person.unit.path)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -314,6 +337,7 @@ def person_update(*, actor, person: Person, data: PersonData) -> Person:
     _apply(person, data, actor=actor, consent_required=False)
     _full_clean(person)
     save_as(person, actor)
+    _consent_register(actor, person, data, consent_purpose)
     return person
 
 
@@ -395,6 +419,7 @@ def member_register(
             save_as(membership, actor)
     except IntegrityError as exc:
         raise _integrity_to_validation(exc) from exc
+    _consent_register(actor, person, data, ConsentPurpose.MEMBERSHIP)
     return membership
 
 
@@ -454,6 +479,7 @@ def member_update(
             save_as(membership, actor)
     except IntegrityError as exc:
         raise _integrity_to_validation(exc) from exc
+    _consent_register(actor, person, data, ConsentPurpose.MEMBERSHIP)
     return membership
 
 
@@ -486,6 +512,7 @@ def person_find_or_create(
     public: bool = False,
     update: bool = True,
     purpose: str = "",
+    consent_purpose: str = "",
 ) -> Person:
     """The registry's person for someone a form brings in (an appeal, a young person, an
     event's participant, an idea's author), for every app that needs one.
@@ -501,7 +528,8 @@ def person_find_or_create(
     gets: nothing is echoed, linked or changed; the service that calls this is wrapped in
     `records_transfer_requests`, which sends the keeper a request saying `purpose`. Staff
     lookups are rate-limited per user and logged. A public form (actor None) links a known
-    IIN and changes nothing. The caller holds the transaction."""
+    IIN and changes nothing. A consent given on the form goes into the consent register for
+    `consent_purpose` (a `ConsentPurpose`). The caller holds the transaction."""
     data = data.cleaned()
     person = None
     if data.iin:
@@ -538,6 +566,7 @@ def person_find_or_create(
         _consent(person, data, required=True, renew=False)
         person.full_clean(validate_constraints=False)
         save_as(person, actor)
+        _consent_register(actor, person, data, consent_purpose)
         return person
     may_update = update and not public and has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
     if may_update:
@@ -553,4 +582,177 @@ def person_find_or_create(
     if may_update or consented:  # a form that changes nothing writes nothing
         person.full_clean(validate_constraints=False)
         save_as(person, actor)
+    if not public:
+        # An anonymous form cannot prove it is the known person: it records no consent on
+        # their record (the submission itself carries the consent it was sent with).
+        _consent_register(actor, person, data, consent_purpose)
     return person
+
+
+# --- the consent register (Law on personal data, 2013, art. 7-8) ------------------------
+#
+# Every consent a form, an API call or an import takes goes into `Consent`, one row per
+# person and purpose, through `consent_record`. `Person.consent_at`/`consent_method` stay
+# as the summary the forms read ("some consent is on record"): the earliest open consent,
+# or empty once every consent is withdrawn, so a later form asks again.
+
+CHANNEL_OF_METHOD = {
+    ConsentMethod.PAPER: ConsentChannel.PAPER,
+    ConsentMethod.ELECTRONIC: ConsentChannel.WEB,
+    ConsentMethod.VERBAL: ConsentChannel.VERBAL,
+    ConsentMethod.IMPORTED: ConsentChannel.IMPORTED,
+}
+METHOD_OF_CHANNEL = {
+    ConsentChannel.PAPER: ConsentMethod.PAPER,
+    ConsentChannel.SMS: ConsentMethod.ELECTRONIC,
+    ConsentChannel.WEB: ConsentMethod.ELECTRONIC,
+    ConsentChannel.TELEGRAM: ConsentMethod.ELECTRONIC,
+    ConsentChannel.VERBAL: ConsentMethod.VERBAL,
+    ConsentChannel.IMPORTED: ConsentMethod.IMPORTED,
+}
+
+
+def _consent_register(actor, person: Person, data: PersonData, purpose: str) -> None:
+    """A consent the form gave now, into the register (nothing when none was given)."""
+    if data.consent_method and purpose:
+        _consent_insert(
+            actor=actor,
+            person=person,
+            purpose=purpose,
+            channel=CHANNEL_OF_METHOD[data.consent_method],
+        )
+
+
+def _consent_summary(person: Person) -> None:
+    """Keep `Person.consent_at`/`consent_method` in step with the register: set from the
+    earliest open consent when empty, emptied when no consent is open any more."""
+    first = person.consents.filter(withdrawn_at__isnull=True).order_by("given_at", "pk").first()
+    if first is None and person.consent_at is not None:
+        at, method = None, ""
+    elif first is not None and person.consent_at is None:
+        at, method = first.given_at, METHOD_OF_CHANNEL[first.channel]
+    else:
+        return
+    Person.objects.filter(pk=person.pk).update(consent_at=at, consent_method=method)
+    person.consent_at, person.consent_method = at, method
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    person: Person,
+    purpose: str,
+    channel: str,
+    given_at: dt.datetime | None = None,
+    document=None,
+    document_ref: str = "",
+) -> Consent:
+    """Record a consent brought on paper, by SMS code or through Telegram (the member
+    card's form, the API). Needs the right to manage people where the person is kept."""
+    _require(actor, Perm.PEOPLE_MANAGE, person.unit.path)
+    return _consent_insert(
+        actor=actor,
+        person=person,
+        purpose=purpose,
+        channel=channel,
+        given_at=given_at,
+        document=document,
+        document_ref=document_ref,
+    )
+
+
+def _consent_insert(
+    *,
+    actor,
+    person: Person,
+    purpose: str,
+    channel: str,
+    given_at: dt.datetime | None = None,
+    document=None,
+    document_ref: str = "",
+) -> Consent:
+    """Record a person's consent to `purpose`. An open consent to the same purpose is kept
+    as it is (and returned): a form that asks again records nothing twice. The caller has
+    checked the actor's right (a public form has no actor)."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Choose the purpose of the consent.")})
+    if channel not in ConsentChannel.values:
+        raise ValidationError({"channel": _("Choose how consent was given.")})
+    if given_at is not None and given_at > timezone.now():
+        raise ValidationError({"given_at": _("A consent cannot be given in the future.")})
+    open_consent = (
+        Consent.objects.select_for_update()
+        .filter(person=person, purpose=purpose, withdrawn_at__isnull=True)
+        .first()
+    )
+    if open_consent is not None:
+        return open_consent
+    consent = Consent(
+        person=person,
+        purpose=purpose,
+        channel=channel,
+        given_at=given_at or timezone.now(),
+        document_ref=(document_ref or "").strip(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if document is not None:
+        consent.document = document
+    consent.full_clean(exclude=["person", "document"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            save_as(consent, actor)
+    except IntegrityError:  # a second form recorded the same consent at the same moment
+        return Consent.objects.get(person=person, purpose=purpose, withdrawn_at__isnull=True)
+    _consent_summary(person)
+    return consent
+
+
+def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -> int:
+    """The import's consents: members a primary confirmed on import consent to membership.
+    One row per person without an open membership consent; returns how many were added."""
+    have = set(
+        Consent.objects.filter(
+            person_id__in=person_ids,
+            purpose=ConsentPurpose.MEMBERSHIP,
+            withdrawn_at__isnull=True,
+        ).values_list("person_id", flat=True)
+    )
+    rows = [
+        Consent(
+            person_id=pk,
+            purpose=ConsentPurpose.MEMBERSHIP,
+            channel=ConsentChannel.IMPORTED,
+            given_at=at,
+            recorded_by=actor,
+        )
+        for pk in dict.fromkeys(person_ids)
+        if pk not in have
+    ]
+    Consent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
+    """Record the withdrawal of a consent: from now on the processing it covered stops
+    (`people.selectors.consent_withdrawn` answers True for it), while what the law keeps
+    (appeals already registered, the ledger) stays. Needs the right to manage people where
+    the person is kept; a consent outside scope is missing."""
+    consent = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("person__unit")
+        .get(pk=consent.pk)
+    )
+    _require(actor, Perm.PEOPLE_MANAGE, consent.person.unit.path)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent has already been withdrawn."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say how and why the consent was withdrawn.")})
+    consent.withdrawn_at = max(timezone.now(), consent.given_at)
+    consent.withdrawn_by = actor
+    consent.withdrawal_reason = reason[:500]
+    save_as(consent, actor, reason=reason[:100])
+    _consent_summary(consent.person)
+    return consent

@@ -19,6 +19,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.selectors import primaries_for
 from pervichka.people import exporting, history, importing, selectors, services
+from pervichka.people.consent_forms import ConsentForm
 from pervichka.people.enums import MembershipStatus
 from pervichka.people.forms import (
     ArchiveForm,
@@ -98,6 +99,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "other_memberships": selectors.person_memberships(request.user, person).exclude(
             pk=membership.pk
         ),
+        # The consent register (issue 13): every purpose, with withdrawal where one manages.
+        "consents": selectors.consents_of(request.user, person),
+        "can_consent": has_perm_at(request.user, Perm.PEOPLE_MANAGE, person.unit.path),
+        "consent_form": ConsentForm(),
     }
     return render(request, "people/member_detail.html", context)
 

@@ -8,4 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Party projects")
 
     def ready(self):
-        from pervichka.projects import kpis  # noqa: F401  (registers the KPIs)
+        # The KPIs register on import; what the app holds about persons registers below.
+        from pervichka.projects import kpis, subjects  # noqa: F401
+
+        subjects.register()

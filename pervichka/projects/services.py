@@ -22,7 +22,9 @@ from pervichka.dues import services as dues_services
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.orgs.selectors import district_of
+from pervichka.people.enums import ConsentPurpose
 from pervichka.people.models import Person
+from pervichka.people.selectors import consent_withdrawn
 from pervichka.people.services import (
     PersonData,
     person_find_or_create,
@@ -274,7 +276,17 @@ def participant_add(
         if not has_perm_at(actor, Perm.PEOPLE_MANAGE, event.primary.path):
             raise Http404
         person = person_find_or_create(
-            actor=actor, unit=event.primary, data=data, purpose=_("event participant")
+            actor=actor,
+            unit=event.primary,
+            data=data,
+            purpose=_("event participant"),
+            consent_purpose=ConsentPurpose.EVENTS,
+        )
+    if consent_withdrawn(person.pk, ConsentPurpose.EVENTS):
+        # The person withdrew their consent to take part in events: no new participation
+        # is recorded until they give it again (on the form, with their details).
+        raise ValidationError(
+            {"person": _("This person has withdrawn their consent to take part in events.")}
         )
     participant, created = EventParticipant.objects.get_or_create(
         event=event, person=person, defaults={"role": role, "hours": hours}

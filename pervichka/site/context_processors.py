@@ -26,6 +26,8 @@ def navigation(request):
             "outreach": has_perm_anywhere(user, Perm.OUTREACH_VIEW),
             "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
             or has_perm_anywhere(user, Perm.IDEAS_JURY),
+            "privacy": has_perm_anywhere(user, Perm.PRIVACY_SUBJECTS),
+            "breaches": has_perm_anywhere(user, Perm.PRIVACY_BREACHES),
             "admin": user.is_staff,
         }
     }

@@ -8,4 +8,7 @@ class TrainingConfig(AppConfig):
     verbose_name = _("School of political management")
 
     def ready(self):
-        from pervichka.training import kpis  # noqa: F401  (registers the KPIs)
+        # The KPIs register on import; what the app holds about persons registers below.
+        from pervichka.training import kpis, subjects  # noqa: F401
+
+        subjects.register()

@@ -8,4 +8,7 @@ class YouthConfig(AppConfig):
     verbose_name = _("Youth and NEET")
 
     def ready(self):
-        from pervichka.youth import kpis  # noqa: F401  (registers the KPIs)
+        # The KPIs register on import; what the app holds about persons registers below.
+        from pervichka.youth import kpis, subjects  # noqa: F401
+
+        subjects.register()

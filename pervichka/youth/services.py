@@ -19,6 +19,8 @@ from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import district_of
+from pervichka.people.enums import ConsentPurpose
+from pervichka.people.selectors import persons_consent_withdrawn
 from pervichka.people.services import (
     PersonData,
     person_find_or_create,
@@ -97,7 +99,12 @@ def young_person_register(*, actor, primary, data: PersonData, facts: dict) -> Y
     # A person already in the registry is linked (their consent recorded if they had none);
     # the youth register does not rewrite the registry's details.
     person = person_find_or_create(
-        actor=actor, unit=primary, data=data, update=False, purpose=_("youth register")
+        actor=actor,
+        unit=primary,
+        data=data,
+        update=False,
+        purpose=_("youth register"),
+        consent_purpose=ConsentPurpose.YOUTH,
     )
     if hasattr(person, "youth_profile"):
         raise ValidationError({"iin": _("This young person is already on a register.")})
@@ -362,9 +369,14 @@ def followups_remind(*, today: dt.date | None = None) -> int:
     """Tell case workers of follow-ups due today or overdue; once per case and date."""
     today = today or timezone.localdate()
     count = 0
-    for case in Case.objects.filter(
-        status=CaseStatus.OPEN, next_followup__lte=today, worker__isnull=False
-    ).select_related("worker", "young_person__person"):
+    for case in (
+        Case.objects.filter(status=CaseStatus.OPEN, next_followup__lte=today, worker__isnull=False)
+        .exclude(
+            # A withdrawn consent to youth work stops the follow-ups (docs/privacy.md).
+            young_person__person__in=persons_consent_withdrawn(ConsentPurpose.YOUTH)
+        )
+        .select_related("worker", "young_person__person")
+    ):
         if not case.worker.email:
             continue
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):

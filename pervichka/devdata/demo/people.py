@@ -13,7 +13,7 @@ from pervichka.devdata.fake import fake_person
 from pervichka.orgs.enums import PositionKind
 from pervichka.orgs.models import Position
 from pervichka.people.enums import ConsentMethod, LeaveReason, MembershipStatus
-from pervichka.people.models import Membership, Person
+from pervichka.people.models import Consent, Membership, Person
 
 
 def seed(ctx: dict) -> None:
@@ -78,6 +78,14 @@ def seed(ctx: dict) -> None:
             membership.person_id = membership.person.pk
         bulk_create_with_history(
             memberships, Membership, batch_size=500, default_change_reason="demo data"
+        )
+        # Their signed consents to membership, in the consent register (issue 13).
+        Consent.objects.bulk_create(
+            [
+                Consent(person=p, purpose="membership", channel="paper", given_at=now)
+                for p in persons
+            ],
+            batch_size=500,
         )
         Position.objects.create(
             org_unit=primary,
