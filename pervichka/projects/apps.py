@@ -8,4 +8,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Party projects")
 
     def ready(self):
+        from pervichka.dues import project_choices
         from pervichka.projects import kpis  # noqa: F401  (registers the KPIs)
+        from pervichka.projects.selectors import project_choices_for_dues
+
+        project_choices.register(project_choices_for_dues)
