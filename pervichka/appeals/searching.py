@@ -55,7 +55,9 @@ def split_query(text: str) -> tuple[list[str], list[str]]:
     for run in _PHONE_RUN.findall(text):
         phones.append(national_digits(run))
     rest = _PHONE_RUN.sub(" ", text)
-    return phones, rest.lower().split()
+    # "Иванов С." as the list shows a citizen: initials' dots and commas are no part of a name.
+    words = [word.strip(".,;") for word in rest.lower().split()]
+    return phones, [word for word in words if word]
 
 
 _CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})

@@ -48,6 +48,7 @@ def other(register):
         "Иванов Сергей",
         "Сергей Иванов",
         "иван серг",
+        "Иванов С.",
     ],
 )
 def test_an_appeal_is_found_by_the_citizens_name(ivanov, other, district_admin, auditor, query):
