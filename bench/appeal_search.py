@@ -5,7 +5,7 @@ registration number — with the plan PostgreSQL chooses for each.
 
     DATABASE_URL=postgres://…/pervichka_bench python -m bench.appeal_search
 
-Prints one line per query (p50 and p95 of 15 runs, ms) and the plan's index use.
+Prints one line per query (p50 and p95 of RUNS=15 runs, ms) and the plan's index use.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pervichka.appeals.selectors import AppealFilters, appeals_list  # noqa: E40
 from pervichka.core.paginator import CappedPaginator  # noqa: E402
 from pervichka.orgs.models import OrgUnit  # noqa: E402
 
-RUNS = 15
+RUNS = int(os.environ.get("RUNS", "15"))
 
 
 def main() -> None:
