@@ -109,13 +109,14 @@ class CourseForm(BootstrapMixin, forms.ModelForm):
 
 
 class ModuleForm(BootstrapMixin, forms.ModelForm):
+    # Declared here so that a link typed without a scheme is read as https.
+    material_url = forms.URLField(
+        label=_("materials (link)"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = Module
         fields = ["order", "name", "name_kk", "name_en", "hours", "material_url"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["material_url"].assume_scheme = "https"
 
 
 # A course's modules on the same page: the existing ones and two empty rows for new ones
