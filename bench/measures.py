@@ -337,7 +337,8 @@ FROM appeals_appeal a
 JOIN orgs_orgunit u ON u.id = a.unit_id
 JOIN appeals_category c ON c.id = a.category_id
 LEFT JOIN orgs_settlement s ON s.id = a.settlement_id
-WHERE u.path LIKE %(prefix)s AND a.status = %(status)s AND a.search_text LIKE %(word)s
+WHERE u.path LIKE %(prefix)s AND a.status = %(status)s
+  AND (a.search_text LIKE %(word)s OR a.search_key LIKE %(word)s)
 ORDER BY a.received_at DESC, a.id DESC
 LIMIT 50
 """

@@ -81,12 +81,14 @@ OBJECT_PAGES = {
     "projects:participation_join": lambda c: ["socium", c["tree"].primary_a.pk],
     "projects:participation_leave": lambda c: ["tazalike", c["tree"].primary_a.pk],
     "deputies:detail": lambda c: [c["deputy"].pk],
+    "deputies:edit": lambda c: [c["deputy"].pk],
     "promises:detail": lambda c: [c["promise"].pk],
     "promises:edit": lambda c: [c["promise"].pk],
     "promises:link": lambda c: [c["promise"].pk],
     "promises:evidence": lambda c: [c["promise"].pk, c["evidence"].pk],
     "training:cohort": lambda c: [c["cohort"].pk],
     "training:cohort_act": lambda c: [c["cohort"].pk, "chairs"],
+    "training:cohort_trainers": lambda c: [c["cohort"].pk],
     "training:attendance": lambda c: [c["session"].pk],
     "training:certificate": lambda c: [c["enrolment"].certificate_code],
     # POST only: the outsider names no district of theirs, and none of A's.
@@ -113,6 +115,7 @@ SCOPED_PAGES = {
     "greening:plantings", "greening:planting_new", "projects:volunteers", "ideas:ideas",
     "deputies:list", "deputies:new", "promises:list", "promises:new", "training:home",
     "training:cohort_new", "training:coverage", "training:material", "rating:home",
+    "training:courses", "training:course_new", "training:course_edit",
     "rating:rollup", "privacy:subjects", "privacy:breaches",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
@@ -129,7 +132,11 @@ PROGRAMME_API = {
 # The methodology is read by every chair: nothing of primary A's is in it.
 PUBLIC_TO_CHAIRS = {"rating:methodology"}
 # Scoped pages that take arguments that are not objects of primary A.
-SCOPED_ARGS = {"projects:project": ["tazalike"], "training:material": [1]}
+SCOPED_ARGS = {
+    "projects:project": ["tazalike"],
+    "training:material": [1],
+    "training:course_edit": [1],
+}
 # Pages anyone may open: they show no personal data (tests/appeals/test_public.py).
 PUBLIC_PAGES = {
     "accounts:login", "accounts:logout", "site:healthz", "site:readyz", "site:metrics",

@@ -261,6 +261,13 @@ class Appeal(models.Model):
     text = models.TextField(_("text of the appeal"))
     # Lower-cased text and number: full-text search on every database (see docs).
     search_text = models.TextField(editable=False, default="")
+    # What staff are told by the citizen, kept on the appeal so that one indexed table serves
+    # the search (trigram indexes on PostgreSQL, appeals/migrations/0004): the number and the
+    # citizen's lower-cased "surname name patronymic" (no personal data beyond the name every
+    # reader of the appeal sees), and the national 10 digits of the contact and registry
+    # phones (personal data: searched only where the user may read it).
+    search_key = models.TextField(editable=False, default="")
+    search_phone = models.CharField(max_length=64, editable=False, default="")
     received_at = models.DateTimeField(_("received"))
     due_date = models.DateField(_("answer due"))
     original_due_date = models.DateField(_("first deadline"))
@@ -319,7 +326,9 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_key", "search_phone", "updated_at"]
+    )
 
     scope_path = "unit__path"
     objects = ScopedQuerySet.as_manager()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.models import Appeal, Category, FieldReception, ReceptionOffice
+from pervichka.appeals.searching import appeal_search_q
 from pervichka.core.calendar import calendar
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at, scope_q
@@ -111,13 +112,12 @@ def appeals_list(user, filters: AppealFilters) -> QuerySet[Appeal]:
         queryset = queryset.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
         queryset = queryset.filter(received_at__date__lte=filters.received_to)
-    # The text is personal data: it is searched only where the user may read it
-    # (APPEALS_PII at the appeal's unit); elsewhere a word matches the number alone.
-    readable = scope_q(user, Perm.APPEALS_PII, "unit__path")
-    for word in filters.q.lower().split():
-        queryset = queryset.filter(
-            (Q(search_text__contains=word) & readable) | Q(number__icontains=word)
-        )
+    # The text, phones and tracking code are personal data: searched only where the user
+    # may read them (APPEALS_PII at the appeal's unit); elsewhere a word matches the number
+    # and the citizen's name alone (appeals.searching).
+    if filters.q.strip():
+        readable = scope_q(user, Perm.APPEALS_PII, "unit__path")
+        queryset = queryset.filter(appeal_search_q(filters.q, readable))
     if filters.queue in ("overdue", "due_soon", "week"):
         return queryset.order_by("due_date", "pk")
     return queryset.order_by("-received_at", "-pk")

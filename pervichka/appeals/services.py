@@ -42,6 +42,7 @@ from pervichka.appeals.models import (
     ReceptionOffice,
     RegistrationCounter,
 )
+from pervichka.appeals.searching import fill_search_keys
 from pervichka.core.calendar import add_months, calendar
 from pervichka.core.history import save_as
 from pervichka.core.phones import normalize_phone
@@ -401,6 +402,7 @@ def _register(
     # The number last: the counter's row lock is then held only for the inserts and commit.
     appeal.number = _next_number(district, received.year)
     appeal.search_text = f"{appeal.number} {appeal.text}".lower()
+    fill_search_keys(appeal)
     save_as(appeal, actor)
     _event(
         appeal,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
 
+from pervichka.core.calendar import law_transfers, years_without_transfers
 from pervichka.core.models import CalendarOverride, Notification
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, scope_paths, scope_q
@@ -71,6 +73,20 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     list_display = ["date", "is_working", "note"]
     date_hierarchy = "date"
+    change_list_template = "admin/core/calendaroverride/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        # Which of last, this and next year have no transfer at all, neither from the
+        # `holidays` package (past years) nor entered here: the government declares them
+        # each year, and deadlines around them are a day off until someone enters them.
+        year = timezone.localdate().year
+        years = [year - 1, year, year + 1]
+        extra_context = {
+            **(extra_context or {}),
+            "years_without_transfers": years_without_transfers(years),
+            "law_transfers": [(y, sorted(law_transfers(y))) for y in years if law_transfers(y)],
+        }
+        return super().changelist_view(request, extra_context)
 
     def _admin(self, request) -> bool:
         return (

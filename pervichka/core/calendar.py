@@ -1,5 +1,7 @@
-"""Kazakhstan working days: five-day week, public holidays with their observed days (the
-`holidays` package), and the transfers an administrator enters (CalendarOverride).
+"""Kazakhstan working days: five-day week, public holidays with their observed days, the
+transfers the government declared (a Saturday or Sunday worked so that a weekday can be a
+day off; both halves known to the `holidays` package for past years), and the transfers an
+administrator enters (CalendarOverride), which win over the package.
 
 Deadlines count working days *after* the day of receipt: an appeal received on Friday with
 a 15-working-day term is due on the Friday three weeks later, holidays permitting.
@@ -21,12 +23,32 @@ from pervichka.core.calendar_cache import (
 )
 from pervichka.core.models import CalendarOverride
 
-__all__ = ["WorkCalendar", "calendar", "forget_overrides"]
+__all__ = [
+    "WorkCalendar",
+    "calendar",
+    "forget_overrides",
+    "law_transfers",
+    "years_without_transfers",
+]
 
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.KZ(years=year).keys())
+
+
+@lru_cache(maxsize=64)
+def _weekend_workdays(year: int) -> frozenset[dt.date]:
+    """The declared working Saturdays and Sundays of `year`. A transfer is listed under the
+    year of its day off, which may fall in the next year (3 January 2014 was moved to
+    Saturday 28 December 2013), so the next year is read too."""
+    days = holidays.KZ(years=[year, year + 1]).weekend_workdays
+    return frozenset(day for day in days if day.year == year)
+
+
+def law_transfers(year: int) -> frozenset[dt.date]:
+    """The weekend days the `holidays` package knows were declared working in `year`."""
+    return _weekend_workdays(year)
 
 
 def _overrides() -> dict[dt.date, bool]:
@@ -50,7 +72,7 @@ class WorkCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if day.weekday() >= 5:
-            return False
+            return day in _weekend_workdays(day.year)
         return day not in _public_holidays(day.year)
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
@@ -106,3 +128,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last = _calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day.day, last))
+
+
+def years_without_transfers(years: list[int]) -> list[int]:
+    """Those of `years` for which neither the `holidays` package nor an administrator has
+    any transfer: the calendar page asks administrators to check the government's decree."""
+    entered = {day.year for day in _overrides()}
+    return [year for year in years if year not in entered and not _weekend_workdays(year)]

@@ -19,7 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from pervichka.core.roles import ROLE_PERMISSIONS, Perm
-from pervichka.core.tree import ancestor_paths, within_any
+from pervichka.core.tree import PARTY, ancestor_paths, sees_level, within_any
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -148,6 +148,12 @@ def has_perm_at(user: User | AnonymousUser | None, perm: Perm, path: str) -> boo
 def has_perm_anywhere(user: User | AnonymousUser | None, perm: Perm) -> bool:
     paths = scope_paths(user, perm)
     return paths is None or bool(paths)
+
+
+def has_perm_nationally(user: User | AnonymousUser | None, perm: Perm) -> bool:
+    """Does `user` hold `perm` at the party's level (or is a superuser)? National records
+    (the School's courses, the calendar's transfers) are kept there."""
+    return sees_level(scope_paths(user, perm), PARTY)
 
 
 def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:

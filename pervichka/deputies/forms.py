@@ -38,6 +38,15 @@ class DeputyForm(BootstrapMixin, forms.Form):
         return iin
 
 
+class DeputyEditForm(DeputyForm):
+    """The record's details; the person and the council's territory are not changed."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["iin"]
+        del self.fields["unit"]
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)

@@ -62,3 +62,44 @@ def deputy_register(
     except IntegrityError as exc:
         raise ValidationError(_("This person is already a deputy of that council's term.")) from exc
     return deputy
+
+
+@transaction.atomic
+def deputy_update(
+    *,
+    actor,
+    deputy: Deputy,
+    council: str,
+    term: str,
+    term_start: dt.date,
+    term_end: dt.date | None = None,
+    constituency: str = "",
+    faction: str = "AMANAT",
+    role_in_faction: str = "",
+) -> Deputy:
+    """Correct a deputy's record or close the term (the person and the council's territory
+    stay: another council is another record)."""
+    if not has_perm_at(actor, Perm.ORGS_MANAGE, deputy.unit.path):
+        raise Http404
+    errors = {}
+    if not (council or "").strip():
+        errors["council"] = _("Name the council, e.g. «Akzhar district maslikhat».")
+    if not (term or "").strip():
+        errors["term"] = _("Give the term, e.g. «VIII convocation».")
+    if term_end is not None and term_start is not None and term_end < term_start:
+        errors["term_end"] = _("A term cannot end before it starts.")
+    if errors:
+        raise ValidationError(errors)
+    deputy.council = council.strip()
+    deputy.term = term.strip()
+    deputy.term_start = term_start
+    deputy.term_end = term_end
+    deputy.constituency = (constituency or "").strip()
+    deputy.faction = (faction or "").strip() or "AMANAT"
+    deputy.role_in_faction = (role_in_faction or "").strip()
+    try:
+        with transaction.atomic():
+            save_as(deputy, actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("This person is already a deputy of that council's term.")) from exc
+    return deputy

@@ -18,9 +18,9 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.kpis import Period
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere
+from pervichka.core.scoping import has_perm_anywhere, has_perm_at
 from pervichka.deputies import selectors, services
-from pervichka.deputies.forms import DeputyForm, PeriodForm
+from pervichka.deputies.forms import DeputyEditForm, DeputyForm, PeriodForm
 from pervichka.people.services import person_lookup
 
 
@@ -120,6 +120,7 @@ def deputy(request: HttpRequest, pk: int) -> HttpResponse:
                 .values_list("pk", flat=True)
             ),
             "current": selectors.is_current(deputy),
+            "can_edit": has_perm_at(request.user, Perm.ORGS_MANAGE, deputy.unit.path),
             "can_view_appeals": can_view_appeals,
             "appeals": selectors.appeals_received(request.user, deputy, period)
             if can_view_appeals
@@ -167,3 +168,37 @@ def deputy_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("deputies:detail", pk=deputy.pk)
     return render(request, "deputies/new.html", {"form": form})
+
+
+EDITABLE = (
+    "council",
+    "term",
+    "term_start",
+    "term_end",
+    "constituency",
+    "faction",
+    "role_in_faction",
+)
+
+
+@login_required
+def deputy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deputy = selectors.deputy_get(request.user, pk, perm=Perm.ORGS_MANAGE)
+    form = DeputyEditForm(
+        request.POST or None,
+        user=request.user,
+        initial={name: getattr(deputy, name) for name in EDITABLE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deputy_update(
+                actor=request.user,
+                deputy=deputy,
+                **{name: form.cleaned_data[name] for name in EDITABLE},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The deputy's record is saved."))
+            return redirect("deputies:detail", pk=deputy.pk)
+    return render(request, "deputies/edit.html", {"form": form, "deputy": deputy})

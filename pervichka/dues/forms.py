@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.dues.enums import PaymentMethod
+from pervichka.dues.project_choices import project_choices
 from pervichka.people.enums import DuesCategory
 
 
@@ -47,6 +48,16 @@ class SpendingForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, primaries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["primary"].queryset = primaries
+        # The projects of the projects app (registered in its ready(): dues imports nothing
+        # above it), instead of a name typed differently by every primary.
+        choices = project_choices()
+        if choices is not None:
+            self.fields["project_ref"] = forms.ChoiceField(
+                label=_("Project"),
+                choices=[("", _("— no project —")), *choices],
+                required=False,
+            )
+            self.fields["project_ref"].widget.attrs["class"] = "form-select"
         if primaries.count() == 1:
             self.fields["primary"].initial = primaries.first()
 

@@ -35,6 +35,7 @@ from pervichka.dues.forms import (
     SpendingForm,
     StatementForm,
 )
+from pervichka.dues.project_choices import project_name
 from pervichka.orgs.selectors import districts_for
 
 
@@ -369,6 +370,7 @@ def spending_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "spending": spending,
             "project": event.project if event is not None else None,
+            "project_name": project_name(spending.project_ref) if spending.project_ref else "",
             "event": event,
             "balance": selectors.fund_balance(spending.primary),
             "can_decide": has_perm_at(request.user, Perm.DUES_APPROVE, spending.primary.path),

@@ -53,6 +53,9 @@ class MemberFilters:
     status: str = ""
 
 
+_PHONE_SEPARATORS = str.maketrans("", "", " +-()\u00a0")
+
+
 def _search_q(user, text: str) -> Q:
     """Name, card number, IIN or phone: digits search the card number, and the IIN and phone
     only of rows whose personal data the user may see (`PEOPLE_PII` at the person's unit) —
@@ -60,10 +63,14 @@ def _search_q(user, text: str) -> Q:
     text = text.strip()
     if not text:
         return Q()
-    digits = "".join(c for c in text if c.isdigit())
-    if digits and len(digits) >= len(text.replace(" ", "").replace("+", "")) - 1:
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    if digits and len(digits) >= len(text.translate(_PHONE_SEPARATORS)) - 1:
         pii = Q(person__iin__startswith=digits)
-        if len(digits) >= 4:
+        if len(digits) in (10, 11) and (len(digits) == 10 or digits[0] in "78"):
+            # A whole number in any format (+7 705 123 45 67, 8(705)1234567): phones are
+            # kept in E.164, so this is an exact match on the indexed column.
+            pii |= Q(person__phone="+7" + digits[-10:])
+        elif len(digits) >= 4:
             pii |= Q(person__phone__contains=digits)
         return Q(card_number__startswith=digits) | (
             pii & scope_q(user, Perm.PEOPLE_PII, "person__unit__path")

@@ -30,6 +30,12 @@ def projects_active() -> QuerySet[Project]:
     return Project.objects.filter(is_active=True)
 
 
+def project_choices_for_dues() -> list[tuple[str, str]]:
+    """(code, name) of the active projects: the dues spending form offers them
+    (registered in ProjectsConfig.ready, dues.project_choices)."""
+    return [(p.code, p.display_name) for p in projects_active().order_by("pk")]
+
+
 def projects_with_events() -> QuerySet[Project]:
     """The active projects that hold events (the contest collects ideas instead)."""
     return projects_active().exclude(kind=ProjectKind.CONTEST)

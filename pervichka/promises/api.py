@@ -37,6 +37,7 @@ class PromiseOut(Schema):
     programme: str
     text: str
     text_kk: str
+    text_en: str
     theme: Theme
     settlement_id: int | None
     responsible_deputy_id: int | None
@@ -53,6 +54,7 @@ class PromiseIn(Schema):
     programme: str = Field("2021–2026", max_length=100)
     text: str = Field(..., min_length=1, max_length=5000)
     text_kk: str = Field("", max_length=5000)
+    text_en: str = Field("", max_length=5000)
     theme: Theme
     due_date: dt.date
     settlement_id: int | None = None
@@ -76,6 +78,7 @@ def _out(p: Promise) -> dict:
         "programme": p.programme,
         "text": p.text,
         "text_kk": p.text_kk,
+        "text_en": p.text_en,
         "theme": p.theme,
         "settlement_id": p.settlement_id,
         "responsible_deputy_id": p.responsible_deputy_id,
@@ -132,6 +135,7 @@ def create_promise(request, payload: PromiseIn):
             number=payload.number,
             text=payload.text,
             text_kk=payload.text_kk,
+            text_en=payload.text_en,
             theme=payload.theme,
             due_date=payload.due_date,
             settlement=settlement,

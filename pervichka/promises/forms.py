@@ -19,6 +19,9 @@ class PromiseForm(BootstrapMixin, forms.Form):
     text_kk = forms.CharField(
         label=_("Promise (Kazakh)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    text_en = forms.CharField(
+        label=_("Promise (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
     settlement = forms.ModelChoiceField(
         label=_("Settlement (empty: the whole district)"), queryset=None, required=False
@@ -50,6 +53,7 @@ class PromiseForm(BootstrapMixin, forms.Form):
             number=d["number"],
             text=d["text"],
             text_kk=d["text_kk"],
+            text_en=d["text_en"],
             theme=d["theme"],
             due_date=d["due_date"],
             settlement=d["settlement"],

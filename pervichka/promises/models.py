@@ -22,6 +22,7 @@ class Promise(models.Model):
     programme = models.CharField(_("programme"), max_length=100, default="2021–2026")
     text = models.TextField(_("promise (Russian)"))
     text_kk = models.TextField(_("promise (Kazakh)"), blank=True)
+    text_en = models.TextField(_("promise (English)"), blank=True)
     theme = models.CharField(_("theme"), max_length=12, choices=Theme.choices)
     settlement = models.ForeignKey(
         "orgs.Settlement",
@@ -79,7 +80,7 @@ class Promise(models.Model):
 
     @property
     def display_text(self) -> str:
-        return pick_name(self.text, self.text_kk)  # no English text: the Russian one
+        return pick_name(self.text, self.text_kk, self.text_en)
 
 
 def _evidence_path(instance: "PromiseUpdate", filename: str) -> str:

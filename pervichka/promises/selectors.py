@@ -65,7 +65,9 @@ def apply_filters(queryset: QuerySet[Promise], f: Filters) -> QuerySet[Promise]:
     if f.district_id:
         queryset = queryset.filter(district_id=f.district_id)
     if f.q:
-        queryset = queryset.filter(Q(text__icontains=f.q) | Q(text_kk__icontains=f.q))
+        queryset = queryset.filter(
+            Q(text__icontains=f.q) | Q(text_kk__icontains=f.q) | Q(text_en__icontains=f.q)
+        )
     return queryset
 
 

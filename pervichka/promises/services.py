@@ -41,6 +41,7 @@ class PromiseData:
     theme: str
     due_date: dt.date
     text_kk: str = ""
+    text_en: str = ""
     settlement: object = None
     responsible_deputy: object = None
     responsible_body: str = ""
@@ -68,6 +69,7 @@ def _apply(promise: Promise, data: PromiseData) -> None:
     promise.number = int(data.number)
     promise.text = data.text.strip()
     promise.text_kk = (data.text_kk or "").strip()
+    promise.text_en = (data.text_en or "").strip()
     promise.theme = data.theme
     promise.due_date = data.due_date
     promise.settlement = data.settlement

@@ -164,7 +164,7 @@ def promise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         name: getattr(promise, name)
         for name in (
-            "number", "programme", "text", "text_kk", "theme", "settlement",
+            "number", "programme", "text", "text_kk", "text_en", "theme", "settlement",
             "responsible_deputy", "responsible_body", "due_date", "is_public",
         )
     }  # fmt: skip

@@ -9,4 +9,5 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
     path("report/", views.monthly_report, name="report"),
+    path("help/", views.help_page, name="help"),
 ]

@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -21,6 +23,7 @@ from pervichka.core.scoping import has_perm_anywhere, remember_scope
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
 from pervichka.site import figures, health
+from pervichka.site import help as user_guide
 
 # The start page's figures are counts over the whole scope (a region: tens of thousands of
 # members). They are cached under the write counter (core.freshness): fresh after every
@@ -144,4 +147,20 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         request,
         "site/portal_home.html",
         {"receptions": field_receptions_upcoming_public()[:5]},
+    )
+
+
+@login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The user guide in the reader's language. ?from=<URL name> (the Help item of the menu
+    passes the page the user is on) redirects to the section about that page."""
+    came_from = request.GET.get("from", "")
+    if came_from:
+        anchor = user_guide.section_for(came_from[:100])
+        return redirect(reverse("site:help") + (f"#{anchor}" if anchor else ""))
+    html, headings = user_guide.guide(get_language() or "ru")
+    return render(
+        request,
+        "site/help.html",
+        {"guide": mark_safe(html), "headings": [h for h in headings if h[0] == 2]},
     )

@@ -6,7 +6,7 @@ from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
-from pervichka.training.models import Course
+from pervichka.training.models import Course, Module
 from pervichka.training.selectors import trainer_candidates, trainer_name
 
 
@@ -41,6 +41,22 @@ class CohortForm(BootstrapMixin, forms.Form):
             self.fields["trainers"].initial = [user.pk]
 
 
+class TrainersForm(BootstrapMixin, forms.Form):
+    trainers = TrainerChoiceField(
+        label=_("Trainers"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Trainers or administrators of the organizer (or above it)."),
+    )
+
+    def __init__(self, *args, user, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainers"].queryset = trainer_candidates(user)
+        if not self.is_bound:
+            self.fields["trainers"].initial = list(cohort.trainers.values_list("pk", flat=True))
+
+
 class SessionForm(BootstrapMixin, forms.Form):
     module = forms.ModelChoiceField(label=_("Module"), queryset=None, required=False)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
@@ -67,3 +83,44 @@ class EnrolForm(BootstrapMixin, forms.Form):
 
 class CertificateForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=20)
+
+
+class CourseForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = [
+            "code",
+            "name",
+            "name_kk",
+            "name_en",
+            "description",
+            "description_kk",
+            "description_en",
+            "pass_mark",
+            "min_attendance",
+            "required_for_chairs",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "description_kk": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ModuleForm(BootstrapMixin, forms.ModelForm):
+    # Declared here so that a link typed without a scheme is read as https.
+    material_url = forms.URLField(
+        label=_("materials (link)"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Module
+        fields = ["order", "name", "name_kk", "name_en", "hours", "material_url"]
+
+
+# A course's modules on the same page: the existing ones and two empty rows for new ones
+# (files are uploaded in the administration; a link to materials is given here).
+ModuleFormSet = forms.inlineformset_factory(
+    Course, Module, form=ModuleForm, extra=2, can_delete=False
+)

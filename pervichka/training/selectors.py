@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from pervichka.accounts.models import User
 from pervichka.accounts.selectors import users_with_perm_anywhere, users_with_perm_in
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, scope_paths
+from pervichka.core.scoping import get_or_404, has_perm_nationally, scope_paths
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 from pervichka.training.enums import EnrolmentStatus
@@ -90,6 +91,22 @@ def certificate(code: str) -> Enrolment | None:
         .select_related("person", "cohort__course", "cohort__unit")
         .first()
     )
+
+
+def can_manage_courses(user) -> bool:
+    """The School's programme is national: its courses are kept by those who manage training
+    at the party's level (and superusers); everyone else gets a 404 on the course pages."""
+    return has_perm_nationally(user, Perm.TRAINING_MANAGE)
+
+
+def courses_all() -> QuerySet[Course]:
+    return Course.objects.prefetch_related("modules").order_by("pk")
+
+
+def course_get(user, pk: object) -> Course:
+    if not can_manage_courses(user):
+        raise Http404
+    return get_or_404(Course.objects.all(), pk=pk)
 
 
 def courses_active() -> QuerySet[Course]:

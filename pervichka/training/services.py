@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_at
+from pervichka.core.scoping import has_perm_at, has_perm_nationally
 from pervichka.core.services import notification_queue
 from pervichka.orgs.enums import OrgKind, PositionKind
 from pervichka.orgs.models import OrgUnit, Position
@@ -30,6 +30,33 @@ E = EnrolmentStatus
 def _require(actor, unit: OrgUnit) -> None:
     if not has_perm_at(actor, Perm.TRAINING_MANAGE, unit.path):
         raise Http404
+
+
+def _trainers_refused(trainers: list, unit: OrgUnit) -> str:
+    """Why some of `trainers` may not run cohorts of `unit`, or "" when all may."""
+    outside = [
+        t
+        for t in trainers
+        if not t.is_active or not has_perm_at(t, Perm.TRAINING_MANAGE, unit.path)
+    ]
+    if not outside:
+        return ""
+    return _(
+        "%(names)s may not run cohorts of %(unit)s: choose trainers or administrators "
+        "of this organization or above it."
+    ) % {"names": ", ".join(t.get_full_name() or t.username for t in outside), "unit": unit}
+
+
+@transaction.atomic
+def cohort_trainers_set(*, actor, cohort: Cohort, trainers) -> Cohort:
+    """Change who runs a cohort (a trainer falls ill, another takes over)."""
+    _require(actor, cohort.unit)
+    trainers = list(trainers)
+    refused = _trainers_refused(trainers, cohort.unit)
+    if refused:
+        raise ValidationError({"trainers": refused})
+    cohort.trainers.set(trainers)
+    return cohort
 
 
 @transaction.atomic
@@ -55,16 +82,9 @@ def cohort_create(
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = _("A cohort cannot end before it starts.")
     trainers = list(trainers)
-    outside = [
-        t
-        for t in trainers
-        if not t.is_active or not has_perm_at(t, Perm.TRAINING_MANAGE, unit.path)
-    ]
-    if outside:
-        errors["trainers"] = _(
-            "%(names)s may not run cohorts of %(unit)s: choose trainers or administrators "
-            "of this organization or above it."
-        ) % {"names": ", ".join(t.get_full_name() or t.username for t in outside), "unit": unit}
+    refused = _trainers_refused(trainers, unit)
+    if refused:
+        errors["trainers"] = refused
     if errors:
         raise ValidationError(errors)
     cohort = Cohort.objects.create(
@@ -292,3 +312,18 @@ def remind_sessions(now: dt.datetime | None = None) -> int:
             ):
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def course_save(*, actor, course: Course, modules: list[Module]) -> Course:
+    """Create or change a course of the School and its modules (national: only those who
+    manage training at the party's level)."""
+    if not has_perm_nationally(actor, Perm.TRAINING_MANAGE):
+        raise Http404
+    course.full_clean()
+    course.save()
+    for module in modules:
+        module.course = course
+        module.full_clean()
+        module.save()
+    return course

@@ -21,7 +21,16 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.services import person_lookup
 from pervichka.training import selectors, services
-from pervichka.training.forms import CertificateForm, CohortForm, EnrolForm, SessionForm
+from pervichka.training.forms import (
+    CertificateForm,
+    CohortForm,
+    CourseForm,
+    EnrolForm,
+    ModuleFormSet,
+    SessionForm,
+    TrainersForm,
+)
+from pervichka.training.models import Course
 
 
 def _require(user) -> None:
@@ -40,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "cohorts": selectors.cohorts_visible(request.user)[:50],
             "enrolments": selectors.enrolments_visible(request.user).order_by("-enrolled_at")[:50],
             "can_manage": has_perm_anywhere(request.user, Perm.TRAINING_MANAGE),
+            "can_manage_courses": selectors.can_manage_courses(request.user),
         },
     )
 
@@ -96,6 +106,24 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "enrol_form": EnrolForm(),
         },
     )
+
+
+@login_required
+def cohort_trainers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a cohort's trainers (linked from the cohort's page)."""
+    cohort = selectors.cohort_get(request.user, pk, perm=Perm.TRAINING_MANAGE)
+    form = TrainersForm(request.POST or None, user=request.user, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_trainers_set(
+                actor=request.user, cohort=cohort, trainers=form.cleaned_data["trainers"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The trainers are saved."))
+            return redirect("training:cohort", pk=cohort.pk)
+    return render(request, "training/trainers.html", {"cohort": cohort, "form": form})
 
 
 def _cohort_actions(request: HttpRequest, cohort) -> dict[str, FormAction]:
@@ -247,4 +275,39 @@ def verify(request: HttpRequest) -> HttpResponse:
             found = selectors.certificate(form.cleaned_data["code"])
     return render(
         request, "training/public/verify.html", {"form": form, "found": found, "checked": checked}
+    )
+
+
+@login_required
+def courses(request: HttpRequest) -> HttpResponse:
+    """The School's courses, all of them (closed ones too), for those who keep them."""
+    if not selectors.can_manage_courses(request.user):
+        raise Http404
+    return render(request, "training/courses.html", {"courses": selectors.courses_all()})
+
+
+@login_required
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        if not selectors.can_manage_courses(request.user):
+            raise Http404
+        course = Course()
+    else:
+        course = selectors.course_get(request.user, pk)
+    form = CourseForm(request.POST or None, instance=course)
+    modules = ModuleFormSet(request.POST or None, instance=course, prefix="modules")
+    if request.method == "POST" and form.is_valid() and modules.is_valid():
+        try:
+            course = services.course_save(
+                actor=request.user,
+                course=form.save(commit=False),
+                modules=modules.save(commit=False),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The course is saved."))
+            return redirect("training:courses")
+    return render(
+        request, "training/course_form.html", {"form": form, "modules": modules, "course": course}
     )

@@ -3,6 +3,7 @@ transfers an administrator enters."""
 
 import datetime as dt
 
+import holidays
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from pervichka.core.calendar import WorkCalendar, add_months, add_working_days, is_working_day
 from pervichka.core.models import CalendarOverride
+from pervichka.core.roles import Role
+from tests.factories import UserFactory, grant
 
 D = dt.date
 LAW = WorkCalendar()
@@ -142,9 +145,8 @@ def test_more_days_give_a_later_deadline(start, days, transfers):
 @given(start=st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 6, 30)), days=st.integers(1, 40))
 def test_a_weekend_or_holiday_is_never_a_deadline_without_a_transfer(start, days):
     due = LAW.add_working_days(start, days)
-    assert due.weekday() < 5
-    import holidays
-
+    # A Saturday or Sunday only when the government declared it working (issue 14, point 8).
+    assert due.weekday() < 5 or due in PACKAGE.weekend_workdays
     assert due not in holidays.KZ(years=due.year)
 
 
@@ -153,3 +155,57 @@ def test_add_months_keeps_the_day_or_takes_the_month_end(day, months):
     result = add_months(day, months)
     assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
     assert result.day == day.day or result.day < day.day
+
+
+# --- issue 14, point 8: the declared working weekend days ------------------------------
+
+# The package's own working-day function, over every year it knows transfers for.
+PACKAGE = holidays.KZ(years=range(2013, 2028))
+
+
+def test_a_declared_working_sunday_counts():
+    # 3 January 2025 (Friday) was a day off, moved to Sunday 5 January, which was worked.
+    assert not LAW.is_working_day(D(2025, 1, 3))
+    assert LAW.is_working_day(D(2025, 1, 5))
+    assert LAW.add_working_days(D(2025, 1, 2), 1) == D(2025, 1, 5)
+    # Saturday 4 May 2024 was worked for Wednesday 8 May.
+    assert LAW.add_working_days(D(2024, 5, 3), 1) == D(2024, 5, 4)
+    # A transfer across the new year: Saturday 28 December 2013 for 3 January 2014.
+    assert LAW.is_working_day(D(2013, 12, 28))
+
+
+def test_an_administrators_entry_wins_over_the_package():
+    calendar = WorkCalendar({D(2025, 1, 5): False})
+    assert not calendar.is_working_day(D(2025, 1, 5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=D(2014, 1, 1), max_value=D(2025, 12, 31)),
+    days=st.integers(0, 60),
+)
+def test_deadlines_agree_with_the_packages_working_days(start, days):
+    """The project's deadline function and the `holidays` package's get_nth_working_day agree
+    for every day of 2014–2025 (the years the package has transfers for)."""
+    assert LAW.add_working_days(start, days) == PACKAGE.get_nth_working_day(start, days)
+    assert LAW.is_working_day(start) == PACKAGE.is_working_day(start)
+
+
+def test_the_calendar_page_names_the_years_without_transfers(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "x"))
+    url = reverse("admin:core_calendaroverride_changelist")
+    page = client.get(url)
+    # The fixed clock is in 2026: the package knows 2025's transfers, none for 2026 or 2027.
+    assert page.context["years_without_transfers"] == [2026, 2027]
+    assert "2026, 2027" in page.content.decode()
+    assert "05.01.2025" in page.content.decode()
+    CalendarOverride.objects.create(date=D(2026, 12, 19), is_working=True, note="перенос")
+    page = client.get(url)
+    assert page.context["years_without_transfers"] == [2027]
+
+
+def test_the_calendar_page_is_closed_to_users_without_the_appeals_admin_right(client, tree):
+    chair = grant(UserFactory(username="chair_x", is_staff=True), Role.CHAIR, tree.primary_a)
+    client.force_login(chair)
+    page = client.get(reverse("admin:core_calendaroverride_changelist"))
+    assert page.status_code in (302, 403)

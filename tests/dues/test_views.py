@@ -290,3 +290,42 @@ def test_a_chair_of_another_primary_gets_404_on_the_rates_and_the_member_card(
     client = login(chair_b)
     assert client.get(reverse("dues:rates"), {"district": tree.district.pk}).status_code == 404
     assert client.get(reverse("dues:member", args=[payer.pk]), {"months": "abc"}).status_code == 404
+
+
+def test_the_spending_form_offers_the_projects_of_the_projects_app(
+    tree, login, chair_a, chair_b, payer, pay
+):
+    """Issue 14, point 11: a project is chosen from the projects app (registered in its
+    ready(): dues does not import projects), not typed differently by every primary."""
+    pay(payer, [1, 2, 3])
+    chair = login(chair_a)
+    form = chair.get(reverse("dues:spending_new"), HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    choices = dict(form.fields["project_ref"].choices)
+    assert choices["tazalike"] == "TazaLike"
+    response = chair.post(
+        reverse("dues:spending_new"),
+        {
+            "primary": tree.primary_a.pk,
+            "amount": "100",
+            "purpose": "Саженцы",
+            "project_ref": "tazalike",
+        },
+    )
+    spending = tree.primary_a.spending_requests.get()
+    assert spending.project_ref == "tazalike"
+    page = chair.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "ТазаLike" in page
+    # A project that does not exist is refused, not stored.
+    refused = chair.post(
+        reverse("dues:spending_new"),
+        {"primary": tree.primary_a.pk, "amount": "100", "purpose": "x", "project_ref": "<b>nope"},
+    )
+    assert refused.status_code == 200
+    assert "project_ref" in refused.context["form"].errors
+    # Another primary's chair cannot file a request for primary A.
+    other = login(chair_b).post(
+        reverse("dues:spending_new"),
+        {"primary": tree.primary_a.pk, "amount": "100", "purpose": "x", "project_ref": ""},
+    )
+    assert other.status_code in (200, 404)
+    assert tree.primary_a.spending_requests.count() == 1

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.urls import reverse
 
 from pervichka.core.kpis import Period, compute
 from pervichka.deputies import selectors as deputy_selectors
@@ -420,3 +421,40 @@ def _chair_elsewhere(tree):
     from tests.factories import UserFactory, grant
 
     return grant(UserFactory(username="chair_c"), Role.CHAIR, tree.primary_c)
+
+
+def test_english_pages_show_the_english_text_of_a_promise(
+    client, make_promise, login, district_admin
+):
+    """Issue 14, point 11: en pages no longer fall back to the Russian text."""
+    promise = make_promise(
+        text="Открыть детский сад на 90 мест",
+        text_kk="90 орындық балабақша ашу",
+        text_en="Open a kindergarten for 90 children",
+    )
+    english = client.get(f"/promises/{promise.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Open a kindergarten for 90 children" in english
+    kazakh = client.get(f"/promises/{promise.pk}/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "90 орындық балабақша ашу" in kazakh
+    untranslated = make_promise(text="Отремонтировать мост")
+    english = client.get(f"/promises/{untranslated.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Отремонтировать мост" in english.content.decode()  # no English: the Russian
+
+
+def test_the_edit_form_keeps_the_english_text(make_promise, login, district_admin, tree):
+    promise = make_promise(text="Открыть спортзал")
+    staff = login(district_admin)
+    form = staff.get(reverse("promises:edit", args=[promise.pk]))
+    data = {k: v for k, v in form.context["form"].initial.items() if v is not None}
+    data.update(
+        text="Открыть спортзал",
+        text_en="Open a sports hall",
+        due_date=promise.due_date.strftime("%d.%m.%Y"),
+        settlement="",
+        responsible_deputy=promise.responsible_deputy_id,
+        is_public="on",
+    )
+    response = staff.post(reverse("promises:edit", args=[promise.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    promise.refresh_from_db()
+    assert promise.text_en == "Open a sports hall"

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from pervichka.core.iin import mask_iin
 from pervichka.core.phones import format_phone
@@ -15,6 +17,20 @@ def masked_iin(value: str) -> str:
 @register.filter
 def phone(value: str) -> str:
     return format_phone(value)
+
+
+# A date written out, the month in the case a date needs: Russian genitive ("7 декабря
+# 2026 г."), Kazakh lower case ("7 желтоқсан 2026 ж.", the "alt. month" names of
+# locale_django/kk), English "7 December 2026".
+LONG_DATE_FORMATS = {"ru": "j E Y г.", "kk": "j E Y ж.", "en": "j F Y"}
+
+
+@register.filter
+def long_date(value) -> str:
+    if not value:
+        return ""
+    language = (get_language() or "ru")[:2]
+    return date_format(value, LONG_DATE_FORMATS.get(language, "j E Y"))
 
 
 @register.filter

@@ -26,6 +26,7 @@ from pervichka.appeals.models import (
     FieldReception,
     ReceptionOffice,
 )
+from pervichka.appeals.searching import fill_search_keys
 from pervichka.appeals.services import (
     _next_number,
     categories_ensure,
@@ -222,6 +223,7 @@ def seed(ctx: dict) -> None:
             .first()
         )
         appeal.search_text = f"{appeal.number} {appeal.text}".lower()
+        fill_search_keys(appeal)
         appeal.save()
         events = [(Action.REGISTER, "", Status.REGISTERED, received_at, operator, "")]
         _walk(appeal, rng, events, ctx, chairs, deputies, admin, today, cal)

@@ -51,6 +51,33 @@ PROMISES = [
     ("roads", "Отремонтировать мост через реку", "Өзен үстіндегі көпірді жөндеу", True),
     ("other", "Открыть ЦОН-пункт в селе", "Ауылда ХҚКО пунктін ашу", True),
 ]
+# The English texts (en pages show them instead of the Russian ones).
+PROMISES_EN = {
+    "Отремонтировать дорогу Талшик — Айсары": "Repair the Talshik–Aisary road",
+    "Провести водопровод в сёла округа": "Bring piped water to the villages of the okrug",
+    "Газифицировать районный центр": "Connect the district centre to gas",
+    "Открыть детский сад на 90 мест": "Open a kindergarten for 90 children",
+    "Отремонтировать спортзал школы": "Repair the school gym",
+    "Открыть врачебную амбулаторию": "Open a doctor's outpatient clinic",
+    "Купить машину скорой помощи": "Buy an ambulance",
+    "Построить пункт искусственного осеменения скота": "Build a livestock insemination centre",
+    "Создать 150 рабочих мест в районе": "Create 150 jobs in the district",
+    "Запустить цех переработки молока": "Start a milk processing workshop",
+    "Адресная помощь многодетным семьям": "Targeted help for large families",
+    "Отремонтировать сельский дом культуры": "Repair the village house of culture",
+    "Построить мини-футбольное поле": "Build a mini football pitch",
+    "Высадить 5000 деревьев по программе ТазаLike": (
+        "Plant 5,000 trees under the TazaLike programme"
+    ),
+    "Ликвидировать стихийные свалки": "Clear the illegal dumps",
+    "Установить уличное освещение": "Install street lighting",
+    "Открыть участковый пункт полиции": "Open a neighbourhood police post",
+    "Построить арендное жильё для молодых специалистов": (
+        "Build rental housing for young professionals"
+    ),
+    "Отремонтировать мост через реку": "Repair the bridge over the river",
+    "Открыть ЦОН-пункт в селе": "Open a public service centre point in the village",
+}
 # How many promises end in each stage: 40 in all.
 PLAN = (
     ["not_started"] * 6 + ["in_progress"] * 12 + ["done"] * 10 + ["done_late"] * 5
@@ -88,6 +115,7 @@ def seed(ctx: dict) -> None:
                 number=index + 1,
                 text=ru if index < len(PROMISES) else f"{ru} (вторая очередь)",
                 text_kk=kk if index < len(PROMISES) else f"{kk} (екінші кезек)",
+                text_en=PROMISES_EN[ru] + ("" if index < len(PROMISES) else " (second stage)"),
                 theme=theme,
                 due_date=due,
                 settlement=settlement,

@@ -18,6 +18,7 @@ from pervichka.appeals.models import (
     RegistrationCounter,
 )
 from pervichka.appeals.numbering import registration_number, tracking_code
+from pervichka.appeals.searching import fill_all_search_keys
 from pervichka.core.calendar import WorkCalendar
 from pervichka.core.tree import district_path
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
@@ -77,6 +78,8 @@ APPEAL_COLUMNS = [
     "settlement_id",
     "text",
     "search_text",
+    "search_key",
+    "search_phone",
     "received_at",
     "due_date",
     "original_due_date",
@@ -208,6 +211,8 @@ def generate(ctx: ScaleContext) -> None:
                 settlement_id,
                 text,
                 f"{number} {text}".lower(),
+                number.lower(),  # the citizen's name and phones: fill_all_search_keys below
+                "",
                 received_at,
                 first_due,
                 first_due,
@@ -281,6 +286,7 @@ def generate(ctx: ScaleContext) -> None:
 
     copy_rows(Appeal, APPEAL_COLUMNS, appeals(), progress)
     progress.close()
+    fill_all_search_keys()
     progress = Progress("appeal events", len(events), quiet=ctx.quiet)
     copy_rows(
         AppealEvent,

@@ -20,7 +20,8 @@ DEPUTY_COLUMNS = [
     "faction", "role_in_faction",
 ]  # fmt: skip
 PROMISE_COLUMNS = [
-    "id", "district_id", "number", "programme", "text", "text_kk", "theme", "settlement_id",
+    "id", "district_id", "number", "programme", "text", "text_kk", "text_en", "theme",
+    "settlement_id",
     "responsible_deputy_id", "responsible_body", "due_date", "status", "status_since",
     "is_public", "created_at",
 ]  # fmt: skip
@@ -93,6 +94,7 @@ def generate(ctx: ScaleContext) -> None:
                     since = end
             promises.append(
                 (promise_id, district_id, number, "2021–2026", f"Обещание №{number}", "",
+                 f"Promise No. {number}",
                  rng.choice(themes), None, rng.choice(ids) if ids else None, "", due, stage, since,
                  True, now)
             )  # fmt: skip
