@@ -37,6 +37,7 @@ OBJECT_PAGES = {
     "people:history": lambda c: [c["member"].person_id],
     "people:import_report": lambda c: [c["job"].token],
     "people:import_decide": lambda c: [c["job"].token],
+    "people:import_refused": lambda c: [c["job"].token],
     "people:transfer_decide": lambda c: [c["transfer"].pk, "approve"],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
