@@ -34,7 +34,7 @@ def test_chair_imports_a_handkept_list_on_a_phone(page, tree, chair_a, tmp_path)
     expect(page.locator("#id_default_primary")).to_have_value(str(tree.primary_a.pk))
     page.locator("#id_file").set_input_files(str(path))
     page.locator("#id_consent_confirmed").check()
-    page.locator("form button[type=submit]").click()
+    page.locator("#upload-file").click()
 
     # The preview: the header found on row 3, a select per column, nothing checked yet.
     expect(page.locator("#mapping li")).to_have_count(len(handkept.HEADER))

@@ -217,6 +217,14 @@ def test_import_pages_end_to_end(tree, login, chair_a, chair_b):
         reverse("people:import"), {"file": xlsx([row(), row(iin="1")]), "consent_confirmed": "on"}
     )
     assert response.status_code == 302
+    # First the columns as read, for the chair to correct; then the rows are checked.
+    preview = client.get(response["Location"])
+    job = preview.context["job"]
+    assert job.mapping[:3] == ["iin", "surname", "name"]
+    assert job.valid_rows == 0
+    fields = {f"col{i}": key for i, key in enumerate(job.mapping)}
+    checked = client.post(response["Location"], {"header_row": 1, **fields})
+    assert checked.status_code == 302
     report = client.get(response["Location"])
     assert report.context["job"].valid_rows == 1
     assert "1" in report.text

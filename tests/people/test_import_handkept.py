@@ -161,7 +161,8 @@ def test_the_handkept_list_is_previewed_with_every_fault_named(tree, chair_a, me
     assert "the IIN says 10.10.1988" in messages[(15, "birth_date")]
     assert messages[(9, "category")] == "Proposed: pensioner — the note says «пенсионерка»."
     assert "76 years old by the IIN" in messages[(8, "category")]
-    assert job.notes["settlements"] == 10
+    # From the address column: "с. Талшик, ул. Абая 5", "с.Талшик", "Талшық ауылы" (kk).
+    assert job.notes["settlements"] == 11
     assert rows  # the builder's bookkeeping is used by the next test
 
 
