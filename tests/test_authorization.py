@@ -37,6 +37,7 @@ OBJECT_PAGES = {
     "people:history": lambda c: [c["member"].person_id],
     "people:import_report": lambda c: [c["job"].token],
     "people:import_decide": lambda c: [c["job"].token],
+    "people:import_refused": lambda c: [c["job"].token],
     "people:transfer_decide": lambda c: [c["transfer"].pk, "approve"],
     "people:consent_add": lambda c: [c["member"].person_id],
     "people:consent_withdraw": lambda c: [c["consent"].pk],

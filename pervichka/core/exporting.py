@@ -47,10 +47,11 @@ def safe_value(value: Any) -> Any:
 
 
 class XlsxSheet:
-    """A write-only workbook with one sheet whose every string cell is text."""
+    """A sheet of a write-only workbook whose every string cell is text. Pass the `workbook`
+    of an earlier sheet to add another sheet to the same file."""
 
-    def __init__(self, sheet_title: str, header: Iterable[Any]) -> None:
-        self.workbook = openpyxl.Workbook(write_only=True)
+    def __init__(self, sheet_title: str, header: Iterable[Any], *, workbook: Any = None) -> None:
+        self.workbook = workbook or openpyxl.Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(safe_text(str(sheet_title))[:31])
         self.append(header)
 

@@ -39,6 +39,7 @@ class LeaveReason(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded: check the columns")
     CHECKED = "checked", _("checked, waiting for a decision")
     IMPORTED = "imported", _("imported")
     CANCELLED = "cancelled", _("cancelled: nothing imported")

@@ -176,4 +176,30 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_primary"].queryset = primaries_for(user, perm=Perm.MEMBERS_MANAGE)
+        primaries = primaries_for(user, perm=Perm.MEMBERS_MANAGE)
+        self.fields["default_primary"].queryset = primaries
+        # A chair of one primary imports into it: it is chosen already.
+        only = list(primaries[:2])
+        if len(only) == 1:
+            self.fields["default_primary"].initial = only[0].pk
+            self.fields["default_primary"].label = _("Primary organization")
+
+
+class ImportMappingForm(forms.Form):
+    """What each column of the file holds: a select per column, and the header row."""
+
+    header_row = forms.IntegerField(label=_("Header row"), min_value=1, max_value=20)
+
+    def __init__(self, *args, headers: list[str], mapping: list[str], choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"col{index}"] = forms.ChoiceField(
+                label=header or _("Column %(n)d") % {"n": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else "",
+            )
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(f"col{i}") or "" for i in range(len(self.headers))]

@@ -204,8 +204,20 @@ class MemberImport(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
-    # [{"row": 7, "errors": {"iin": ["..."]}}]: rows of the file that were or will be rejected.
+    # [{"row": 7, "name": "...", "iin": "...", "errors": {"iin": ["..."]}, "member": false}]:
+    # rows of the file that were or will be refused ("member": only for being a member).
     errors = models.JSONField(default=list, blank=True)
+    # Between upload and confirmation (issue 14): where the header is, what each column
+    # holds as the chair corrected it, what looks wrong and what the chair decided.
+    header_row = models.PositiveSmallIntegerField(default=1)
+    columns = models.JSONField(default=list, blank=True)  # the header texts of the file
+    mapping = models.JSONField(default=list, blank=True)  # a column key per column, "" unused
+    # [{"row": 9, "kind": "left", "name": "...", "iin": "...", "message": "..."}]
+    warnings = models.JSONField(default=list, blank=True)
+    # {"all": {"left": "archive"}, "rows": {"9": {"left": "skip"}}}
+    decisions = models.JSONField(default=dict, blank=True)
+    # Skipped total rows, columns not imported, proposed categories, settlements matched.
+    notes = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("import/template.xlsx", views.member_import_template, name="import_template"),
     path("import/<str:token>/", views.member_import_report, name="import_report"),
     path("import/<str:token>/decide/", views.member_import_decide, name="import_decide"),
+    path("import/<str:token>/refused.xlsx", views.member_import_refused, name="import_refused"),
 ]

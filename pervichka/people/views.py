@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.core.dbrouter import replica_reads
+from pervichka.core.exporting import download
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
@@ -20,10 +21,11 @@ from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.selectors import primaries_for
 from pervichka.people import exporting, history, importing, selectors, services
 from pervichka.people.consent_forms import ConsentForm
-from pervichka.people.enums import MembershipStatus
+from pervichka.people.enums import DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.forms import (
     ArchiveForm,
     ImportForm,
+    ImportMappingForm,
     MemberEditForm,
     MemberFilterForm,
     MemberForm,
@@ -222,7 +224,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            job = importing.member_import_check(
+            job = importing.member_import_upload(
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 default_primary=form.cleaned_data["default_primary"],
@@ -239,10 +241,67 @@ def _own_import(request: HttpRequest, token: str) -> MemberImport:
     return get_or_404(selectors.imports_of(request.user), token=token)
 
 
+def _mapping_form(request: HttpRequest, job: MemberImport, data=None) -> ImportMappingForm:
+    layout = importing.member_import_layout(actor=request.user, job=job)
+    form = ImportMappingForm(
+        data,
+        headers=layout.headers,
+        mapping=layout.mapping,
+        choices=importing.mapping_choices(),
+        initial={"header_row": layout.header_row},
+    )
+    form.rows = [
+        (form[f"col{i}"], [sample[i] for sample in layout.samples if i < len(sample) and sample[i]])
+        for i in range(len(layout.headers))
+    ]
+    return form
+
+
 @login_required
 def member_import_report(request: HttpRequest, token: str) -> HttpResponse:
+    """Upload → the columns as read (the chair corrects them) → the check with its warnings
+    (the chair decides) → the import. One page for the steps, by the import's status."""
     job = _own_import(request, token)
-    return render(request, "people/import_report.html", {"job": job})
+    if request.method == "POST" and job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED):
+        if request.POST.get("action") == "header":
+            try:
+                row = int(request.POST.get("header_row") or 0)
+                importing.member_import_relayout(actor=request.user, job=job, header_row=row)
+            except (ValueError, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("people:import_report", token=token)
+        form = _mapping_form(request, job, request.POST)
+        if form.is_valid():
+            try:
+                importing.member_import_map(actor=request.user, job=job, mapping=form.mapping())
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                return redirect("people:import_report", token=token)
+        return render(request, "people/import_mapping.html", {"job": job, "form": form})
+    if job.status == ImportStatus.UPLOADED or (
+        job.status == ImportStatus.CHECKED and request.GET.get("step") == "columns"
+    ):
+        form = _mapping_form(request, job)
+        return render(request, "people/import_mapping.html", {"job": job, "form": form})
+    notes = job.notes or {}
+    context = {
+        "job": job,
+        "groups": importing.warning_groups(job),
+        "refused": importing.refused_to_fix(job),
+        "members": importing.already_members(job),
+        "notes": notes,
+        "unused": notes.get("unused") or [],
+        "categories": [
+            (DuesCategory(k).label, v) for k, v in (notes.get("categories") or {}).items()
+        ],
+        "mapped": [
+            (job.columns[i] or i + 1, importing.column_label(k))
+            for i, k in enumerate(job.mapping)
+            if k and k != "number" and i < len(job.columns)
+        ],
+    }
+    return render(request, "people/import_report.html", context)
 
 
 @login_required
@@ -251,7 +310,11 @@ def member_import_decide(request: HttpRequest, token: str) -> HttpResponse:
     job = _own_import(request, token)
     try:
         if request.POST.get("decision") == "import":
-            job = importing.member_import_confirm(actor=request.user, job=job)
+            job = importing.member_import_confirm(
+                actor=request.user,
+                job=job,
+                decisions=importing.clean_decisions(request.POST.dict()),
+            )
             messages.success(
                 request,
                 _("Imported %(count)d members.") % {"count": job.imported_rows},
@@ -273,14 +336,19 @@ def member_import_decide(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+def member_import_refused(request: HttpRequest, token: str) -> HttpResponse:
+    """The refused rows as the file had them, with a reason column, to fix and upload."""
+    job = _own_import(request, token)
+    return download(
+        importing.member_import_refused_xlsx(actor=request.user, job=job),
+        f"refused-{job.token[:8]}.xlsx",
+    )
+
+
+@login_required
 def member_import_template(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.MEMBERS_MANAGE)
-    response = HttpResponse(
-        importing.member_import_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="members-template.xlsx"'
-    return response
+    return download(importing.member_import_template(), "members-template.xlsx")
 
 
 @login_required

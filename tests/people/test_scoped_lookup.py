@@ -232,11 +232,16 @@ def test_member_import_does_not_reveal_membership_elsewhere(tree, chair_a, membe
     )
     assert job.valid_rows == 1
     messages = [e["errors"]["iin"] for e in job.errors]
-    neutral = [
+    neutral = (
         "This IIN cannot be used here: the person's record is kept by another organization. "
         "Add the person with the member form to ask for it."
+    )
+    # The message names the column and the value the chair typed (to find the cell), and
+    # says the same for a member of another primary as for one of another district.
+    assert messages == [
+        [f"ИИН: «{member_b.person.iin}» — {neutral}"],
+        [f"ИИН: «{member_c.person.iin}» — {neutral}"],
     ]
-    assert messages == [neutral, neutral]
 
 
 def test_member_import_counts_kept_iins_against_the_hourly_limit(
