@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "template_partials",
     "django_htmx",
     "treebeard",
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "pervichka.deputies",
     "pervichka.promises",
     "pervichka.training",
+    "pervichka.media",
     "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
@@ -446,5 +448,7 @@ PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetM
 # The ideas contest: SMS codes for votes per client address per hour, and the key that
 # turns a phone number into the voter's anonymous hash (default: SECRET_KEY; set it
 # separately so that rotating SECRET_KEY does not let people vote twice).
+# News: working days the district's moderators have for a submitted item (issue 16).
+PERVICHKA_NEWS_MODERATION_DAYS = env_int("PERVICHKA_NEWS_MODERATION_DAYS", 2)
 PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
 PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")

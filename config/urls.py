@@ -30,6 +30,7 @@ urlpatterns = [
     path("programme/", include("pervichka.promises.urls")),
     path("training/", include("pervichka.training.urls")),
     path("rating/", include("pervichka.rating.urls")),
+    path("newsroom/", include("pervichka.media.urls")),
     # The public portal: one namespace for the pages of every app that citizens see.
     path("", include("pervichka.site.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
