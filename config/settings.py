@@ -423,6 +423,7 @@ CELERY_BEAT_SCHEDULE = {
     "training-reminders": {"task": "training.remind_sessions", "schedule": 3600.0},
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
     "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
+    "media-publish-due": {"task": "media.publish_due", "schedule": 300.0},
 }
 # Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
 # (forms that bring a person in, the intake's lookup, imports charge one per IIN kept

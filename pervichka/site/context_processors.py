@@ -23,6 +23,7 @@ def navigation(request):
             "promises": has_perm_anywhere(user, Perm.PROMISES_VIEW),
             "training": has_perm_anywhere(user, Perm.TRAINING_VIEW),
             "rating": has_perm_anywhere(user, Perm.RATING_VIEW),
+            "media": has_perm_anywhere(user, Perm.MEDIA_VIEW),
             "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
             or has_perm_anywhere(user, Perm.IDEAS_JURY),
             "admin": user.is_staff,

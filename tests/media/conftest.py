@@ -53,7 +53,8 @@ def correspondent_a(tree):
 
 @pytest.fixture
 def correspondent_b(tree):
-    return grant(UserFactory(username="corr_b", email="b@example.org"), Role.CORRESPONDENT, tree.primary_b)
+    user = UserFactory(username="corr_b", email="b@example.org")
+    return grant(user, Role.CORRESPONDENT, tree.primary_b)
 
 
 @pytest.fixture
