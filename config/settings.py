@@ -424,6 +424,8 @@ CELERY_BEAT_SCHEDULE = {
     "rating-compute-due": {"task": "rating.compute_due", "schedule": 3600.0 * 6},
     "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
     "media-publish-due": {"task": "media.publish_due", "schedule": 300.0},
+    "media-telegram-retry": {"task": "media.telegram_retry", "schedule": 900.0},
+    "media-rates-fetch": {"task": "media.rates_fetch", "schedule": 3600.0 * 3},
 }
 # Personal data (issue 13): lookups of persons by IIN a staff user may make in an hour
 # (forms that bring a person in, the intake's lookup, imports charge one per IIN kept
@@ -451,5 +453,13 @@ PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetM
 # separately so that rotating SECRET_KEY does not let people vote twice).
 # News: working days the district's moderators have for a submitted item (issue 16).
 PERVICHKA_NEWS_MODERATION_DAYS = env_int("PERVICHKA_NEWS_MODERATION_DAYS", 2)
+# Posting news to Telegram channels: the Bot API's address (a fake one on loopback in tests)
+# and the bot's token (secret: from the environment or a *_FILE).
+PERVICHKA_TELEGRAM_API_BASE = env_str("PERVICHKA_TELEGRAM_API_BASE", "https://api.telegram.org")
+PERVICHKA_TELEGRAM_BOT_TOKEN = env_str("PERVICHKA_TELEGRAM_BOT_TOKEN", "")
+# The National Bank's daily exchange rates feed (the portal's page chrome).
+PERVICHKA_NBK_RATES_URL = env_str(
+    "PERVICHKA_NBK_RATES_URL", "https://nationalbank.kz/rss/get_rates.cfm"
+)
 PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
 PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")

@@ -95,6 +95,7 @@ OBJECT_PAGES = {
     "media:edit": lambda c: [c["news"].pk],
     "media:act": lambda c: [c["news"].pk, "submit"],
     "media:cover": lambda c: [c["news"].pk, "medium"],
+    "media:telegram": lambda c: [c["news"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).

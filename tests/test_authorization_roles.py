@@ -81,6 +81,7 @@ PAGE_RULES = {
     "media:edit": (P.MEDIA_WRITE, "primary_a"),
     "media:act": None,  # POST only
     "media:cover": (P.MEDIA_VIEW, "primary_a"),
+    "media:telegram": None,  # POST only
 }
 
 

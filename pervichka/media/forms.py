@@ -79,3 +79,13 @@ class PostForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class AccountForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    url = forms.URLField(label=_("Address of the account"), max_length=300, assume_scheme="https")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

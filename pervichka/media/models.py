@@ -167,3 +167,66 @@ class SocialPost(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class TelegramPost(models.Model):
+    """One sending of a published news item to a Telegram channel through the Bot API, with
+    its result: the message's link, or the last error (retried by `media.telegram_retry`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    news_item = models.ForeignKey(
+        NewsItem,
+        on_delete=models.CASCADE,
+        related_name="telegram_posts",
+        verbose_name=_("news item"),
+    )
+    chat = models.CharField(_("channel"), max_length=100)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_link = models.URLField(blank=True, max_length=300)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "news_item__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Telegram post")
+        verbose_name_plural = _("Telegram posts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["news_item", "chat"], name="telegram_post_item_chat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chat}: {self.news_item_id}"
+
+
+class ExchangeRate(models.Model):
+    """The National Bank of Kazakhstan's official rate of a currency on a date: tenge for
+    `quant` units, as the bank publishes it."""
+
+    on_date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=12, decimal_places=4)
+    quant = models.PositiveIntegerField(default=1)
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-on_date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["on_date", "currency"], name="rate_date_currency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.on_date})"

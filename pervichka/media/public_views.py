@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from pervichka.core.counters import counter_value
 from pervichka.core.paginator import CappedPaginator
 from pervichka.media import selectors
+from pervichka.media.rates import rates_latest
 from pervichka.media.services import NEWS_COUNTER
 from pervichka.projects.selectors import project_get
 
@@ -45,7 +46,11 @@ def cached(key: str, build: Callable[[], dict]) -> dict:
 
 
 def page(request: HttpRequest, part: dict, *, status: int = 200) -> HttpResponse:
-    return render(request, "media/portal/page.html", part, status=status)
+    rates = cache.get("media:rates")
+    if rates is None:
+        rates = rates_latest()
+        cache.set("media:rates", rates, 600)
+    return render(request, "media/portal/page.html", part | {"rates": rates}, status=status)
 
 
 def absolute(path: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import NewsItem, SocialPost
+from pervichka.media.models import NewsItem, SocialAccount, SocialPost
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
 from pervichka.projects.selectors import events_visible, projects_active
@@ -194,3 +194,15 @@ def same_district(a: OrgUnit, b: OrgUnit) -> bool:
 def social_accounts_public(unit: OrgUnit) -> QuerySet:
     """The accounts a unit shows on its portal page (addresses are public by nature)."""
     return unit.social_accounts.order_by("platform", "pk")
+
+
+def accounts_visible(user) -> QuerySet[SocialAccount]:
+    return (
+        SocialAccount.objects.visible_to(user, Perm.MEDIA_VIEW)
+        .select_related("unit")
+        .order_by("unit__path", "platform")
+    )
+
+
+def telegram_posts_of(item: NewsItem) -> QuerySet:
+    return item.telegram_posts.order_by("-created_at", "-pk")

@@ -35,7 +35,7 @@ from pervichka.media.enums import (
     NewsStatus,
     Platform,
 )
-from pervichka.media.models import NewsItem, SocialPost
+from pervichka.media.models import NewsItem, SocialAccount, SocialPost
 from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
@@ -286,6 +286,29 @@ def post_url_normalise(platform: str, url: str) -> str:
     if not path:
         raise ValidationError({"url": _("Give the link to the post, not to the site.")})
     return urlunsplit(("https", host, path, "", ""))
+
+
+@transaction.atomic
+def account_add(*, actor, unit: OrgUnit, platform: str, url: str) -> SocialAccount:
+    """Record an account of `unit` on a network; the address must be on that network's site."""
+    _require(actor, Perm.MEDIA_WRITE, unit.path)
+    parts = urlsplit((url or "").strip())
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if parts.scheme not in ("http", "https") or not any(
+        host == h or host.endswith("." + h) for h in PLATFORM_HOSTS.get(platform, ())
+    ):
+        raise ValidationError(
+            {
+                "url": _("This is not an address on %(platform)s.")
+                % {"platform": Platform(platform).label if platform in Platform.values else "?"}
+            }
+        )
+    normalised = urlunsplit(("https", host, parts.path.rstrip("/"), "", ""))
+    if SocialAccount.objects.filter(unit=unit, url=normalised).exists():
+        raise ValidationError({"url": _("This account is already recorded.")})
+    account = SocialAccount(unit=unit, platform=platform, url=normalised)
+    account.save()
+    return account
 
 
 @transaction.atomic

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/", views.item, name="item"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/cover/<str:rendition>.jpg", views.cover, name="cover"),
+    path("<int:pk>/telegram/", views.telegram_post, name="telegram"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
 ]

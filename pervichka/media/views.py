@@ -16,9 +16,9 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
-from pervichka.media import selectors, services
+from pervichka.media import selectors, services, telegram
 from pervichka.media.enums import TRANSITIONS, NewsAction, NewsStatus
-from pervichka.media.forms import ActForm, NewsForm, PostForm
+from pervichka.media.forms import AccountForm, ActForm, NewsForm, PostForm
 
 
 def _need(user, perm: Perm) -> None:
@@ -148,6 +148,10 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "act_form": ActForm(),
             "history": selectors.news_history(news_item)[:50],
             "can_edit": writer,
+            "channels": telegram.telegram_channels(news_item)
+            if moderator and news_item.status == NewsStatus.PUBLISHED
+            else [],
+            "telegram_posts": selectors.telegram_posts_of(news_item),
             "overdue": news_item.status == NewsStatus.SUBMITTED
             and news_item.due_on
             and news_item.due_on < timezone.localdate(),
@@ -223,8 +227,22 @@ def posts(request: HttpRequest) -> HttpResponse:
     _need(request.user, Perm.MEDIA_VIEW)
     today = timezone.localdate()
     units = selectors.writable_units(request.user)
-    form = PostForm(request.POST or None, units=units, initial={"posted_on": today})
-    if request.method == "POST":
+    is_account = request.POST.get("kind") == "account"
+    form = PostForm(
+        None if is_account else (request.POST or None), units=units, initial={"posted_on": today}
+    )
+    account_form = AccountForm(request.POST if is_account else None, units=units, prefix="account")
+    if request.method == "POST" and is_account:
+        _need(request.user, Perm.MEDIA_WRITE)
+        if account_form.is_valid():
+            try:
+                services.account_add(actor=request.user, **account_form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(account_form, exc)
+            else:
+                messages.success(request, _("The account is recorded."))
+                return redirect("media:posts")
+    elif request.method == "POST":
         _need(request.user, Perm.MEDIA_WRITE)
         if form.is_valid():
             try:
@@ -250,9 +268,27 @@ def posts(request: HttpRequest) -> HttpResponse:
         "media/staff/posts.html",
         {
             "form": form,
+            "account_form": account_form,
+            "accounts": selectors.accounts_visible(request.user),
             "page": page,
             "summary": selectors.posts_monthly_summary(request.user, year=year, month=mon),
             "month": f"{year:04d}-{mon:02d}",
             "can_write": units.exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def telegram_post(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    try:
+        telegram.telegram_post_request(
+            actor=request.user, item=news_item, chat=request.POST.get("chat", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The item is sent to Telegram."))
+    return redirect("media:item", news_item.pk)

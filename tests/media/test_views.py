@@ -137,3 +137,39 @@ def test_posts_of_primary_a_are_not_shown_to_outsiders(login, correspondent_a, c
     page = login(chair_b).get(reverse("media:posts"), {"month": "2026-12"}).content.decode()
     assert "t.me/talshik" not in page
     assert "ППО Талшик" not in page
+
+
+def test_accounts_are_validated_per_platform_and_recorded_once(login, correspondent_a, tree):
+    from pervichka.media.models import SocialAccount
+
+    client = login(correspondent_a)
+    data = {
+        "kind": "account",
+        "account-unit": tree.primary_a.pk,
+        "account-platform": "telegram",
+        "account-url": "https://t.me/talshik_amanat/",
+    }
+    client.post(reverse("media:posts"), data)
+    assert SocialAccount.objects.get().url == "https://t.me/talshik_amanat"
+    again = client.post(reverse("media:posts"), data)
+    assert "already recorded" in again.content.decode()
+    wrong = client.post(reverse("media:posts"), data | {"account-url": "https://evil.example/t.me"})
+    assert "not an address on" in wrong.content.decode()
+    assert SocialAccount.objects.count() == 1
+    page = client.get(reverse("public:primary", args=[tree.primary_a.pk])).content.decode()
+    assert "https://t.me/talshik_amanat" in page
+
+
+def test_correspondent_cannot_record_an_account_of_another_primary(login, correspondent_b, tree):
+    from pervichka.media.models import SocialAccount
+
+    login(correspondent_b).post(
+        reverse("media:posts"),
+        {
+            "kind": "account",
+            "account-unit": tree.primary_a.pk,
+            "account-platform": "telegram",
+            "account-url": "https://t.me/x",
+        },
+    )
+    assert not SocialAccount.objects.exists()
