@@ -47,6 +47,10 @@ def _news_form(request: HttpRequest, *, item=None, data=None, files=None) -> New
             )
         }
         initial |= {"unit": item.unit, "event": item.event, "projects": list(item.projects.all())}
+    else:
+        # A correspondent writes for one primary: it is chosen for them.
+        only = list(units[:2])
+        initial = {"unit": only[0]} if len(only) == 1 else None
     return NewsForm(
         data,
         files,
