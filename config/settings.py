@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "template_partials",
     "django_htmx",
     "treebeard",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "pervichka.training",
     "pervichka.outreach",
     "pervichka.privacy",
+    "pervichka.media",
     "pervichka.rating",
     "pervichka.site",
     "pervichka.devdata",
@@ -425,6 +427,9 @@ CELERY_BEAT_SCHEDULE = {
     "rating-objections-overdue": {"task": "rating.objections_overdue", "schedule": 3600.0 * 6},
     "privacy-retention": {"task": "core.retention_apply", "schedule": 3600.0 * 24},
     "privacy-breaches-remind": {"task": "privacy.breaches_remind", "schedule": 3600.0},
+    "media-publish-due": {"task": "media.publish_due", "schedule": 300.0},
+    "media-telegram-retry": {"task": "media.telegram_retry", "schedule": 900.0},
+    "media-rates-fetch": {"task": "media.rates_fetch", "schedule": 3600.0 * 3},
 }
 # Retention of personal data (issue 13, docs/privacy.md): appeals closed longer ago than
 # this lose the citizen's contacts and texts (the registration number, dates and outcome
@@ -458,6 +463,16 @@ PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetM
 # The ideas contest: SMS codes for votes per client address per hour, and the key that
 # turns a phone number into the voter's anonymous hash (default: SECRET_KEY; set it
 # separately so that rotating SECRET_KEY does not let people vote twice).
+# News: working days the district's moderators have for a submitted item (issue 16).
+PERVICHKA_NEWS_MODERATION_DAYS = env_int("PERVICHKA_NEWS_MODERATION_DAYS", 2)
+# Posting news to Telegram channels: the Bot API's address (a fake one on loopback in tests)
+# and the bot's token (secret: from the environment or a *_FILE).
+PERVICHKA_TELEGRAM_API_BASE = env_str("PERVICHKA_TELEGRAM_API_BASE", "https://api.telegram.org")
+PERVICHKA_TELEGRAM_BOT_TOKEN = env_str("PERVICHKA_TELEGRAM_BOT_TOKEN", "")
+# The National Bank's daily exchange rates feed (the portal's page chrome).
+PERVICHKA_NBK_RATES_URL = env_str(
+    "PERVICHKA_NBK_RATES_URL", "https://nationalbank.kz/rss/get_rates.cfm"
+)
 PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
 PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("outreach/", include("pervichka.outreach.urls")),
     path("rating/", include("pervichka.rating.urls")),
     path("privacy/", include("pervichka.privacy.urls")),
+    path("newsroom/", include("pervichka.media.urls")),
     # The public portal: one namespace for the pages of every app that citizens see.
     path("", include("pervichka.site.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

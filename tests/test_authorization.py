@@ -27,6 +27,7 @@ from tests.people.test_import import row, xlsx
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
     "greening", "ideas", "deputies", "promises", "training", "rating", "privacy",
+    "media",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -101,6 +102,11 @@ OBJECT_PAGES = {
     "rating:objection": lambda c: [c["objection"].pk],
     "rating:objection_file": lambda c: [c["objection"].pk],
     "rating:adopt": lambda c: [c["methodology"].pk],
+    "media:item": lambda c: [c["news"].pk],
+    "media:edit": lambda c: [c["news"].pk],
+    "media:act": lambda c: [c["news"].pk, "submit"],
+    "media:cover": lambda c: [c["news"].pk, "medium"],
+    "media:telegram": lambda c: [c["news"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -118,6 +124,7 @@ SCOPED_PAGES = {
     "training:cohort_new", "training:coverage", "training:material", "rating:home",
     "training:courses", "training:course_new", "training:course_edit",
     "rating:rollup", "privacy:subjects", "privacy:breaches",
+    "media:news", "media:queue", "media:new", "media:posts",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -147,6 +154,9 @@ PUBLIC_PAGES = {
     "public:ideas", "public:idea_submit", "public:idea", "public:idea_vote",
     "public:idea_vote_confirm", "public:shortlist", "public:promises", "public:promise",
     "public:promise_evidence", "public:verify_certificate",
+    "public:news", "public:news_search", "public:news_archive", "public:news_item",
+    "public:news_cover", "public:news_rss", "public:news_atom", "public:primaries",
+    "public:primary", "public:sitemap",
 }  # fmt: skip
 
 
@@ -396,7 +406,15 @@ def cast(tree, chair_a, member_a, district_admin):
         requested_by=district_admin,
         purpose="event participant",
     )
+    # A draft of primary A's correspondent (the chair here), with a cover and a post logged.
+    from pervichka.media import services as media
+    from tests.media.conftest import jpeg_upload, news_data
+
+    news = media.news_create(
+        actor=chair_a, unit=tree.primary_a, data=news_data("Ахметова"), cover=jpeg_upload()
+    )
     return {
+        "news": news,
         "methodology": methodology,
         "rating": rating_run,
         "rating_score": rating_score,
@@ -467,6 +485,9 @@ def unchanged(cast):
     assert cast["breach"].status == "open"
     cast["member"].person.refresh_from_db()
     assert cast["member"].person.iin
+    cast["news"].refresh_from_db()
+    assert cast["news"].status == "draft"
+    assert cast["news"].title == "Ахметова: субботник"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

@@ -84,6 +84,11 @@ PAGE_RULES = {
     "rating:objection": (P.RATING_VIEW, "primary_a"),
     "rating:objection_file": (P.RATING_VIEW, "primary_a"),
     "rating:adopt": None,  # POST only
+    "media:item": (P.MEDIA_VIEW, "primary_a"),
+    "media:edit": (P.MEDIA_WRITE, "primary_a"),
+    "media:act": None,  # POST only
+    "media:cover": (P.MEDIA_VIEW, "primary_a"),
+    "media:telegram": None,  # POST only
 }
 
 

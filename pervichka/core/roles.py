@@ -68,6 +68,11 @@ class Perm(StrEnum):
     PRIVACY_SUBJECTS = "privacy.subjects"
     # The register of personal data breaches and their notification to the authorised body.
     PRIVACY_BREACHES = "privacy.breaches"
+    # News of the primaries and the district (media): read the unit's items, write them
+    # (a correspondent, the chair), moderate and publish them (the district's press secretary).
+    MEDIA_VIEW = "media.view"
+    MEDIA_WRITE = "media.write"
+    MEDIA_MODERATE = "media.moderate"
 
 
 class Role(models.TextChoices):
@@ -80,6 +85,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor (read only)")
     TREASURER = "treasurer", _("Treasurer")
     JUROR = "juror", _("Jury member (ideas contest)")
+    CORRESPONDENT = "correspondent", _("Correspondent (news of a primary)")
+    PRESS_SECRETARY = "press_secretary", _("Press secretary (district)")
 
 
 P = Perm
@@ -99,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {P.PROMISES_VIEW, P.TRAINING_VIEW}
         | {P.RATING_VIEW, P.RATING_OBJECT}
         | {P.OUTREACH_VIEW, P.OUTREACH_MANAGE}
+        | {P.MEDIA_VIEW, P.MEDIA_WRITE}
     ),
     # A treasurer (of a primary or the district) records dues and keeps the fund's papers.
     Role.TREASURER: frozenset(
@@ -125,6 +133,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     # A juror sees the published ideas of the contest and scores them; nothing else.
     Role.JUROR: frozenset({P.IDEAS_JURY}),
+    # A correspondent writes the news of their primary and submits it; nothing else.
+    Role.CORRESPONDENT: frozenset({P.ORGS_VIEW, P.MEDIA_VIEW, P.MEDIA_WRITE}),
+    # The district's press secretary moderates and publishes the news of its primaries and
+    # writes the district's own official items.
+    Role.PRESS_SECRETARY: frozenset({P.ORGS_VIEW, P.MEDIA_VIEW, P.MEDIA_WRITE, P.MEDIA_MODERATE}),
     # An auditor reads everything in the subtree but personal data stays masked.
     Role.AUDITOR: frozenset(
         {
@@ -140,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RATING_VIEW,
             P.OUTREACH_VIEW,
             P.PRIVACY_SUBJECTS,
+            P.MEDIA_VIEW,
         }
     ),
 }
@@ -155,4 +169,6 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({"party", "region", "district", "primary"}),
     Role.TREASURER: frozenset({"district", "primary"}),
     Role.JUROR: frozenset({"party", "region", "district"}),
+    Role.CORRESPONDENT: frozenset({"primary"}),
+    Role.PRESS_SECRETARY: frozenset({"region", "district"}),
 }

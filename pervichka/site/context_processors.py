@@ -24,6 +24,7 @@ def navigation(request):
             "training": has_perm_anywhere(user, Perm.TRAINING_VIEW),
             "rating": has_perm_anywhere(user, Perm.RATING_VIEW),
             "outreach": has_perm_anywhere(user, Perm.OUTREACH_VIEW),
+            "media": has_perm_anywhere(user, Perm.MEDIA_VIEW),
             "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
             or has_perm_anywhere(user, Perm.IDEAS_JURY),
             "privacy": has_perm_anywhere(user, Perm.PRIVACY_SUBJECTS),

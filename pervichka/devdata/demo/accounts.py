@@ -27,6 +27,14 @@ def _users(ctx: dict) -> list[tuple[str, str, object, bool, str]]:
         ("auditor", Role.AUDITOR, ctx["region"], False, "auditor, read only (region)"),
         ("treasurer", Role.TREASURER, primaries[0], False, f"treasurer of {primaries[0].name_en}"),
         ("jury", Role.JUROR, ctx["district"], False, "jury member of the ideas contest (Akzhar)"),
+        ("press", Role.PRESS_SECRETARY, ctx["district"], False, "press secretary (Akzhar)"),
+        (
+            "reporter",
+            Role.CORRESPONDENT,
+            primaries[0],
+            False,
+            f"correspondent of {primaries[0].name_en}",
+        ),
     ]
 
 

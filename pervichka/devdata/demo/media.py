@@ -1,0 +1,110 @@
+"""News of the demo district in every state of the workflow (drafts to archived), written by
+the correspondent and the chairs and moderated by the press secretary, published over the
+past year; and a log of social posts with their reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from pervichka.media import services
+from pervichka.media.models import NewsItem, SocialPost
+from pervichka.projects.models import Project
+
+STORIES = [
+    ("Субботник у школы", "Сенбілік мектеп жанында", "Жители села убрали парк у школы.",
+     "Ауыл тұрғындары мектеп жанындағы саябақты тазалады.", "tazalike"),
+    ("Посадили сорок берёз", "Қырық қайың отырғызылды", "Волонтёры высадили аллею у клуба.",
+     "Еріктілер клуб жанына аллея отырғызды.", "tazalike"),
+    ("Помощь пожилым к зиме", "Қарттарға қысқа көмек", "Привезли уголь одиноким пенсионерам.",
+     "Жалғыз зейнеткерлерге көмір жеткізілді.", "socium"),
+    ("Молодёжь учится фермерству", "Жастар фермерлікті үйренеді",
+     "Первое занятие школы молодого фермера.", "Жас фермер мектебінің алғашқы сабағы.", "orleu"),
+    ("Идеи жителей на конкурс", "Тұрғындардың идеялары байқауға",
+     "Село подало пять идей на конкурс «30 идей».", "Ауыл «30 идея» байқауына бес идея берді.",
+     "ideas30"),
+    ("Выездной приём депутата", "Депутаттың көшпелі қабылдауы",
+     "Депутат маслихата принял жителей в клубе.", "Мәслихат депутаты тұрғындарды клубта қабылдады.",
+     ""),
+]  # fmt: skip
+# The states of the demo's items, in turn: most are published, every state appears.
+STATES = ["published"] * 5 + ["draft", "submitted", "changes", "approved", "scheduled",
+                              "unpublished", "archived"]  # fmt: skip
+STEPS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "changes": ["submit", "request_changes"],
+    "approved": ["submit", "approve"],
+    "scheduled": ["submit", "approve", "schedule"],
+    "published": ["submit", "approve", "publish"],
+    "unpublished": ["submit", "approve", "publish", "unpublish"],
+    "archived": ["submit", "approve", "publish", "archive"],
+}
+PLATFORMS = [
+    ("instagram", "https://instagram.com/p/demo{n}"),
+    ("telegram", "https://t.me/akzhar_amanat/{n}"),
+    ("whatsapp", "https://whatsapp.com/channel/demo/{n}"),
+    ("tiktok", "https://tiktok.com/@akzhar/video/{n}"),
+]
+
+
+def seed(ctx: dict) -> None:
+    if NewsItem.objects.filter(unit__path__startswith=ctx["district"].path).exists():
+        return
+    rng = random.Random(1616)
+    now = ctx["now"]
+    press = ctx["users"]["press"]
+    projects = {p.code: p for p in Project.objects.all()}
+    writers = [
+        (ctx["users"]["reporter"], ctx["primaries"][0]),
+        (ctx["users"]["chair2"], ctx["primaries"][3]),
+        (press, ctx["district"]),
+    ]
+    items = []
+    for index in range(36):
+        author, unit = writers[index % len(writers)]
+        ru, kk, lead, lead_kk, code = STORIES[index % len(STORIES)]
+        state = STATES[index % len(STATES)]
+        item = services.news_create(
+            actor=author,
+            unit=unit,
+            data=services.NewsData(
+                title=f"{ru} — {unit.name}",
+                title_kk=f"{kk} — {unit.name_kk or unit.name}",
+                lead=lead,
+                lead_kk=lead_kk,
+                body=f"<p>{lead}</p><p><strong>{unit.name}</strong> благодарит всех.</p>",
+                body_kk=f"<p>{lead_kk}</p><p><strong>{unit.name_kk or unit.name}</strong> "
+                "барлығына алғыс айтады.</p>",
+                projects=[projects[code]] if code in projects else [],
+            ),
+        )
+        for action in STEPS[state]:
+            actor = author if action == "submit" else press
+            item = services.news_act(
+                actor=actor,
+                item=item,
+                action=action,
+                note="Добавьте фото" if action in ("request_changes", "unpublish") else "",
+                publish_at=now + dt.timedelta(days=2) if action == "schedule" else None,
+            )
+        if item.published_at:
+            # Spread over the past year, as if written month by month.
+            when = now - dt.timedelta(days=rng.randint(1, 360), hours=rng.randint(0, 10))
+            NewsItem.objects.filter(pk=item.pk).update(published_at=when)
+        items.append(item)
+    published = [i for i in items if i.status == "published"]
+    for n in range(40):
+        platform, url = PLATFORMS[n % len(PLATFORMS)]
+        author, unit = writers[n % 2]
+        services.post_log(
+            actor=author,
+            unit=unit,
+            platform=platform,
+            url=url.format(n=1000 + n),
+            posted_on=(now - dt.timedelta(days=rng.randint(0, 90))).date(),
+            news_item=published[n % len(published)] if published else None,
+            reach_24h=rng.randint(50, 800),
+            reach_7d=rng.randint(200, 2500) if n % 5 else None,
+        )
+    assert SocialPost.objects.count() >= 40

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pervichka.core.forms import BootstrapMixin, DateInput, DateTimeInput
+from pervichka.media.enums import Platform
+
+
+class NewsForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    title = forms.CharField(label=_("Title (Russian)"), max_length=200)
+    title_kk = forms.CharField(label=_("Title (Kazakh)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    lead = forms.CharField(
+        label=_("Lead (Russian)"), max_length=400, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lead_kk = forms.CharField(
+        label=_("Lead (Kazakh)"), max_length=400, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lead_en = forms.CharField(
+        label=_("Lead (English)"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    body = forms.CharField(
+        label=_("Text (Russian)"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000
+    )
+    body_kk = forms.CharField(
+        label=_("Text (Kazakh)"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000
+    )
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=50_000,
+        required=False,
+    )
+    cover = forms.FileField(label=_("Cover image (JPG or PNG)"), required=False)
+    projects = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Projects"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    event = forms.ModelChoiceField(queryset=None, label=_("Event"), required=False)
+    related_url = forms.URLField(
+        label=_("Related link (a promise, a field reception)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args, units, projects, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["projects"].queryset = projects
+        self.fields["event"].queryset = events
+        self.fields["projects"].widget.attrs = {}
+
+
+class ActForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note to the author"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    publish_at = forms.DateTimeField(label=_("Publish at"), required=False, widget=DateTimeInput())
+
+
+class PostForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    url = forms.URLField(label=_("Link to the post"), max_length=500, assume_scheme="https")
+    posted_on = forms.DateField(label=_("Posted on"), widget=DateInput())
+    reach_24h = forms.IntegerField(
+        label=_("Reach after 24 hours"), required=False, min_value=0, max_value=100_000_000
+    )
+    reach_7d = forms.IntegerField(
+        label=_("Reach after 7 days"), required=False, min_value=0, max_value=100_000_000
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class AccountForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    url = forms.URLField(label=_("Address of the account"), max_length=300, assume_scheme="https")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -1,0 +1,232 @@
+"""News of the primaries and the district, and the social-network work of each unit.
+
+A news item belongs to a unit (a primary, or the district for its own official items) and is
+scoped by that unit's path. Its text is sanitised and its cover re-encoded by the services
+before it is stored (`media.sanitize`), so nothing stored needs cleaning when shown."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pervichka.core.i18n import pick_name
+from pervichka.core.scoping import ScopedQuerySet
+from pervichka.media.enums import NewsStatus, Platform
+
+
+class NewsItem(models.Model):
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="news_items",
+        verbose_name=_("organization"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title (Russian)"), max_length=200)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    lead = models.CharField(_("lead (Russian)"), max_length=400)
+    lead_kk = models.CharField(_("lead (Kazakh)"), max_length=400)
+    lead_en = models.CharField(_("lead (English)"), max_length=400, blank=True)
+    # Sanitised HTML (media.sanitize.clean_html): only the allowed tags are ever stored.
+    body = models.TextField(_("text (Russian)"))
+    body_kk = models.TextField(_("text (Kazakh)"))
+    body_en = models.TextField(_("text (English)"), blank=True)
+    # The cover, re-encoded without metadata, and its renditions (media.sanitize).
+    cover = models.FileField(_("cover image"), upload_to="news/%Y/%m/", max_length=255, blank=True)
+    cover_medium = models.FileField(upload_to="news/%Y/%m/", max_length=255, blank=True)
+    cover_thumb = models.FileField(upload_to="news/%Y/%m/", max_length=255, blank=True)
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="news_items", verbose_name=_("projects")
+    )
+    event = models.ForeignKey(
+        "projects.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news_items",
+        verbose_name=_("event"),
+    )
+    # A link to any other page of the branch (a promise, a field reception): generic, so that
+    # media needs no link to those apps.
+    related_url = models.URLField(_("related link"), blank=True, max_length=500)
+    status = models.CharField(
+        _("status"), max_length=12, choices=NewsStatus.choices, default=NewsStatus.DRAFT
+    )
+    status_note = models.TextField(_("moderator's note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    due_on = models.DateField(_("moderation due"), null=True, blank=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"], name="news_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="news_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return pick_name(self.title, self.title_kk, self.title_en)
+
+    @property
+    def display_lead(self) -> str:
+        return pick_name(self.lead, self.lead_kk, self.lead_en)
+
+    @property
+    def display_body(self) -> str:
+        return pick_name(self.body, self.body_kk, self.body_en)
+
+
+class SocialAccount(models.Model):
+    """An account of a primary or the district on a social network."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="social_accounts",
+        verbose_name=_("organization"),
+    )
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    url = models.URLField(_("address"), max_length=300)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
+        ordering = ["platform", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "url"], name="social_account_unit_url")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()}: {self.url}"
+
+
+class SocialPost(models.Model):
+    """A post made on a social network, with its reach after 24 hours and after 7 days."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="social_posts",
+        verbose_name=_("organization"),
+    )
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    # Normalised (scheme, host and path, no query or fragment): unique, so a post is logged once.
+    url = models.URLField(_("link to the post"), max_length=500, unique=True)
+    posted_on = models.DateField(_("posted on"))
+    news_item = models.ForeignKey(
+        NewsItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("news item"),
+    )
+    reach_24h = models.PositiveIntegerField(_("reach after 24 hours"), null=True, blank=True)
+    reach_7d = models.PositiveIntegerField(_("reach after 7 days"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social post")
+        verbose_name_plural = _("social posts")
+        ordering = ["-posted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class TelegramPost(models.Model):
+    """One sending of a published news item to a Telegram channel through the Bot API, with
+    its result: the message's link, or the last error (retried by `media.telegram_retry`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    news_item = models.ForeignKey(
+        NewsItem,
+        on_delete=models.CASCADE,
+        related_name="telegram_posts",
+        verbose_name=_("news item"),
+    )
+    chat = models.CharField(_("channel"), max_length=100)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_link = models.URLField(blank=True, max_length=300)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "news_item__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Telegram post")
+        verbose_name_plural = _("Telegram posts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["news_item", "chat"], name="telegram_post_item_chat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chat}: {self.news_item_id}"
+
+
+class ExchangeRate(models.Model):
+    """The National Bank of Kazakhstan's official rate of a currency on a date: tenge for
+    `quant` units, as the bank publishes it."""
+
+    on_date = models.DateField(_("date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=12, decimal_places=4)
+    quant = models.PositiveIntegerField(default=1)
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-on_date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["on_date", "currency"], name="rate_date_currency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.on_date})"

@@ -1,0 +1,208 @@
+"""Reads of the media work: staff lists scoped to the actor, and the portal's public reads
+(published items only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import get_or_404, has_perm_at
+from pervichka.media.enums import NewsStatus
+from pervichka.media.models import NewsItem, SocialAccount, SocialPost
+from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import district_of
+from pervichka.projects.selectors import events_visible, projects_active
+
+
+def news_visible(user) -> QuerySet[NewsItem]:
+    return (
+        NewsItem.objects.visible_to(user, Perm.MEDIA_VIEW)
+        .select_related("unit", "author")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def news_get(user, pk: object) -> NewsItem:
+    """One item the user may read; 404 for missing and forbidden alike."""
+    return get_or_404(news_visible(user), pk=pk)
+
+
+def can_moderate(user, item: NewsItem) -> bool:
+    return has_perm_at(user, Perm.MEDIA_MODERATE, item.unit.path)
+
+
+def can_write(user, item: NewsItem) -> bool:
+    return has_perm_at(user, Perm.MEDIA_WRITE, item.unit.path)
+
+
+def news_history(item: NewsItem) -> QuerySet:
+    return item.history.select_related("history_user").order_by("-history_date")
+
+
+def writable_units(user) -> QuerySet[OrgUnit]:
+    """The primaries and districts the user writes news for: the choices of the form."""
+    return (
+        OrgUnit.objects.visible_to(user, Perm.MEDIA_WRITE)
+        .filter(kind__in=("primary", "district"))
+        .order_by("path")
+    )
+
+
+def events_of_units(user, unit_ids) -> QuerySet:
+    return events_visible(user).filter(primary_id__in=list(unit_ids)).order_by("-date")[:200]
+
+
+def projects_for_tags() -> QuerySet:
+    return projects_active()
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    item: NewsItem
+    age_days: int  # whole days since submission
+    overdue: bool
+
+
+def moderation_queue(user, *, today: dt.date | None = None) -> list[QueueRow]:
+    """Submitted items the user moderates, oldest first, with their age and deadline."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    items = (
+        NewsItem.objects.visible_to(user, Perm.MEDIA_MODERATE)
+        .filter(status=NewsStatus.SUBMITTED)
+        .select_related("unit", "author")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        QueueRow(
+            item=item,
+            age_days=(now - item.submitted_at).days if item.submitted_at else 0,
+            overdue=bool(item.due_on and item.due_on < today),
+        )
+        for item in items
+    ]
+
+
+def queue_summary(user, *, today: dt.date | None = None) -> dict[str, int]:
+    rows = moderation_queue(user, today=today)
+    return {"waiting": len(rows), "overdue": sum(r.overdue for r in rows)}
+
+
+# The portal ----------------------------------------------------------------------------
+
+
+def news_published() -> QuerySet[NewsItem]:
+    return (
+        NewsItem.objects.filter(status=NewsStatus.PUBLISHED)
+        .select_related("unit")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def news_published_get(pk: object) -> NewsItem:
+    return get_or_404(news_published().prefetch_related("projects"), pk=pk)
+
+
+def news_of_unit(unit: OrgUnit) -> QuerySet[NewsItem]:
+    """Published items of the unit and everything under it (a district: its primaries too)."""
+    return news_published().filter(unit__path__startswith=unit.path)
+
+
+def news_of_project(project) -> QuerySet[NewsItem]:
+    return news_published().filter(projects=project)
+
+
+def news_of_month(year: int, month: int) -> QuerySet[NewsItem]:
+    return news_published().filter(published_at__year=year, published_at__month=month)
+
+
+def news_months() -> list[dt.date]:
+    """The months with published news, newest first (the archive's index)."""
+    return [
+        d.date() if isinstance(d, dt.datetime) else d
+        for d in news_published().dates("published_at", "month", order="DESC")
+    ]
+
+
+def news_search(query: str) -> QuerySet[NewsItem]:
+    words = [w for w in (query or "").split() if len(w) >= 2][:5]
+    if not words:
+        return news_published().none()
+    q = Q()
+    for word in words:
+        term = Q()
+        for name in ("title", "title_kk", "title_en", "lead", "lead_kk", "lead_en", "body",
+                     "body_kk", "body_en"):  # fmt: skip
+            term |= Q(**{f"{name}__icontains": word})
+        q &= term
+    return news_published().filter(q)
+
+
+def public_unit(pk: object, *, kinds: tuple[str, ...] = ("primary", "district")) -> OrgUnit:
+    """A unit shown on the portal (the org tree is public: names only)."""
+    return get_or_404(OrgUnit.objects.filter(kind__in=kinds), pk=pk)
+
+
+def public_primaries() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(kind="primary").order_by("path")
+
+
+def public_units_with_news() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(
+        kind__in=("primary", "district"), news_items__status=NewsStatus.PUBLISHED
+    ).distinct()
+
+
+# Social networks ---------------------------------------------------------------------------
+
+
+def posts_visible(user) -> QuerySet[SocialPost]:
+    return (
+        SocialPost.objects.visible_to(user, Perm.MEDIA_VIEW)
+        .select_related("unit", "news_item")
+        .order_by("-posted_on", "-pk")
+    )
+
+
+def post_get(user, pk: object) -> SocialPost:
+    return get_or_404(posts_visible(user), pk=pk)
+
+
+def posts_monthly_summary(user, *, year: int, month: int) -> list[dict]:
+    """Per unit and platform: posts in the month, how many carry reach, and the reach."""
+    return list(
+        posts_visible(user)
+        .filter(posted_on__year=year, posted_on__month=month)
+        .values("unit__name", "platform")
+        .annotate(
+            posts=Count("pk"),
+            reach_24h=Sum("reach_24h"),
+            reach_7d=Sum("reach_7d"),
+        )
+        .order_by("unit__name", "platform")
+    )
+
+
+def same_district(a: OrgUnit, b: OrgUnit) -> bool:
+    return district_of(a) == district_of(b)
+
+
+def social_accounts_public(unit: OrgUnit) -> QuerySet:
+    """The accounts a unit shows on its portal page (addresses are public by nature)."""
+    return unit.social_accounts.order_by("platform", "pk")
+
+
+def accounts_visible(user) -> QuerySet[SocialAccount]:
+    return (
+        SocialAccount.objects.visible_to(user, Perm.MEDIA_VIEW)
+        .select_related("unit")
+        .order_by("unit__path", "platform")
+    )
+
+
+def telegram_posts_of(item: NewsItem) -> QuerySet:
+    return item.telegram_posts.order_by("-created_at", "-pk")

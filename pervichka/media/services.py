@@ -1,0 +1,361 @@
+"""Writes of the media work: news items through their workflow, and the social post log.
+
+Every write checks the actor's right at the item's unit (404 outside it), saves through
+`core.history.save_as` (the item's history names who did what), and drops the portal's
+cached pages after commit when what readers see has changed (`NEWS_COUNTER`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pervichka.accounts.selectors import users_with_perm_in
+from pervichka.core.calendar import add_working_days
+from pervichka.core.counters import counter_bump
+from pervichka.core.history import save_as
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_at
+from pervichka.core.services import notification_queue
+from pervichka.media.enums import (
+    AUTHOR_EDITABLE,
+    MODERATOR_EDITABLE,
+    PLATFORM_HOSTS,
+    TRANSITIONS,
+    NewsAction,
+    NewsStatus,
+    Platform,
+)
+from pervichka.media.models import NewsItem, SocialAccount, SocialPost
+from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit
+from pervichka.orgs.selectors import district_of
+
+# The version of everything the portal shows about news: bumped when an item is published,
+# changed while published, or withdrawn, so every cached page and feed is built afresh.
+NEWS_COUNTER = "media:news-version"
+# Units that write news: a primary, and the district for its own official items.
+NEWS_UNIT_KINDS = (OrgKind.PRIMARY, OrgKind.DISTRICT)
+# Statuses whose change the readers see.
+_VISIBLE = frozenset({NewsStatus.PUBLISHED})
+
+
+def _require(actor, perm: Perm, path: str) -> None:
+    if not has_perm_at(actor, perm, path):
+        raise Http404
+
+
+def _readers_changed() -> None:
+    transaction.on_commit(lambda: counter_bump(NEWS_COUNTER))
+
+
+@dataclass
+class NewsData:
+    title: str
+    title_kk: str
+    lead: str
+    lead_kk: str
+    body: str
+    body_kk: str
+    title_en: str = ""
+    lead_en: str = ""
+    body_en: str = ""
+    projects: list = field(default_factory=list)
+    event: object | None = None
+    related_url: str = ""
+
+
+def _apply(item: NewsItem, data: NewsData, cover) -> None:
+    for name in ("title", "title_kk", "title_en", "lead", "lead_kk", "lead_en", "related_url"):
+        setattr(item, name, (getattr(data, name) or "").strip())
+    item.body = clean_html(data.body)
+    item.body_kk = clean_html(data.body_kk)
+    item.body_en = clean_html(data.body_en)
+    if data.event is not None and data.event.primary_id != item.unit_id:
+        raise ValidationError({"event": _("Choose an event of the same organization.")})
+    item.event = data.event
+    if cover is not None:
+        renditions = image_renditions(cover)
+        item.cover.save(f"n{item.unit_id}.jpg", renditions["cover"], save=False)
+        item.cover_medium.save(f"n{item.unit_id}-m.jpg", renditions["medium"], save=False)
+        item.cover_thumb.save(f"n{item.unit_id}-t.jpg", renditions["thumb"], save=False)
+
+
+@transaction.atomic
+def news_create(*, actor, unit: OrgUnit, data: NewsData, cover=None) -> NewsItem:
+    """A draft of `unit` (a primary, or a district's own item) written by `actor`."""
+    _require(actor, Perm.MEDIA_WRITE, unit.path)
+    if unit.kind not in NEWS_UNIT_KINDS:
+        raise ValidationError({"unit": _("News is written for a primary or a district.")})
+    item = NewsItem(unit=unit, author=actor)
+    _apply(item, data, cover)
+    item.full_clean(exclude=["cover", "cover_medium", "cover_thumb"])
+    save_as(item, actor, reason="create")
+    item.projects.set(data.projects)
+    return item
+
+
+@transaction.atomic
+def news_update(*, actor, item: NewsItem, data: NewsData, cover=None) -> NewsItem:
+    """Change the text: the author while it is a draft or sent back, a moderator until it
+    is archived. A published item changed is shown changed at once."""
+    item = NewsItem.objects.select_for_update().get(pk=item.pk)
+    moderator = has_perm_at(actor, Perm.MEDIA_MODERATE, item.unit.path)
+    _require(actor, Perm.MEDIA_WRITE, item.unit.path)
+    allowed = MODERATOR_EDITABLE if moderator else AUTHOR_EDITABLE
+    if item.status not in allowed:
+        raise ValidationError(
+            _("An item that is «%(status)s» cannot be changed.")
+            % {"status": item.get_status_display()}
+        )
+    _apply(item, data, cover)
+    item.full_clean(exclude=["cover", "cover_medium", "cover_thumb"])
+    if item.status == NewsStatus.PUBLISHED:
+        _refuse_personal_data(item)
+    save_as(item, actor, reason="edit")
+    item.projects.set(data.projects)
+    if item.status in _VISIBLE:
+        _readers_changed()
+    return item
+
+
+def _refuse_personal_data(item: NewsItem) -> None:
+    findings = personal_data_in(
+        item.title, item.title_kk, item.title_en,
+        item.lead, item.lead_kk, item.lead_en,
+        item.body, item.body_kk, item.body_en,
+    )  # fmt: skip
+    if findings:
+        kinds = {
+            "iin": _("an IIN (%(tail)s)"),
+            "phone": _("a mobile phone number (%(tail)s)"),
+        }
+        named = ", ".join(kinds[f.kind] % {"tail": f.text} for f in findings)
+        raise ValidationError(
+            _(
+                "The text holds personal data: %(found)s. Remove it, or write the office's "
+                "number instead of a person's."
+            )
+            % {"found": named}
+        )
+
+
+@transaction.atomic
+def news_act(
+    *,
+    actor,
+    item: NewsItem,
+    action: str,
+    note: str = "",
+    publish_at: dt.datetime | None = None,
+) -> NewsItem:
+    """Move the item along its workflow (`enums.TRANSITIONS`).
+
+    Submitting sets the moderation deadline (working days from settings) and tells the
+    district's moderators; the moderators' decisions tell the author. Submitting, approving,
+    scheduling and publishing are refused while the text holds an IIN or a mobile number."""
+    # The row lock keeps two moderators from deciding the same item at once.
+    item = NewsItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    sources, target, who = TRANSITIONS[action]
+    perm = Perm.MEDIA_MODERATE if who == "moderator" else Perm.MEDIA_WRITE
+    _require(actor, Perm.MEDIA_VIEW, item.unit.path)
+    _require(actor, perm, item.unit.path)
+    if item.status not in sources:
+        raise ValidationError(
+            _("An item that is «%(status)s» cannot be moved by «%(action)s».")
+            % {"status": item.get_status_display(), "action": NewsAction(action).label}
+        )
+    note = (note or "").strip()
+    now = timezone.now()
+    if action in (NewsAction.SUBMIT, NewsAction.APPROVE, NewsAction.SCHEDULE, NewsAction.PUBLISH):
+        _refuse_personal_data(item)
+    if action == NewsAction.SUBMIT:
+        item.submitted_at = now
+        item.due_on = add_working_days(
+            timezone.localdate(now), settings.PERVICHKA_NEWS_MODERATION_DAYS
+        )
+    elif action == NewsAction.REQUEST_CHANGES and not note:
+        raise ValidationError({"note": _("Tell the author what to change.")})
+    elif action == NewsAction.SCHEDULE:
+        if publish_at is None or publish_at <= now:
+            raise ValidationError({"publish_at": _("Choose a moment in the future.")})
+        item.publish_at = publish_at
+    elif action == NewsAction.PUBLISH:
+        item.published_at = item.published_at or now
+    was_visible = item.status in _VISIBLE
+    item.status = target
+    item.status_note = note
+    save_as(item, actor, reason=f"{action}: {note}" if note else action)
+    if was_visible or target in _VISIBLE:
+        _readers_changed()
+    _notify(item, action)
+    return item
+
+
+def news_publish_due(*, now: dt.datetime | None = None) -> int:
+    """Publish the scheduled items whose moment has come (a periodic task). Returns how many."""
+    now = now or timezone.now()
+    published = 0
+    for pk in NewsItem.objects.filter(status=NewsStatus.SCHEDULED, publish_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            item = (
+                NewsItem.objects.select_for_update()
+                .filter(pk=pk, status=NewsStatus.SCHEDULED)
+                .first()
+            )
+            if item is None:
+                continue
+            item.status = NewsStatus.PUBLISHED
+            item.published_at = item.publish_at
+            save_as(item, None, reason="publish: scheduled")
+            _readers_changed()
+            _notify(item, NewsAction.PUBLISH)
+            published += 1
+    return published
+
+
+_AUTHOR_TEXTS = {
+    NewsAction.REQUEST_CHANGES: gettext_lazy("Your news item «%(title)s» needs changes: %(note)s"),
+    NewsAction.APPROVE: gettext_lazy("Your news item «%(title)s» is approved."),
+    NewsAction.PUBLISH: gettext_lazy("Your news item «%(title)s» is published: %(link)s"),
+    NewsAction.UNPUBLISH: gettext_lazy("Your news item «%(title)s» was withdrawn: %(note)s"),
+}
+
+
+def _notify(item: NewsItem, action: str) -> None:
+    """E-mails through the outbox, sent after commit and retried there."""
+    site = settings.SITE_URL.rstrip("/")
+    if action == NewsAction.SUBMIT:
+        link = site + reverse("media:item", args=[item.pk])
+        for moderator in users_with_perm_in(Perm.MEDIA_MODERATE, item.unit):
+            notification_queue(
+                channel="email",
+                to=moderator.email,
+                subject=_("News to moderate"),
+                body=_("«%(title)s» waits for moderation until %(due)s: %(link)s")
+                % {"title": item.title, "due": item.due_on, "link": link},
+                kind="media.submitted",
+                ref=f"news:{item.pk}",
+            )
+    elif action in _AUTHOR_TEXTS:
+        link = site + reverse("public:news_item", args=[item.pk])
+        notification_queue(
+            channel="email",
+            to=item.author.email,
+            subject=_("Your news item"),
+            body=str(_AUTHOR_TEXTS[action])
+            % {"title": item.title, "note": item.status_note, "link": link},
+            kind=f"media.{action}",
+            ref=f"news:{item.pk}",
+        )
+
+
+# Social networks ---------------------------------------------------------------------------
+
+
+def post_url_normalise(platform: str, url: str) -> str:
+    """The post's address in one form (https, lower-case host, no query, no fragment, no
+    trailing slash); ValidationError when it is not an address on the platform's site."""
+    parts = urlsplit((url or "").strip())
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    hosts = PLATFORM_HOSTS.get(platform, ())
+    if parts.scheme not in ("http", "https") or not any(
+        host == h or host.endswith("." + h) for h in hosts
+    ):
+        raise ValidationError(
+            {
+                "url": _("This is not a link to a post on %(platform)s.")
+                % {"platform": Platform(platform).label if platform in Platform.values else "?"}
+            }
+        )
+    path = parts.path.rstrip("/")
+    if not path:
+        raise ValidationError({"url": _("Give the link to the post, not to the site.")})
+    return urlunsplit(("https", host, path, "", ""))
+
+
+@transaction.atomic
+def account_add(*, actor, unit: OrgUnit, platform: str, url: str) -> SocialAccount:
+    """Record an account of `unit` on a network; the address must be on that network's site."""
+    _require(actor, Perm.MEDIA_WRITE, unit.path)
+    parts = urlsplit((url or "").strip())
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if parts.scheme not in ("http", "https") or not any(
+        host == h or host.endswith("." + h) for h in PLATFORM_HOSTS.get(platform, ())
+    ):
+        raise ValidationError(
+            {
+                "url": _("This is not an address on %(platform)s.")
+                % {"platform": Platform(platform).label if platform in Platform.values else "?"}
+            }
+        )
+    normalised = urlunsplit(("https", host, parts.path.rstrip("/"), "", ""))
+    if SocialAccount.objects.filter(unit=unit, url=normalised).exists():
+        raise ValidationError({"url": _("This account is already recorded.")})
+    account = SocialAccount(unit=unit, platform=platform, url=normalised)
+    account.save()
+    return account
+
+
+@transaction.atomic
+def post_log(
+    *,
+    actor,
+    unit: OrgUnit,
+    platform: str,
+    url: str,
+    posted_on: dt.date,
+    news_item: NewsItem | None = None,
+    reach_24h: int | None = None,
+    reach_7d: int | None = None,
+) -> SocialPost:
+    """Log a post of `unit`; a link logged before is refused."""
+    _require(actor, Perm.MEDIA_WRITE, unit.path)
+    if posted_on > timezone.localdate():
+        raise ValidationError({"posted_on": _("The date is in the future.")})
+    if news_item is not None and district_of(news_item.unit) != district_of(unit):
+        raise ValidationError({"news_item": _("Choose a news item of this district.")})
+    post = SocialPost(
+        unit=unit,
+        platform=platform,
+        url=post_url_normalise(platform, url),
+        posted_on=posted_on,
+        news_item=news_item,
+        reach_24h=reach_24h,
+        reach_7d=reach_7d,
+        created_by=actor,
+    )
+    if SocialPost.objects.filter(url=post.url).exists():
+        raise ValidationError({"url": _("This post is already in the log.")})
+    try:
+        with transaction.atomic():
+            save_as(post, actor)
+    except IntegrityError as exc:  # logged by someone else a moment ago
+        raise ValidationError({"url": _("This post is already in the log.")}) from exc
+    return post
+
+
+@transaction.atomic
+def post_reach(
+    *, actor, post: SocialPost, reach_24h: int | None, reach_7d: int | None
+) -> SocialPost:
+    """Record the reach of a logged post."""
+    post = SocialPost.objects.select_for_update().select_related("unit").get(pk=post.pk)
+    _require(actor, Perm.MEDIA_WRITE, post.unit.path)
+    post.reach_24h, post.reach_7d = reach_24h, reach_7d
+    save_as(post, actor)
+    return post

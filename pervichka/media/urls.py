@@ -1,0 +1,18 @@
+"""The newsroom's staff pages, under /newsroom/ (/media/ serves uploaded files)."""
+
+from django.urls import path
+
+from pervichka.media import views
+
+app_name = "media"
+urlpatterns = [
+    path("", views.news, name="news"),
+    path("queue/", views.queue, name="queue"),
+    path("new/", views.news_new, name="new"),
+    path("posts/", views.posts, name="posts"),
+    path("<int:pk>/", views.item, name="item"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/cover/<str:rendition>.jpg", views.cover, name="cover"),
+    path("<int:pk>/telegram/", views.telegram_post, name="telegram"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]

@@ -1,0 +1,298 @@
+"""The newsroom for staff: writing, the moderation queue, an item's workflow and history,
+and the social post log. Thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pervichka.core.forms import apply_validation_error
+from pervichka.core.paginator import CappedPaginator
+from pervichka.core.roles import Perm
+from pervichka.core.scoping import has_perm_anywhere
+from pervichka.media import selectors, services, telegram
+from pervichka.media.enums import TRANSITIONS, NewsAction, NewsStatus
+from pervichka.media.forms import AccountForm, ActForm, NewsForm, PostForm
+
+
+def _need(user, perm: Perm) -> None:
+    if not has_perm_anywhere(user, perm):
+        raise Http404
+
+
+def _news_form(request: HttpRequest, *, item=None, data=None, files=None) -> NewsForm:
+    units = selectors.writable_units(request.user)
+    initial = None
+    if item is not None:
+        units = units.filter(pk=item.unit_id)
+        initial = {
+            name: getattr(item, name)
+            for name in (
+                "title",
+                "title_kk",
+                "title_en",
+                "lead",
+                "lead_kk",
+                "lead_en",
+                "body",
+                "body_kk",
+                "body_en",
+                "related_url",
+            )
+        }
+        initial |= {"unit": item.unit, "event": item.event, "projects": list(item.projects.all())}
+    else:
+        # A correspondent writes for one primary: it is chosen for them.
+        only = list(units[:2])
+        initial = {"unit": only[0]} if len(only) == 1 else None
+    return NewsForm(
+        data,
+        files,
+        initial=initial,
+        units=units,
+        projects=selectors.projects_for_tags(),
+        events=selectors.events_of_units(request.user, units.values_list("pk", flat=True)),
+    )
+
+
+def _data(cleaned: dict) -> services.NewsData:
+    return services.NewsData(
+        **{
+            name: cleaned[name]
+            for name in (
+                "title",
+                "title_kk",
+                "title_en",
+                "lead",
+                "lead_kk",
+                "lead_en",
+                "body",
+                "body_kk",
+                "body_en",
+                "related_url",
+                "event",
+            )
+        },
+        projects=list(cleaned["projects"]),
+    )
+
+
+@login_required
+def news(request: HttpRequest) -> HttpResponse:
+    _need(request.user, Perm.MEDIA_VIEW)
+    items = selectors.news_visible(request.user)
+    status = request.GET.get("status", "")
+    if status in NewsStatus.values:
+        items = items.filter(status=status)
+    page = CappedPaginator(items, 25).get_page(request.GET.get("page") or 1)
+    return render(
+        request,
+        "media/staff/news.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": NewsStatus.choices,
+            "can_write": has_perm_anywhere(request.user, Perm.MEDIA_WRITE),
+            "summary": selectors.queue_summary(request.user)
+            if has_perm_anywhere(request.user, Perm.MEDIA_MODERATE)
+            else None,
+        },
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _need(request.user, Perm.MEDIA_MODERATE)
+    rows = selectors.moderation_queue(request.user)
+    return render(request, "media/staff/queue.html", {"rows": rows})
+
+
+@login_required
+def news_new(request: HttpRequest) -> HttpResponse:
+    _need(request.user, Perm.MEDIA_WRITE)
+    form = _news_form(request, data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.news_create(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                data=_data(form.cleaned_data),
+                cover=form.cleaned_data["cover"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("media:item", item.pk)
+    return render(request, "media/staff/edit.html", {"form": form, "item": None})
+
+
+@login_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    moderator = selectors.can_moderate(request.user, news_item)
+    writer = selectors.can_write(request.user, news_item)
+    actions = [
+        (name, NewsAction(name).label)
+        for name, (sources, _target, who) in TRANSITIONS.items()
+        if news_item.status in sources and (moderator if who == "moderator" else writer)
+    ]
+    return render(
+        request,
+        "media/staff/item.html",
+        {
+            "item": news_item,
+            "actions": actions,
+            "act_form": ActForm(),
+            "history": selectors.news_history(news_item)[:50],
+            "can_edit": writer,
+            "channels": telegram.telegram_channels(news_item)
+            if moderator and news_item.status == NewsStatus.PUBLISHED
+            else [],
+            "telegram_posts": selectors.telegram_posts_of(news_item),
+            "overdue": news_item.status == NewsStatus.SUBMITTED
+            and news_item.due_on
+            and news_item.due_on < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    if not selectors.can_write(request.user, news_item):
+        raise Http404
+    form = _news_form(
+        request, item=news_item, data=request.POST or None, files=request.FILES or None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.news_update(
+                actor=request.user,
+                item=news_item,
+                data=_data(form.cleaned_data),
+                cover=form.cleaned_data["cover"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("media:item", news_item.pk)
+    return render(request, "media/staff/edit.html", {"form": form, "item": news_item})
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("media:item", news_item.pk)
+    try:
+        services.news_act(
+            actor=request.user,
+            item=news_item,
+            action=action,
+            note=form.cleaned_data["note"],
+            publish_at=form.cleaned_data["publish_at"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": NewsAction(action).label})
+    return redirect("media:item", news_item.pk)
+
+
+@login_required
+def cover(request: HttpRequest, pk: int, rendition: str) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    field = {
+        "cover": news_item.cover,
+        "medium": news_item.cover_medium,
+        "thumb": news_item.cover_thumb,
+    }.get(rendition)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def posts(request: HttpRequest) -> HttpResponse:
+    _need(request.user, Perm.MEDIA_VIEW)
+    today = timezone.localdate()
+    units = selectors.writable_units(request.user)
+    is_account = request.POST.get("kind") == "account"
+    form = PostForm(
+        None if is_account else (request.POST or None), units=units, initial={"posted_on": today}
+    )
+    account_form = AccountForm(request.POST if is_account else None, units=units, prefix="account")
+    if request.method == "POST" and is_account:
+        _need(request.user, Perm.MEDIA_WRITE)
+        if account_form.is_valid():
+            try:
+                services.account_add(actor=request.user, **account_form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(account_form, exc)
+            else:
+                messages.success(request, _("The account is recorded."))
+                return redirect("media:posts")
+    elif request.method == "POST":
+        _need(request.user, Perm.MEDIA_WRITE)
+        if form.is_valid():
+            try:
+                services.post_log(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The post is logged."))
+                return redirect("media:posts")
+    month = request.GET.get("month", "")
+    try:
+        year_s, month_s = month.split("-")
+        year, mon = int(year_s), int(month_s)
+        if not (2000 <= year <= 2100 and 1 <= mon <= 12):
+            raise ValueError
+    except ValueError:
+        year, mon = today.year, today.month
+    page = CappedPaginator(selectors.posts_visible(request.user), 50).get_page(
+        request.GET.get("page") or 1
+    )
+    return render(
+        request,
+        "media/staff/posts.html",
+        {
+            "form": form,
+            "account_form": account_form,
+            "accounts": selectors.accounts_visible(request.user),
+            "page": page,
+            "summary": selectors.posts_monthly_summary(request.user, year=year, month=mon),
+            "month": f"{year:04d}-{mon:02d}",
+            "can_write": units.exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def telegram_post(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    try:
+        telegram.telegram_post_request(
+            actor=request.user, item=news_item, chat=request.POST.get("chat", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The item is sent to Telegram."))
+    return redirect("media:item", news_item.pk)
