@@ -27,7 +27,7 @@ from tests.people.test_import import row, xlsx
 OUR_NAMESPACES = {
     "core", "accounts", "orgs", "people", "appeals", "public", "dues", "youth", "projects",
     "greening", "ideas", "deputies", "promises", "training", "rating", "privacy",
-    "media",
+    "media", "outreach",
 }  # fmt: skip
 
 # Pages about one object of primary A: the outsider must get 404.
@@ -47,6 +47,10 @@ OBJECT_PAGES = {
     "privacy:subject_export": lambda c: [c["member"].person_id, "xlsx"],
     "privacy:subject_anonymise": lambda c: [c["member"].person_id],
     "privacy:breach": lambda c: [c["breach"].pk],
+    "outreach:segment": lambda c: [c["segment"].pk],
+    "outreach:meeting": lambda c: [c["meeting"].pk],
+    "outreach:question_to_appeal": lambda c: [c["meeting"].pk, c["question"].pk],
+    "outreach:person_categories": lambda c: [c["member"].person_id],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -125,6 +129,7 @@ SCOPED_PAGES = {
     "training:courses", "training:course_new", "training:course_edit",
     "rating:rollup", "privacy:subjects", "privacy:breaches",
     "media:news", "media:queue", "media:new", "media:posts",
+    "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -413,7 +418,37 @@ def cast(tree, chair_a, member_a, district_admin):
     news = media.news_create(
         actor=chair_a, unit=tree.primary_a, data=news_data("Ахметова"), cover=jpeg_upload()
     )
+    # Primary A's segment of pensioners and a held meeting with a resident's question.
+    from pervichka.outreach import services as outreach
+    from pervichka.outreach.models import Meeting, Segment
+
+    segment = outreach.segment_save(
+        actor=chair_a,
+        segment=Segment(unit=tree.primary_a, name="Ахметова: пенсионеры", categories=["pensioner"]),
+    )
+    meeting = outreach.meeting_save(
+        actor=chair_a,
+        meeting=Meeting(
+            unit=tree.primary_a,
+            kind="meeting",
+            topic="Ахметова: встреча",
+            settlement=tree.village,
+            held_on=dt.date(2026, 12, 1),
+            people_reached=10,
+        ),
+    )
+    question = outreach.question_add(
+        actor=chair_a,
+        meeting=meeting,
+        text="Ахметова спрашивает о дороге",
+        surname="Ахметова",
+        name="Айгерим",
+        consent=True,
+    )
     return {
+        "segment": segment,
+        "meeting": meeting,
+        "question": question,
         "news": news,
         "methodology": methodology,
         "rating": rating_run,
@@ -485,6 +520,12 @@ def unchanged(cast):
     assert cast["breach"].status == "open"
     cast["member"].person.refresh_from_db()
     assert cast["member"].person.iin
+    cast["segment"].refresh_from_db()
+    assert cast["segment"].name == "Ахметова: пенсионеры"
+    cast["meeting"].refresh_from_db()
+    assert cast["meeting"].topic == "Ахметова: встреча"
+    cast["question"].refresh_from_db()
+    assert cast["question"].appeal_id is None
     cast["news"].refresh_from_db()
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"

@@ -30,6 +30,10 @@ PAGE_RULES = {
     "privacy:subject_export": (P.PRIVACY_SUBJECTS, "primary_a"),
     "privacy:subject_anonymise": None,  # POST only (tests/privacy)
     "privacy:breach": (P.PRIVACY_BREACHES, "district"),
+    "outreach:segment": (P.OUTREACH_VIEW, "primary_a"),
+    "outreach:meeting": (P.OUTREACH_VIEW, "primary_a"),
+    "outreach:question_to_appeal": None,  # POST only (tests/outreach)
+    "outreach:person_categories": (P.OUTREACH_MANAGE, "primary_a"),
     "orgs:detail": (P.ORGS_VIEW, "primary_a"),
     "orgs:position_end": None,  # POST only
     "accounts:token_revoke": None,  # the token's owner only
