@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from pervichka.core.iin import mask_iin
+from pervichka.core.numbers import format_number
 from pervichka.core.phones import format_phone
 
 register = template.Library()
@@ -15,6 +16,13 @@ def masked_iin(value: str) -> str:
 @register.filter
 def phone(value: str) -> str:
     return format_phone(value)
+
+
+@register.filter
+def num(value, places=None) -> str:
+    """A count or sum with its thousands grouped as the language groups them (core.numbers):
+    {{ members|num }}, {{ amount|num:2 }}."""
+    return format_number(value, None if places in (None, "") else int(places))
 
 
 @register.filter
