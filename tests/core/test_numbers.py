@@ -58,7 +58,7 @@ def test_exports_write_counts_and_sums_as_grouped_numbers_and_leave_fractions_al
         ["count", "sum", "score", "text"],
         [[27000, Decimal("1200.50"), 0.1234, "27000"]],
     )
-    row = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))[0]
+    row = next(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))
     assert (row[0].value, row[0].number_format) == (27000, "#,##0")
     assert (row[1].value, row[1].number_format) == (1200.5, "#,##0.00")
     assert row[2].number_format == "General"
