@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 # (docs/deployment.md) and calls manage.py directly.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install install-test migrate demo lint format messages catalogs clean \
+.PHONY: run test install install-test migrate demo static lint format messages catalogs clean \
 	bench bench-smoke cluster cluster-stop cluster-status
 
 $(BIN)/python:
@@ -38,9 +38,17 @@ migrate: catalogs
 demo: migrate
 	$(DEV) $(MANAGE) seed_demo
 
-run: demo
+# Static files as production serves them, though DEBUG is on: collected, compressed, hashed
+# names cached for a year by WhiteNoise (config/settings.py, COLLECTED_STATIC). After changing
+# a file under static/, run `make static` (or `make run` again).
+STATIC := PERVICHKA_COLLECTED_STATIC=1
+
+static: install
+	$(DEV) $(STATIC) $(MANAGE) collectstatic --noinput -v0
+
+run: demo static
 	@echo "Pervichka is at http://$(HOST):$(PORT)/ — demo logins are in README.md"
-	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(STATIC) $(MANAGE) runserver --nostatic $(HOST):$(PORT)
 
 test: install-test
 	PERVICHKA_TESTING=1 $(MANAGE) compile_catalogs

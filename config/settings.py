@@ -70,7 +70,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("PERVICHKA_SITE_URL", "http://127.0.0.1:8000")
+# The address in SMS and e-mail links; empty: the address each request came in on
+# (pervichka.core.siteurl). Production sets it: a Celery worker has no request to ask.
+SITE_URL = env_str("PERVICHKA_SITE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "pervichka.core.middleware.RequestSizeLimitMiddleware",
     "pervichka.core.errors.InputSanityMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, which has checked the Host header against ALLOWED_HOSTS.
+    "pervichka.core.siteurl.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -264,10 +268,14 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
-# WhiteNoise serves STATIC_ROOT after collectstatic in production; in development and tests
-# it serves straight from the app and vendor folders.
+# Collected (production, and `make run`, which sets PERVICHKA_COLLECTED_STATIC=1 though DEBUG
+# is on): `collectstatic` writes STATIC_ROOT compressed and with hashed names, and WhiteNoise
+# serves it with a year's caching (pervichka/core/staticstorage.py): the first visit to the
+# public form on a phone stays under 120 KB. Not collected (DEBUG on otherwise, tests):
+# WhiteNoise serves straight from the app and vendor folders, so an edit shows at once.
+COLLECTED_STATIC = env_bool("PERVICHKA_COLLECTED_STATIC", not DEBUG and not TESTING)
 STATIC_ROOT = (
-    None if DEBUG or TESTING else Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+    Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) if COLLECTED_STATIC else None
 )
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
@@ -276,13 +284,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "pervichka.core.staticstorage.CollectedStaticStorage"
+            if COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+# Collected files are read once at start (DEBUG would otherwise rescan them on every request).
+WHITENOISE_AUTOREFRESH = not COLLECTED_STATIC
 # An uploaded import file larger than this is refused with a message, not read into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -143,8 +143,12 @@ class PublicAppealForm(BootstrapMixin, PersonFieldsMixin):
         self.fields["phone"].required = True
         self.fields["phone"].help_text = _("We send the registration number and the answer here.")
         self.fields["iin"].help_text = _("Optional: helps us find your earlier appeals.")
-        codes = [(code, label) for code, label in self._category_choices()]
-        self.fields["category"].choices = codes
+        # No topic is chosen for the citizen: an untouched first choice misfiled appeals.
+        self.fields["category"].choices = [
+            ("", _("— choose the topic —")),
+            *list(self._category_choices()),
+        ]
+        self.fields["settlement"].empty_label = _("— choose your village or town —")
         self.fields["website"].widget.attrs["class"] = "form-control"
 
     @staticmethod

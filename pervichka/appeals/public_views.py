@@ -49,10 +49,26 @@ def submit(request: HttpRequest) -> HttpResponse:
                 # Say nothing a bot could learn from; nothing was stored.
                 return render(request, "appeals/public/received.html", status=200)
             if submission.appeal is not None:
-                return redirect("public:track_code", code=submission.appeal.tracking_code)
+                # The confirmation: the tracking page, which then says to keep the number and
+                # the code and offers the slip to print.
+                response = redirect("public:track_code", code=submission.appeal.tracking_code)
+                response["Location"] += "?sent=1"
+                return response
+        # A browser never sends a file back with a form it shows again: say so plainly,
+        # rather than let the citizen believe the photo went with the appeal.
+        files_dropped = sum(1 for f in request.FILES.getlist("photos") if f)
+        return render(
+            request,
+            "appeals/public/submit.html",
+            {"form": form, "files_dropped": files_dropped, "branches": selectors.branches_public()},
+        )
     else:
         form = PublicAppealForm(initial={"idempotency_key": uuid.uuid4().hex})
-    return render(request, "appeals/public/submit.html", {"form": form})
+    return render(
+        request,
+        "appeals/public/submit.html",
+        {"form": form, "branches": selectors.branches_public()},
+    )
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -84,6 +100,7 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
             "events": events,
             "rate_form": CitizenRateForm(),
             "reopen_form": CitizenReopenForm(),
+            "just_sent": request.GET.get("sent") == "1",
         },
     )
 

@@ -226,6 +226,32 @@ def settlements_public() -> QuerySet[Settlement]:
     )
 
 
+@dataclass(frozen=True)
+class PublicBranch:
+    """A district branch whose public reception this is, with the units above it."""
+
+    district: OrgUnit
+    above: list[OrgUnit]  # from the party down to the region
+
+
+def branches_public(*, limit: int = 3) -> list[PublicBranch]:
+    """The district branches that receive citizens' appeals here (those with a village on the
+    public form), for the portal to say whose reception it is. An installation of many
+    districts answers none: a national portal names the party, not 200 districts."""
+    districts = list(
+        OrgUnit.objects.filter(
+            kind=OrgKind.DISTRICT,
+            is_active=True,
+            settlements__is_active=True,
+        )
+        .distinct()
+        .order_by("path")[: limit + 1]
+    )
+    if len(districts) > limit:
+        return []
+    return [PublicBranch(district=d, above=list(orgs_selectors.ancestors_of(d))) for d in districts]
+
+
 def appeal_by_code(code: str) -> Appeal | None:
     return Appeal.objects.select_related("category", "district").filter(tracking_code=code).first()
 

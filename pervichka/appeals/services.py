@@ -43,6 +43,7 @@ from pervichka.appeals.models import (
     RegistrationCounter,
 )
 from pervichka.appeals.searching import fill_search_keys
+from pervichka.core import siteurl
 from pervichka.core.calendar import add_months, calendar
 from pervichka.core.history import save_as
 from pervichka.core.phones import normalize_phone
@@ -196,7 +197,7 @@ def appeals_similar(
 
 def tracking_url(appeal: Appeal) -> str:
     """The citizen's tracking page, as a full address for an SMS or an API client."""
-    return settings.SITE_URL + reverse("public:track_code", kwargs={"code": appeal.tracking_code})
+    return siteurl.absolute(reverse("public:track_code", kwargs={"code": appeal.tracking_code}))
 
 
 def _tell_citizen(appeal: Appeal, kind: str, message: str) -> None:

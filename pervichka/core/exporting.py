@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -24,6 +25,10 @@ from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+
+# Numbers in every sheet: thousands grouped, sums with two places (core.numbers).
+NUMBER_FORMAT = "#,##0"
+AMOUNT_FORMAT = "#,##0.00"
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Signs, digits, spaces, brackets and separators only: nothing a spreadsheet can call.
@@ -46,6 +51,18 @@ def safe_value(value: Any) -> Any:
     return value
 
 
+def _number_format(value: Any) -> str:
+    """Counts (int) and sums (Decimal with two places) are grouped; fractions such as a
+    score or a coordinate keep Excel's General format, which shows all their digits."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return NUMBER_FORMAT
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == -2:
+        return AMOUNT_FORMAT
+    return ""
+
+
 class XlsxSheet:
     """A sheet of a write-only workbook whose every string cell is text. Pass the `workbook`
     of an earlier sheet to add another sheet to the same file."""
@@ -65,6 +82,13 @@ class XlsxSheet:
 
     def _cell(self, value: Any) -> Any:
         value = safe_value(value)
+        number_format = _number_format(value)
+        if number_format:
+            # A count or a sum stays a number, shown with its thousands grouped as on the
+            # pages (core.numbers); Excel writes the groups in the reader's own locale.
+            cell = WriteOnlyCell(self.sheet, value)
+            cell.number_format = number_format
+            return cell
         if not isinstance(value, str):
             return value
         cell = WriteOnlyCell(self.sheet, value)

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from pervichka.core.calendar import calendar
 from pervichka.core.iin import generate_iin
 
 KAZAKH_MALE = [
@@ -187,14 +188,70 @@ def _surname(male_form: str, sex: str) -> str:
     return male_form
 
 
+# Russian patronymics that no suffix rule gives: a fleeting vowel (Павел → Павлович) or a stem
+# that changes (Михаил → Михайлович); -ий after one consonant takes -ьевич (Юрьевич).
+RUSSIAN_PATRONYMIC_STEMS = {
+    "Павел": "Павл",
+    "Лев": "Львов",
+    "Пётр": "Петр",
+    "Михаил": "Михайл",
+    "Дмитрий": "Дмитриев",
+    "Евгений": "Евгеньев",
+    "Юрий": "Юрьев",
+    "Василий": "Васильев",
+    "Анатолий": "Анатольев",
+    "Валерий": "Валерьев",
+    "Григорий": "Григорьев",
+}
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def russian_patronymic(father: str, sex: str) -> str:
+    """Павел → Павлович / Павловна, Сергей → Сергеевич, Юрий → Юрьевич, Игорь → Игоревич."""
+    male = sex == "M"
+    stem = RUSSIAN_PATRONYMIC_STEMS.get(father)
+    if stem is not None:
+        if stem.endswith(("ев", "ов")):
+            return stem + ("ич" if male else "на")
+        return stem + ("ович" if male else "овна")
+    if father.endswith("ий"):
+        return father[:-2] + ("ьевич" if male else "ьевна")
+    if father.endswith("й"):  # Сергей, Андрей, Алексей, Николай
+        return father[:-1] + ("евич" if male else "евна")
+    if father.endswith("ь"):  # Игорь
+        return father[:-1] + ("евич" if male else "евна")
+    if father[-1] in "аяеиоуыэю":
+        return father + ("евич" if male else "евна")
+    return father + ("ович" if male else "овна")
+
+
+def kazakh_patronymic(father: str, sex: str) -> str:
+    """The Kazakh form, written as one word: Айбекұлы, Айбекқызы."""
+    return father + ("ұлы" if sex == "M" else "қызы")
+
+
 def _patronymic(father: str, sex: str, kazakh: bool, rng: random.Random) -> str:
-    if kazakh and rng.random() < 0.5:
-        return father + (" ұлы" if sex == "M" else " қызы")
-    if father.endswith("й"):
-        return father[:-1] + ("евич" if sex == "M" else "евна")
-    if father[-1] in "аяеиоуыэюь":
-        return father.rstrip("ь") + ("евич" if sex == "M" else "евна")
-    return father + ("ович" if sex == "M" else "овна")
+    # A Kazakh father's name with Kazakh letters reads wrong with a Russian suffix.
+    if kazakh and (rng.random() < 0.5 or KAZAKH_LETTERS & set(father.lower())):
+        return kazakh_patronymic(father, sex)
+    return russian_patronymic(father, sex)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """`day`, or the first working day after it (the project's calendar: holidays, weekends
+    and declared transfers): no field reception or lesson on 1 January."""
+    cal = calendar()
+    while not cal.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def not_on_a_holiday(day: dt.date) -> dt.date:
+    """`day`, or later if it is a public holiday on a weekday (events may fall on weekends)."""
+    cal = calendar()
+    while day.weekday() < 5 and not cal.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def fake_phone(rng: random.Random) -> str:

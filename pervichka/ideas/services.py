@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pervichka.core import siteurl
 from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
 from pervichka.core.notify import send_sms
@@ -189,7 +190,7 @@ def idea_moderate(
 
 def _tell_author(idea: Idea) -> None:
     """An SMS to the author after the decision (sent after commit, retried by the outbox)."""
-    link = settings.SITE_URL.rstrip("/") + reverse("public:idea", args=[idea.code])
+    link = siteurl.absolute(reverse("public:idea", args=[idea.code]))
     texts = {
         IdeaStatus.PUBLISHED: gettext_lazy("Your idea «%(title)s» is published; vote here: "),
         IdeaStatus.REJECTED: gettext_lazy("Your idea «%(title)s» was not accepted; see why: "),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.selectors import appeals_visible, week_end
 from pervichka.core.kpis import Period
+from pervichka.core.numbers import format_number
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
 from pervichka.core.tree import DISTRICT
@@ -51,10 +52,8 @@ class Section:
 
 
 def _number(value: int | float | Decimal) -> str:
-    """Thousands grouped with a narrow space, as the pages print money and counts."""
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}".replace(",", "\u202f")
-    return f"{value:,}".replace(",", "\u202f")
+    """Thousands grouped as every page groups them (core.numbers); sums with two places."""
+    return format_number(value, 2 if isinstance(value, Decimal) else None)
 
 
 def _percent(part: float, whole: float) -> str:

@@ -13,7 +13,11 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from pervichka.accounts.selectors import roles_of
 from pervichka.appeals.enums import OPEN_STATUSES
-from pervichka.appeals.selectors import appeals_visible, field_receptions_upcoming_public
+from pervichka.appeals.selectors import (
+    appeals_visible,
+    branches_public,
+    field_receptions_upcoming_public,
+)
 from pervichka.core import freshness
 from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
@@ -146,7 +150,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "site/portal_home.html",
-        {"receptions": field_receptions_upcoming_public()[:5]},
+        {"receptions": field_receptions_upcoming_public()[:5], "branches": branches_public()},
     )
 
 

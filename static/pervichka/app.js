@@ -27,6 +27,43 @@
     if (event.target.matches && event.target.matches("[data-print]")) { window.print(); }
   });
 
+  // table.table-stack becomes cards on a phone (app.css): each cell carries its header.
+  function labelStackedTables(root) {
+    (root || document).querySelectorAll("table.table-stack").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label") && cell.colSpan === 1 && headers[column]) {
+            cell.setAttribute("data-label", headers[column]);
+          }
+          column += cell.colSpan;
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelStackedTables(); });
+  document.addEventListener("htmx:afterSwap", function (event) { labelStackedTables(event.target); });
+
+  // A form sent back with errors: its summary at the top takes the focus (a screen reader
+  // reads it, a phone scrolls to it); each error in it links to its field.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.scrollIntoView({block: "start"}); summary.focus(); }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.scrollIntoView({block: "center"});
+      field.focus();
+    }
+  });
+
   // <canvas data-chart="id-of-a-json-script">: a horizontal bar chart of percentages, or of
   // counts when the data says percent: false (its label then names what is counted).
   function drawCharts() {

@@ -45,8 +45,8 @@ def form_data(tree, **overrides):
 def test_public_form_registers_and_shows_the_code(tree, client, categories):
     response = client.post(reverse("public:submit"), form_data(tree), follow=True)
     appeal = Appeal.objects.get()
-    assert response.redirect_chain[-1][0] == reverse(
-        "public:track_code", args=[appeal.tracking_code]
+    assert response.redirect_chain[-1][0] == (
+        reverse("public:track_code", args=[appeal.tracking_code]) + "?sent=1"
     )
     page = response.content.decode()
     assert appeal.number in page

@@ -265,13 +265,13 @@ def test_dues_pages_print_amounts_grouped_in_the_readers_language(
     month = reverse("dues:primary", args=[tree.primary_a.pk])
 
     page = client.get(card).content.decode()  # Russian: April to October owed
-    assert "7 месяцев задолженности (8\xa0400,00 ₸)" in page
-    assert '<td class="text-end">3\xa0600,00</td>' in page
-    assert '<td class="text-end">1\xa0200,00</td>' in (
+    assert "7 месяцев задолженности (8\u202f400,00 ₸)" in page
+    assert '<td class="text-end">3\u202f600,00</td>' in page
+    assert '<td class="text-end">1\u202f200,00</td>' in (
         client.get(month, {"month": "2026-03"}).content.decode()
     )
     assert (
-        "04.2026 — 1\xa0200,00 ₸"
+        "04.2026 — 1\u202f200,00 ₸"
         in client.get(reverse("dues:pay", args=[payer.pk])).content.decode()
     )
 

@@ -245,7 +245,7 @@ def test_a_closed_case_still_takes_the_placement_checks(tree, login, youth_worke
 def test_eligibility_shows_the_payment_in_tenge(tree, login, youth_worker, neet_case):
     MRP.objects.update_or_create(year=timezone.localdate().year, defaults={"value": "4325"})
     page = login(youth_worker).get(reverse("youth:case", args=[neet_case.pk])).content.decode()
-    assert "432 500 ₸" in page.replace("\xa0", " ")
+    assert "432 500 ₸" in page.replace("\xa0", " ").replace("\u202f", " ")
     assert f"по МРП {timezone.localdate().year} года" in page  # the year the sum is at
     assert "бюджетный кредит на жильё" in page  # what the measure gives, in Russian
 

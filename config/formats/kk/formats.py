@@ -24,5 +24,5 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M",
 ]
 DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"  # a non-breaking space
+THOUSAND_SEPARATOR = "\u202f"  # a narrow no-break space, as in Russian (config/formats/ru)
 NUMBER_GROUPING = 3

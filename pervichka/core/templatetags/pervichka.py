@@ -4,6 +4,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from pervichka.core.iin import mask_iin
+from pervichka.core.numbers import format_number
 from pervichka.core.phones import format_phone
 
 register = template.Library()
@@ -31,6 +32,13 @@ def long_date(value) -> str:
         return ""
     language = (get_language() or "ru")[:2]
     return date_format(value, LONG_DATE_FORMATS.get(language, "j E Y"))
+
+
+@register.filter
+def num(value, places=None) -> str:
+    """A count or sum with its thousands grouped as the language groups them (core.numbers):
+    {{ members|num }}, {{ amount|num:2 }}."""
+    return format_number(value, None if places in (None, "") else int(places))
 
 
 @register.filter

@@ -76,7 +76,7 @@ def seed(ctx: dict) -> list[tuple[str, str]]:
         created.append((username, description))
         ctx["users"][username] = user
     if not User.objects.filter(username="superuser").exists():
-        User.objects.create_superuser("superuser", "superuser@example.org", DEMO_PASSWORD)
+        User.objects.create_superuser("superuser", "", DEMO_PASSWORD)
     created.append(("superuser", "superuser (Django admin, everything)"))
     ctx["deputies"] = [ctx["users"]["deputy"].person]
     return created

@@ -34,7 +34,7 @@ from pervichka.appeals.services import (
     rules_for,
 )
 from pervichka.core.calendar import calendar
-from pervichka.devdata.fake import fake_person
+from pervichka.devdata.fake import fake_person, next_working_day
 from pervichka.people.enums import ConsentMethod
 from pervichka.people.models import Person
 
@@ -94,6 +94,12 @@ ANSWERS = {
 }
 
 
+def _on_a_working_day(when: dt.datetime) -> dt.datetime:
+    """The same time on `when`'s date or the first working day after it."""
+    day = next_working_day(timezone.localtime(when).date())
+    return when + dt.timedelta(days=(day - timezone.localtime(when).date()).days)
+
+
 def seed(ctx: dict) -> None:
     district = ctx["district"]
     categories = {c.code: c for c in categories_ensure(district=district)}
@@ -124,7 +130,9 @@ def seed(ctx: dict) -> None:
 
     receptions = []
     for index in range(10):
-        when = now - dt.timedelta(days=330 - index * 33, hours=-rng.randrange(0, 4))
+        when = _on_a_working_day(
+            now - dt.timedelta(days=330 - index * 33, hours=-rng.randrange(0, 4))
+        )
         receptions.append(
             FieldReception.objects.create(
                 unit=district,
@@ -136,7 +144,7 @@ def seed(ctx: dict) -> None:
             )
         )
     for index in range(4):
-        when = now + dt.timedelta(days=7 + index * 12)
+        when = _on_a_working_day(now + dt.timedelta(days=7 + index * 12))
         FieldReception.objects.create(
             unit=district,
             starts_at=when.replace(hour=11, minute=0, second=0, microsecond=0),

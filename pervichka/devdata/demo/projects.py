@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pervichka.devdata.fake import not_on_a_holiday
 from pervichka.dues import services as dues_services
 from pervichka.orgs.models import Settlement
 from pervichka.people.models import Person
@@ -142,6 +143,7 @@ def _events(ctx, projects, people, admin, rng: random.Random, today: dt.date) ->
             date = dt.date(year, month, rng.randrange(1, 28))
         else:
             date = start + dt.timedelta(days=rng.randrange(0, 395))
+        date = not_on_a_holiday(date)
         settlement = primary.settlement
         lat, lon = place_near(settlement, rng)
         event = services.event_create(

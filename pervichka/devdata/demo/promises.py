@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pervichka.appeals.models import Appeal
@@ -131,7 +132,6 @@ def seed(ctx: dict) -> None:
             status="in_progress",
             date=started,
             text="Включено в план работ акимата; объявлен конкурс на подрядчика.",
-            link="https://akzhar.example.kz/news/plan",
         )
         if stage == "in_progress":
             services.promise_report(
@@ -157,7 +157,12 @@ def seed(ctx: dict) -> None:
                 date=finished,
                 text="Объект принят комиссией с участием депутатов и жителей.",
                 reason=REASONS.get(stage, ""),
-                link=f"https://akzhar.example.kz/news/{index + 1}",
+                # The proof is a document kept here, not a link to a site that does not exist.
+                upload=ContentFile(
+                    f"Акт приёмки по обещанию №{promise.number} от {finished:%d.%m.%Y}: объект "
+                    "принят комиссией с участием депутатов и жителей.".encode(),
+                    name=f"akt-{promise.number}.txt",
+                ),
             )
         if appeals:
             promise.appeals.add(*rng.sample(appeals, k=min(2, len(appeals))))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from pervichka.devdata.fake import next_working_day
 from pervichka.people.models import Membership
 from pervichka.training import services
 from pervichka.training.models import Course, Enrolment, Module
@@ -106,7 +107,6 @@ def seed(ctx: dict) -> None:
                 name_kk=m_kk,
                 name_en=m_en,
                 hours=Decimal(hours),
-                material_url=f"https://school.example.kz/{code}/{order}",
             )
         courses.append(course)
     chairs_course, digital = courses
@@ -179,7 +179,7 @@ def _translate_modules() -> None:
 
 def _sessions(cohort, trainer, start: dt.date, step: int = 6) -> None:
     for order, module in enumerate(cohort.course.modules.all()):
-        day = start + dt.timedelta(days=order * step)
+        day = next_working_day(start + dt.timedelta(days=order * step))
         services.session_add(
             actor=trainer,
             cohort=cohort,

@@ -88,7 +88,7 @@ def generate(ctx: ScaleContext) -> None:
                     end = max(end, start)
                     updates.append(
                         (update_id, promise_id, end, stage, "Итог", "Причина" if late else "",
-                         "https://example.kz/", "", None, now)
+                         "", "", None, now)
                     )  # fmt: skip
                     update_id += 1
                     since = end
