@@ -173,7 +173,7 @@ def _import_rows(count: int, primaries: list[str], seed: int) -> list[list[str]]
     existing = set()
     rows, seen = [], set()
     while len(rows) < count:
-        fake = fake_person(rng, min_age=18, max_age=80)
+        fake = fake_person(rng, min_age=21, max_age=80)  # joined 01.03.2024 at 18 or older
         if fake.iin in seen:
             continue
         seen.add(fake.iin)
