@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    # Swagger UI from ninja's bundled static files (ninja/static/ninja/), not from a CDN.
+    "ninja",
     "treebeard",
     "simple_history",
     "axes",
@@ -121,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG (`make run`) too, the site's 404 and 500 pages, never the URL list.
+    "pervichka.core.errors.FriendlyErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -317,6 +321,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The CSRF refusal in the site's look and the visitor's language (Django's is English).
 CSRF_FAILURE_VIEW = "pervichka.core.errors.csrf_failure"
+# Django's technical 404/500 pages under DEBUG (URL list, settings, local values); off by
+# default so that `make run` shows what production shows (core.errors.FriendlyErrorsMiddleware).
+PERVICHKA_TECHNICAL_ERROR_PAGES = env_bool("PERVICHKA_TECHNICAL_ERROR_PAGES", False)
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

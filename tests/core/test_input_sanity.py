@@ -96,3 +96,53 @@ def test_the_500_and_403_pages_render_in_the_site_look(rf):
         assert 'id="error-title">Что-то пошло не так<' in page
         denied = permission_denied(rf.get("/"), PermissionDenied()).content.decode()
         assert 'id="error-title">Доступ запрещён<' in denied
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Page not found"), ("ru", "Страница не найдена"), ("kk", "Бет табылмады")],
+)
+def test_a_foreign_object_shows_the_site_404_under_either_debug(
+    login, settings, tree, chair_a, debug, language, title
+):
+    """`make run` runs with DEBUG on: a member of another primary (the README's "try
+    chair2") answers the site's 404, not Django's technical page with the URL list."""
+    from tests.factories import MembershipFactory
+
+    settings.DEBUG = debug
+    foreign = MembershipFactory(primary=tree.primary_b)
+    client = login(chair_a)
+    for url in (f"/members/{foreign.pk}/", "/no-such-page/"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert f'id="error-title">{title}<' in page
+        assert "URLconf" not in page
+        assert "DEBUG = True" not in page
+
+
+def test_the_technical_404_stays_available_to_developers(login, settings, tree, chair_a):
+    settings.DEBUG = True
+    settings.PERVICHKA_TECHNICAL_ERROR_PAGES = True
+    page = login(chair_a).get("/no-such-page/").content.decode()
+    assert "URLconf" in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_server_error_shows_the_site_500_under_either_debug(settings, debug, caplog):
+    """A view that crashes answers the site's 500 page in the caller's language and the
+    traceback goes to the log, never to the page."""
+    settings.DEBUG = debug
+    settings.ROOT_URLCONF = "tests.core.crash_urls"
+    client = Client(raise_request_exception=False)
+    response = client.get("/crash/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert 'id="error-title">' in page
+    assert "Traceback" not in page
+    assert "secret-local-value" not in page
+    assert any("crash" in r.getMessage() for r in caplog.records)
+    api = client.get("/api/crash/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 500
+    assert "Traceback" not in api.content.decode()
