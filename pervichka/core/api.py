@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 
+from pervichka.core.idempotency import IdempotencyConflict
+
 
 def actor(request: HttpRequest):
     return request.auth
@@ -185,6 +187,10 @@ def install_error_handlers(api: NinjaAPI) -> NinjaAPI:
         if message.startswith("Cannot parse request body"):  # ninja's own, in English
             message = _("The request body is not valid JSON.")
         return api.create_response(request, error_body(message), status=exc.status_code)
+
+    @api.exception_handler(IdempotencyConflict)
+    def idempotency_conflict(request, exc: IdempotencyConflict):
+        return api.create_response(request, error_body(exc.message), status=409)
 
     @api.exception_handler(OverflowError)
     def number_out_of_range(request, exc):

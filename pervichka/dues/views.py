@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.idempotency import IdempotencyConflict
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
@@ -289,6 +290,12 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
+        except IdempotencyConflict as exc:
+            # The form's key made another payment: a new key, so sending again records this.
+            fresh = request.POST.copy()
+            fresh["idempotency_key"] = uuid.uuid4().hex
+            form.data = fresh
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request, _("Payment of %(amount)s ₸ recorded.") % {"amount": payment.amount}
