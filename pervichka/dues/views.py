@@ -37,6 +37,7 @@ from pervichka.dues.forms import (
     StatementForm,
 )
 from pervichka.orgs.selectors import districts_for
+from pervichka.people.access import records_export
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -150,6 +151,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@records_export("dues of a primary's members", Perm.DUES_VIEW)
 def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     month = _month(request)
@@ -217,6 +219,7 @@ def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@records_export("a member's dues card", Perm.DUES_VIEW)
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_dues(request.user, pk)
     try:

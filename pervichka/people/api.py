@@ -13,6 +13,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.orgs.selectors import org_unit_get, settlements_for
 from pervichka.people import selectors, services
+from pervichka.people.access import pii_view_record
 from pervichka.people.enums import (
     ConsentMethod,
     DuesCategory,
@@ -112,6 +113,7 @@ class _PiiView:
     """Decides per row whether personal data is shown, with one scope lookup per request."""
 
     def __init__(self, user):
+        self.user = user
         self.may_read = pii_checker(user, Perm.PEOPLE_PII)
 
     def allows(self, person: Person) -> bool:
@@ -119,6 +121,8 @@ class _PiiView:
 
     def out(self, person: Person) -> dict:
         pii = self.allows(person)
+        if pii and (person.iin or person.phone):
+            pii_view_record(actor=self.user, person=person, what="API: person")
         return {
             "id": person.pk,
             "iin": person.iin if pii else (mask_iin(person.iin) or None),

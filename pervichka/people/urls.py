@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.people import views
+from pervichka.people import access_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/archive/", views.member_archive, name="archive"),
     path("persons/<int:pk>/history/", views.person_history, name="history"),
+    path("access-log/", access_views.access_log, name="access_log"),
     path("transfers/", views.transfers, name="transfers"),
     path("transfers/<int:pk>/<str:decision>/", views.transfer_decide, name="transfer_decide"),
     path("import/", views.member_import, name="import"),
