@@ -444,6 +444,9 @@ PERVICHKA_AMOUNT_MAX = env_int("PERVICHKA_AMOUNT_MAX", 100_000_000)
 # The party's founding (AMANAT, then Nur Otan: 1 March 1999): no membership, payment or
 # statement line is dated before it.
 PERVICHKA_PARTY_FOUNDED = env_str("PERVICHKA_PARTY_FOUNDED", "1999-03-01")
+# Events (planned or held) are dated within these many years of today (core.dates).
+PERVICHKA_EVENT_YEARS_BACK = env_int("PERVICHKA_EVENT_YEARS_BACK", 5)
+PERVICHKA_EVENT_YEARS_AHEAD = env_int("PERVICHKA_EVENT_YEARS_AHEAD", 2)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.
 PERVICHKA_MAP_TILES = env_str(

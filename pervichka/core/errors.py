@@ -21,6 +21,11 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class Refusal(ValueError):
+    """A validator's refusal whose message is already in the caller's language: the API's
+    error handler passes it on as the field's message (core.api)."""
+
+
 def has_control_characters(value: object) -> bool:
     """True when a string anywhere in a JSON-like value (keys too) holds a control character."""
     if isinstance(value, str):

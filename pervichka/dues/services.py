@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from pervichka.core import tree
 from pervichka.core.idempotency import ensure_same_submission
-from pervichka.core.money import format_kzt, money
+from pervichka.core.money import format_kzt, money, parse_amount
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.uploads import validate_upload
@@ -456,9 +456,10 @@ def spending_request(
     _require(actor, Perm.DUES_RECORD, primary.path)
     if primary.kind != OrgKind.PRIMARY:
         raise ValidationError(_("Project funds belong to primary organizations."))
-    amount = money(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    try:
+        amount = parse_amount(amount)  # what the forms and the API read: never rounded
+    except ValidationError as exc:
+        raise ValidationError({"amount": exc.messages}) from exc
     if not (purpose or "").strip():
         raise ValidationError({"purpose": _("Say what the money is for.")})
     return SpendingRequest.objects.create(

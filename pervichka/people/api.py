@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import MembershipDate
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, pii_checker
@@ -90,7 +91,7 @@ class MembershipOut(Schema):
 
 class MembershipCreate(Schema):
     primary_id: int
-    joined: dt.date
+    joined: MembershipDate
     card_number: str = Field("", max_length=20)
     dues_category: DuesCategory = DuesCategory.WORKING
     person: PersonIn
@@ -98,14 +99,14 @@ class MembershipCreate(Schema):
 
 class MembershipPatch(Schema):
     primary_id: int | None = None
-    joined: dt.date | None = None
+    joined: MembershipDate | None = None
     card_number: str | None = Field(None, max_length=20)
     status: MembershipStatus | None = None
     dues_category: DuesCategory | None = None
 
 
 class ArchiveIn(Schema):
-    left: dt.date
+    left: MembershipDate
     reason: LeaveReason
 
 

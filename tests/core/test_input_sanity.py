@@ -146,3 +146,112 @@ def test_a_server_error_shows_the_site_500_under_either_debug(settings, debug, c
     api = client.get("/api/crash/", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 500
     assert "Traceback" not in api.content.decode()
+
+
+# --- Dates within sensible ranges per field, amounts read one way (forms and API) --------
+
+
+def api_post(client, url, body, language="en"):
+    return client.post(
+        url, data=json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field", "message"),
+    [
+        (
+            "/api/v1/memberships",
+            {"joined": "0001-01-01", "person": {"surname": "X", "name": "Y"}},
+            "joined",
+            "The party was founded on 01.03.1999: a membership cannot begin or end earlier.",
+        ),
+        (
+            "/api/v1/memberships",
+            {"joined": "2027-01-01", "person": {"surname": "X", "name": "Y"}},
+            "joined",
+            "This date cannot be in the future.",
+        ),
+        (
+            "/api/v1/youth/people",
+            {"surname": "X", "name": "Y", "birth_date": "9999-01-01"},
+            "birth_date",
+            "A date of birth cannot be in the future.",
+        ),
+        (
+            "/api/v1/youth/people",
+            {"surname": "X", "name": "Y", "birth_date": "1812-01-01"},
+            "birth_date",
+            "Enter a date from 01.01.1900 to 07.12.2026.",
+        ),
+        (
+            "/api/v1/projects/events",
+            {"project": "socium", "title": "X", "date": "2099-01-01"},
+            "date",
+            "Enter a date from 07.12.2021 to 07.12.2028.",
+        ),
+        (
+            "/api/v1/dues/spending",
+            {"amount": "NaN", "purpose": "x"},
+            "amount",
+            "The amount is not a number.",
+        ),
+        (
+            "/api/v1/dues/spending",
+            {"amount": "1e30", "purpose": "x"},
+            "amount",
+            "Write the amount in digits, without an exponent (1e30).",
+        ),
+        (
+            "/api/v1/dues/spending",
+            {"amount": "10.005", "purpose": "x"},
+            "amount",
+            "The amount has more than two decimal places (tiyn).",
+        ),
+    ],
+)
+def test_the_api_refuses_dates_and_amounts_out_of_range_with_a_clear_message(
+    client, tree, district_admin, url, body, field, message
+):
+    client.force_login(district_admin)
+    response = api_post(client, url, {"primary_id": tree.primary_a.pk, **body})
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][field] == [message]
+
+
+def test_the_refusal_is_in_the_callers_language(client, tree, district_admin):
+    client.force_login(district_admin)
+    body = {
+        "primary_id": tree.primary_a.pk,
+        "surname": "X",
+        "name": "Y",
+        "birth_date": "9999-01-01",
+    }
+    ru = api_post(client, "/api/v1/youth/people", body, language="ru").json()
+    kk = api_post(client, "/api/v1/youth/people", body, language="kk").json()
+    assert ru["errors"]["birth_date"] == ["Дата рождения не может быть в будущем."]
+    assert kk["errors"]["birth_date"] == ["Туған күні болашақта бола алмайды."]
+
+
+def test_forms_refuse_a_membership_before_the_party_and_read_amounts_like_the_api(
+    login, tree, chair_a
+):
+    client = login(chair_a)
+    page = client.post(
+        "/members/add/",
+        {"primary": tree.primary_a.pk, "surname": "X", "name": "Y", "joined": "01.01.0001"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "The party was founded on 01.03.1999" in page
+    for amount, message in (
+        ("NaN", "The amount is not a number."),
+        ("Infinity", "The amount is not a number."),
+        ("1e30", "without an exponent"),
+        ("10,005", "more than two decimal places"),
+    ):
+        page = client.post(
+            "/dues/spending/new/",
+            {"primary": tree.primary_a.pk, "amount": amount, "purpose": "x"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+        assert message in page, amount
