@@ -15,7 +15,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 
-from pervichka.core.errors import Refusal
 from pervichka.core.idempotency import IdempotencyConflict
 
 
@@ -152,9 +151,7 @@ PYDANTIC_MESSAGES: dict[str, Callable[[dict], str]] = {
     "extra_forbidden": lambda ctx: _("This field is not allowed."),
     "json_invalid": lambda ctx: _("The request body is not valid JSON."),
     # Our own validators (core.dates, core.money) refuse with a message already translated.
-    "value_error": lambda ctx: (
-        str(ctx["error"]) if isinstance(ctx.get("error"), Refusal) else _("Invalid value.")
-    ),
+    "refused": lambda ctx: str(ctx.get("message") or _("Invalid value.")),
 }
 
 

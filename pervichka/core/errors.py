@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
+from pydantic_core import PydanticCustomError
 
 # C0 controls and DEL, except tab, line feed and carriage return, which text may hold.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -21,9 +22,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class Refusal(ValueError):
-    """A validator's refusal whose message is already in the caller's language: the API's
-    error handler passes it on as the field's message (core.api)."""
+def Refusal(message: str) -> PydanticCustomError:
+    """A schema validator's refusal whose message is already in the caller's language: the
+    API's error handler passes it on as the field's message (type "refused", core.api)."""
+    return PydanticCustomError("refused", "{message}", {"message": message})
 
 
 def has_control_characters(value: object) -> bool:
