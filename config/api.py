@@ -42,9 +42,8 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
-    # Swagger UI loads its script from a CDN (the page is exempt from the CSP): it is
-    # served to logged-in staff only, so no visitor runs a third party's script on our
-    # origin. The OpenAPI document itself stays public.
+    # Swagger UI is served from ninja's own static files ("ninja" in INSTALLED_APPS), under
+    # the site's CSP, to logged-in staff only. The OpenAPI document itself stays public.
     docs_decorator=_login_for_the_docs_page,
 )
 install_error_handlers(api)

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "template_partials",
     "django_htmx",
+    # Swagger UI from ninja's bundled static files (ninja/static/ninja/), not from a CDN.
+    "ninja",
     "treebeard",
     "simple_history",
     "axes",
@@ -129,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG (`make run`) too, the site's 404 and 500 pages, never the URL list.
+    "pervichka.core.errors.FriendlyErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -331,6 +335,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The CSRF refusal in the site's look and the visitor's language (Django's is English).
 CSRF_FAILURE_VIEW = "pervichka.core.errors.csrf_failure"
+# Django's technical 404/500 pages under DEBUG (URL list, settings, local values); off by
+# default so that `make run` shows what production shows (core.errors.FriendlyErrorsMiddleware).
+PERVICHKA_TECHNICAL_ERROR_PAGES = env_bool("PERVICHKA_TECHNICAL_ERROR_PAGES", False)
 if SECURE:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -464,6 +471,9 @@ PERVICHKA_AMOUNT_MAX = env_int("PERVICHKA_AMOUNT_MAX", 100_000_000)
 # The party's founding (AMANAT, then Nur Otan: 1 March 1999): no membership, payment or
 # statement line is dated before it.
 PERVICHKA_PARTY_FOUNDED = env_str("PERVICHKA_PARTY_FOUNDED", "1999-03-01")
+# Events (planned or held) are dated within these many years of today (core.dates).
+PERVICHKA_EVENT_YEARS_BACK = env_int("PERVICHKA_EVENT_YEARS_BACK", 5)
+PERVICHKA_EVENT_YEARS_AHEAD = env_int("PERVICHKA_EVENT_YEARS_AHEAD", 2)
 # Maps (ТазаLike plantings): the tile server's URL template; empty draws the points on a
 # plain background (an offline installation). The tile server's host is let into the CSP.
 PERVICHKA_MAP_TILES = env_str(

@@ -116,8 +116,8 @@ OBJECT_PAGES = {
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
 SCOPED_PAGES = {
     "site:home", "site:report", "people:list", "people:export", "people:add", "people:import",
-    "people:import_template", "people:transfers", "orgs:tree", "accounts:tokens",
-    "accounts:password_change",
+    "people:import_template", "people:transfers", "people:access_log", "orgs:tree",
+    "accounts:tokens", "accounts:password_change",
     "appeals:list", "appeals:export", "appeals:new", "appeals:person_lookup",
     "appeals:overdue", "appeals:receptions", "appeals:reception_new", "appeals:office_new",
     "dues:district", "dues:spending_list", "dues:spending_new", "dues:statements",

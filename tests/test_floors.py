@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pervichka"
 
 # The modules that answer requests: they read through selectors only.
-ENTRY_MODULES = {"views.py", "public_views.py", "org_views.py", "api.py"}
+ENTRY_MODULES = {"views.py", "public_views.py", "org_views.py", "access_views.py", "api.py"}
 
 # Models with a foreign key to an org unit that are not read per user, each with its reason.
 UNSCOPED_MODELS = {

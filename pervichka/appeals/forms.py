@@ -14,6 +14,8 @@ from pervichka.appeals.enums import (
 )
 from pervichka.appeals.models import Category, FieldReception, ReceptionOffice
 from pervichka.appeals.services import Intake, PublicAppeal
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import (
     BootstrapMixin,
     DateInput,
@@ -185,7 +187,7 @@ class AssignForm(BootstrapMixin, forms.Form):
 
 
 class ExtendForm(BootstrapMixin, forms.Form):
-    until = forms.DateField(label=_("New deadline"), widget=DateInput())
+    until = SaneDateField(kind=dates.ANY, label=_("New deadline"), widget=DateInput())
     reason = forms.CharField(label=_("Reasoned decision"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -21,6 +21,7 @@ from pervichka.appeals.forms import (
     TrackForm,
 )
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.idempotency import IdempotencyConflict
 from pervichka.core.ratelimit import client_ip
 
 
@@ -41,6 +42,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
+        except IdempotencyConflict as exc:
+            return _conflict(request, form, exc)
         except throttle.Throttled as exc:
             form.add_error(None, exc.message)
             return render(request, "appeals/public/submit.html", {"form": form}, status=429)
@@ -69,6 +72,16 @@ def submit(request: HttpRequest) -> HttpResponse:
         "appeals/public/submit.html",
         {"form": form, "branches": selectors.branches_public()},
     )
+
+
+def _conflict(request: HttpRequest, form, exc: IdempotencyConflict) -> HttpResponse:
+    """The form's key was used for another appeal: say so and hand out a new key, so that
+    sending again makes this appeal (the first one is never shown)."""
+    data = form.data.copy()
+    data["idempotency_key"] = uuid.uuid4().hex
+    form.data = data
+    form.add_error(None, exc.message)
+    return render(request, "appeals/public/submit.html", {"form": form}, status=409)
 
 
 def track(request: HttpRequest) -> HttpResponse:

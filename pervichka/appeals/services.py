@@ -46,6 +46,7 @@ from pervichka.appeals.searching import fill_search_keys
 from pervichka.core import siteurl
 from pervichka.core.calendar import add_months, calendar
 from pervichka.core.history import save_as
+from pervichka.core.idempotency import IdempotencyConflict, ensure_same_submission
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
@@ -539,6 +540,7 @@ def appeal_submit_public(
     key = (idempotency_key or "").strip()
     existing = Appeal.objects.filter(idempotency_key=key).first() if key else None
     if existing is not None:
+        _ensure_same_appeal(existing, data)
         return PublicSubmission(existing)
     if honeypot:
         return PublicSubmission(None, bot=True)
@@ -578,6 +580,23 @@ def appeal_submit_public(
     return PublicSubmission(appeal, created=created)
 
 
+def _ensure_same_appeal(existing: Appeal, data: PublicAppeal | None) -> None:
+    """A retry re-sends the same text from the same village and phone; anything else under
+    a used key is another submission and gets IdempotencyConflict, never the first
+    citizen's appeal (its number and tracking code)."""
+    if data is None:
+        raise IdempotencyConflict()
+    incoming: dict[str, object] = {"text": data.text, "settlement_id": data.settlement.pk}
+    stored: dict[str, object] = {"text": existing.text, "settlement_id": existing.settlement_id}
+    if data.person.phone:
+        try:
+            incoming["phone"] = normalize_phone(data.person.phone)
+        except ValidationError as exc:
+            raise IdempotencyConflict() from exc
+        stored["phone"] = existing.contact_phone
+    ensure_same_submission(stored, incoming)
+
+
 def _submit_once(
     *, district, data: PersonData, intake: Intake, idempotency_key: str
 ) -> tuple[Appeal, bool]:
@@ -600,6 +619,10 @@ def _submit_once(
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
+        ensure_same_submission(
+            {"text": existing.text, "settlement_id": existing.settlement_id},
+            {"text": intake.text, "settlement_id": intake.settlement.pk},
+        )
         return existing, False
     return appeal, True
 

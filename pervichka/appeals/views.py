@@ -36,6 +36,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
+from pervichka.people.access import pii_view_record, records_export
 from pervichka.people.services import person_lookup as find_person_by_iin
 from pervichka.people.services import records_transfer_requests
 
@@ -94,6 +95,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
+@records_export("appeals export", Perm.APPEALS_VIEW)
 def appeal_export(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, _page = _filters(request)
@@ -209,6 +211,8 @@ def _detail_context(request: HttpRequest, appeal, forms: dict, open_action: str 
 @login_required
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_get(request.user, pk)
+    if selectors.can_read_pii(request.user, appeal):
+        pii_view_record(actor=request.user, person=appeal.person, what=f"appeal {appeal.number}")
     forms = _action_forms(request, appeal) if selectors.can_manage(request.user, appeal) else {}
     return render(request, "appeals/appeal_detail.html", _detail_context(request, appeal, forms))
 

@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 
+from pervichka.core.idempotency import IdempotencyConflict
+
 
 def actor(request: HttpRequest):
     return request.auth
@@ -148,6 +150,8 @@ PYDANTIC_MESSAGES: dict[str, Callable[[dict], str]] = {
     "model_attributes_type": lambda ctx: _("Enter a JSON object."),
     "extra_forbidden": lambda ctx: _("This field is not allowed."),
     "json_invalid": lambda ctx: _("The request body is not valid JSON."),
+    # Our own validators (core.dates, core.money) refuse with a message already translated.
+    "refused": lambda ctx: str(ctx.get("message") or _("Invalid value.")),
 }
 
 
@@ -185,6 +189,10 @@ def install_error_handlers(api: NinjaAPI) -> NinjaAPI:
         if message.startswith("Cannot parse request body"):  # ninja's own, in English
             message = _("The request body is not valid JSON.")
         return api.create_response(request, error_body(message), status=exc.status_code)
+
+    @api.exception_handler(IdempotencyConflict)
+    def idempotency_conflict(request, exc: IdempotencyConflict):
+        return api.create_response(request, error_body(exc.message), status=409)
 
     @api.exception_handler(OverflowError)
     def number_out_of_range(request, exc):

@@ -11,6 +11,7 @@ call anything (a phone `+7 701 234 56 78`, an amount `-500.00`) are left as they
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import re
@@ -63,6 +64,19 @@ def _number_format(value: Any) -> str:
     return ""
 
 
+# Rows of the last file written in this request (header aside): the access log records how
+# many rows an export of personal data held (people.access.records_export).
+_rows_written: contextvars.ContextVar[int] = contextvars.ContextVar("rows_written", default=0)
+
+
+def rows_written() -> int:
+    return _rows_written.get()
+
+
+def rows_written_reset() -> None:
+    _rows_written.set(0)
+
+
 class XlsxSheet:
     """A sheet of a write-only workbook whose every string cell is text. Pass the `workbook`
     of an earlier sheet to add another sheet to the same file."""
@@ -70,10 +84,13 @@ class XlsxSheet:
     def __init__(self, sheet_title: str, header: Iterable[Any], *, workbook: Any = None) -> None:
         self.workbook = workbook or openpyxl.Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(safe_text(str(sheet_title))[:31])
+        self.rows = -1
         self.append(header)
 
     def append(self, row: Iterable[Any]) -> None:
         self.sheet.append([self._cell(value) for value in row])
+        self.rows += 1
+        _rows_written.set(self.rows)
 
     def new_sheet(self, sheet_title: str, header: Iterable[Any]) -> None:
         """Start another sheet of the same workbook; `append` writes to it from now on."""
@@ -118,8 +135,11 @@ def csv_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, delimiter
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([safe_value(v) for v in header])
+    count = 0
     for row in rows:
         writer.writerow(["" if v is None else safe_value(v) for v in row])
+        count += 1
+    _rows_written.set(count)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -20,6 +20,8 @@ class Perm(StrEnum):
     PEOPLE_PII = "people.pii"
     PEOPLE_MANAGE = "people.manage"
     PEOPLE_HISTORY = "people.history"
+    # The access log: who saw unmasked IINs and phones and who exported personal data.
+    ACCESS_LOG_VIEW = "people.access_log"
     ACCOUNTS_MANAGE = "accounts.manage"
     APPEALS_VIEW = "appeals.view"
     # The citizen's name, contacts and the text of the appeal: personal data.
@@ -145,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.MEMBERS_VIEW,
             P.PEOPLE_VIEW,
             P.PEOPLE_HISTORY,
+            P.ACCESS_LOG_VIEW,
             P.APPEALS_VIEW,
             P.DUES_VIEW,
             P.PROJECTS_VIEW,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
@@ -18,8 +20,8 @@ class DeputyForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Territory of the council"), queryset=None)
     council = forms.CharField(label=_("Council (maslikhat)"), max_length=255)
     term = forms.CharField(label=_("Term (convocation)"), max_length=50)
-    term_start = forms.DateField(label=_("Term from"), widget=DateInput())
-    term_end = forms.DateField(label=_("Term to"), required=False, widget=DateInput())
+    term_start = SaneDateField(kind=dates.ANY, label=_("Term from"), widget=DateInput())
+    term_end = SaneDateField(kind=dates.ANY, label=_("Term to"), required=False, widget=DateInput())
     constituency = forms.CharField(label=_("Constituency"), max_length=255, required=False)
     faction = forms.CharField(label=_("Faction"), max_length=100, initial="AMANAT")
     role_in_faction = forms.CharField(

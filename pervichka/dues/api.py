@@ -8,6 +8,8 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import RecordDate
+from pervichka.core.money import Amount
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
 from pervichka.dues import selectors, services
@@ -35,7 +37,7 @@ class PaymentIn(Schema):
     membership_id: int
     months: list[dt.date] = Field(..., min_length=1, max_length=36)
     method: PaymentMethod
-    paid_on: dt.date
+    paid_on: RecordDate
     receipt_number: str = Field("", max_length=40)
     bank_reference: str = Field("", max_length=80)
 
@@ -81,7 +83,7 @@ class SpendingOut(Schema):
 
 class SpendingIn(Schema):
     primary_id: int
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: Amount
     purpose: str = Field(..., min_length=1, max_length=5000)
     project_ref: str = Field("", max_length=100)
 

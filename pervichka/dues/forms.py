@@ -4,7 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
+from pervichka.core.money import AmountField
 from pervichka.dues.enums import PaymentMethod
 from pervichka.dues.project_choices import project_choices
 from pervichka.people.enums import DuesCategory
@@ -17,7 +20,7 @@ class PaymentForm(BootstrapMixin, forms.Form):
     )
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=80, required=False)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = SaneDateField(kind=dates.RECORD, label=_("Paid on"), widget=DateInput())
     idempotency_key = forms.CharField(widget=forms.HiddenInput(), max_length=64)
 
     def __init__(self, *args, month_choices: list[tuple[str, str]], **kwargs):
@@ -35,9 +38,7 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 class SpendingForm(BootstrapMixin, forms.Form):
     primary = forms.ModelChoiceField(label=_("Primary organization"), queryset=None)
-    amount = forms.DecimalField(
-        label=_("Amount, ₸"), max_digits=14, decimal_places=2, min_value=0.01
-    )
+    amount = AmountField(label=_("Amount, ₸"))
     purpose = forms.CharField(
         label=_("What the money is for"), widget=forms.Textarea(attrs={"rows": 3})
     )

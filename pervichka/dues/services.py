@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pervichka.core import tree
-from pervichka.core.money import format_kzt, money
+from pervichka.core.idempotency import ensure_same_submission
+from pervichka.core.money import format_kzt, money, parse_amount
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.uploads import validate_upload
@@ -354,6 +355,29 @@ def _record(
     return payment
 
 
+def _ensure_same_payment(existing: Payment, membership, data: PaymentInput) -> None:
+    """A retry re-sends the same member, months, method, date and receipt; anything else
+    under a used key (another primary's payment included) is IdempotencyConflict."""
+    ensure_same_submission(
+        {
+            "membership": existing.membership_id,
+            "months": {m.isoformat() for m in existing.months.values_list("month", flat=True)},
+            "method": existing.method,
+            "paid_on": existing.paid_on,
+            "receipt_number": existing.receipt_number,
+            "bank_reference": existing.bank_reference or "",
+        },
+        {
+            "membership": membership.pk,
+            "months": {month_start(m).isoformat() for m in data.months},
+            "method": data.method,
+            "paid_on": data.paid_on,
+            "receipt_number": data.receipt_number,
+            "bank_reference": data.bank_reference or "",
+        },
+    )
+
+
 def payment_record(
     *, actor, membership, data: PaymentInput, idempotency_key: str | None = None
 ) -> Payment:
@@ -367,6 +391,7 @@ def payment_record(
     if idempotency_key:
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
+            _ensure_same_payment(existing, membership, data)
             return existing
     if membership.status == MembershipStatus.ARCHIVED and not membership.left:
         raise ValidationError(_("This membership is archived."))
@@ -384,6 +409,7 @@ def payment_record(
         if idempotency_key:
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
+                _ensure_same_payment(existing, membership, data)
                 return existing
         text = str(exc).lower()
         if "bank_reference" in text:
@@ -430,9 +456,10 @@ def spending_request(
     _require(actor, Perm.DUES_RECORD, primary.path)
     if primary.kind != OrgKind.PRIMARY:
         raise ValidationError(_("Project funds belong to primary organizations."))
-    amount = money(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    try:
+        amount = parse_amount(amount)  # what the forms and the API read: never rounded
+    except ValidationError as exc:
+        raise ValidationError({"amount": exc.messages}) from exc
     if not (purpose or "").strip():
         raise ValidationError({"purpose": _("Say what the money is for.")})
     return SpendingRequest.objects.create(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.idempotency import IdempotencyConflict
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
@@ -37,6 +38,7 @@ from pervichka.dues.forms import (
 )
 from pervichka.dues.project_choices import project_name
 from pervichka.orgs.selectors import districts_for
+from pervichka.people.access import records_export
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -150,6 +152,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@records_export("dues of a primary's members", Perm.DUES_VIEW)
 def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     month = _month(request)
@@ -217,6 +220,7 @@ def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@records_export("a member's dues card", Perm.DUES_VIEW)
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_dues(request.user, pk)
     try:
@@ -290,6 +294,12 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
+        except IdempotencyConflict as exc:
+            # The form's key made another payment: a new key, so sending again records this.
+            fresh = request.POST.copy()
+            fresh["idempotency_key"] = uuid.uuid4().hex
+            form.data = fresh
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request, _("Payment of %(amount)s ₸ recorded.") % {"amount": payment.amount}

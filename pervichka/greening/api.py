@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import RecordDate
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
 from pervichka.greening import selectors, services
@@ -24,7 +25,7 @@ ID = Query(0, ge=0, le=2_147_483_647, description="0: any")
 
 class PlantingIn(Schema):
     primary_id: int
-    planted_on: dt.date
+    planted_on: RecordDate
     settlement_id: int
     species: str = Field(..., min_length=1, max_length=120)
     count: int = Field(..., ge=1, le=100000)
@@ -53,7 +54,7 @@ class PlantingOut(Schema):
 
 
 class CheckIn(Schema):
-    checked_on: dt.date
+    checked_on: RecordDate
     alive: int = Field(..., ge=0)
     note: str = Field("", max_length=255)
 

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.roles import Perm
 from pervichka.greening.enums import SiteKind
@@ -13,7 +15,7 @@ from pervichka.projects.forms import CoordinatesMixin
 
 class PlantingForm(BootstrapMixin, CoordinatesMixin):
     primary = forms.ModelChoiceField(label=_("Primary organization"), queryset=None)
-    planted_on = forms.DateField(label=_("Planted on"), widget=DateInput())
+    planted_on = SaneDateField(kind=dates.RECORD, label=_("Planted on"), widget=DateInput())
     settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=None)
     site_kind = forms.ChoiceField(label=_("Kind of site"), choices=SiteKind.choices)
     species = forms.CharField(
@@ -50,7 +52,7 @@ class PlantingForm(BootstrapMixin, CoordinatesMixin):
 
 
 class SurvivalCheckForm(BootstrapMixin, forms.Form):
-    checked_on = forms.DateField(label=_("Checked on"), widget=DateInput())
+    checked_on = SaneDateField(kind=dates.RECORD, label=_("Checked on"), widget=DateInput())
     alive = forms.IntegerField(label=_("Alive"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 

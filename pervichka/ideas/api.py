@@ -228,6 +228,9 @@ def public_submit_idea(
 ):
     existing = selectors.idea_by_key(idempotency_key)
     if existing is not None:
+        services.idea_ensure_same(
+            existing, settlement=payload.settlement_id, title=payload.title, text=payload.text
+        )
         return Status(200, _public_idea(existing))
     if not payload.consent:
         raise ValidationError({"consent": _("Without your consent we cannot accept the idea.")})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.core.forms import apply_validation_error
+from pervichka.core.idempotency import IdempotencyConflict
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.ratelimit import client_ip, hit
 from pervichka.ideas import selectors, services
@@ -47,12 +48,38 @@ def ideas(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _conflict(request: HttpRequest, exc: IdempotencyConflict) -> HttpResponse:
+    """Another idea under a used key: a new key, and the first idea stays unseen."""
+    data = request.POST.copy()
+    data["idempotency_key"] = uuid.uuid4().hex
+    form = PublicIdeaForm(data)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    return render(request, "ideas/public/idea_submit.html", {"form": form}, status=409)
+
+
+def _as_int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
 def idea_submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PublicIdeaForm(request.POST)
         key = request.POST.get("idempotency_key", "")
         existing = selectors.idea_by_key(key)
         if existing is not None:
+            try:
+                services.idea_ensure_same(
+                    existing,
+                    settlement=_as_int(request.POST.get("settlement")),
+                    title=request.POST.get("title", ""),
+                    text=request.POST.get("text", ""),
+                )
+            except IdempotencyConflict as exc:
+                return _conflict(request, exc)
             return redirect("public:idea", code=existing.code)
         if form.is_bot():
             return render(request, "ideas/public/idea_received.html")
@@ -74,6 +101,8 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
+            except IdempotencyConflict as exc:
+                return _conflict(request, exc)
             else:
                 messages.success(
                     request,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from pervichka.core import siteurl
 from pervichka.core.codes import random_code
 from pervichka.core.history import save_as
+from pervichka.core.idempotency import ensure_same_submission
 from pervichka.core.notify import send_sms
 from pervichka.core.phones import is_kz_mobile, normalize_phone
 from pervichka.core.ratelimit import hit
@@ -106,6 +107,7 @@ def idea_submit_public(
         raise ValidationError({"idempotency_key": _("A submission key is required.")})
     existing = Idea.objects.filter(idempotency_key=key).first()
     if existing is not None:
+        idea_ensure_same(existing, settlement=settlement, title=title, text=text)
         return existing, False
     errors: dict[str, str] = {}
     if not 5 <= len((title or "").strip()) <= 200:
@@ -146,8 +148,18 @@ def idea_submit_public(
         existing = Idea.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
+        idea_ensure_same(existing, settlement=settlement, title=title, text=text)
         return existing, False
     return idea, True
+
+
+def idea_ensure_same(existing: Idea, *, settlement, title: str, text: str) -> None:
+    """A retry under a used key re-sends the same idea; anything else is refused with
+    IdempotencyConflict instead of being answered with another citizen's idea."""
+    ensure_same_submission(
+        {"settlement_id": existing.settlement_id, "title": existing.title, "text": existing.text},
+        {"settlement_id": getattr(settlement, "pk", settlement), "title": title, "text": text},
+    )
 
 
 @transaction.atomic

@@ -8,11 +8,13 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import MembershipDate
 from pervichka.core.iin import mask_iin
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, pii_checker
 from pervichka.orgs.selectors import org_unit_get, settlements_for
 from pervichka.people import selectors, services
+from pervichka.people.access import pii_view_record
 from pervichka.people.enums import (
     ConsentChannel,
     ConsentMethod,
@@ -91,7 +93,7 @@ class MembershipOut(Schema):
 
 class MembershipCreate(Schema):
     primary_id: int
-    joined: dt.date
+    joined: MembershipDate
     card_number: str = Field("", max_length=20)
     dues_category: DuesCategory = DuesCategory.WORKING
     person: PersonIn
@@ -99,14 +101,14 @@ class MembershipCreate(Schema):
 
 class MembershipPatch(Schema):
     primary_id: int | None = None
-    joined: dt.date | None = None
+    joined: MembershipDate | None = None
     card_number: str | None = Field(None, max_length=20)
     status: MembershipStatus | None = None
     dues_category: DuesCategory | None = None
 
 
 class ArchiveIn(Schema):
-    left: dt.date
+    left: MembershipDate
     reason: LeaveReason
 
 
@@ -114,6 +116,7 @@ class _PiiView:
     """Decides per row whether personal data is shown, with one scope lookup per request."""
 
     def __init__(self, user):
+        self.user = user
         self.may_read = pii_checker(user, Perm.PEOPLE_PII)
 
     def allows(self, person: Person) -> bool:
@@ -121,6 +124,8 @@ class _PiiView:
 
     def out(self, person: Person) -> dict:
         pii = self.allows(person)
+        if pii and (person.iin or person.phone):
+            pii_view_record(actor=self.user, person=person, what="API: person")
         return {
             "id": person.pk,
             "iin": person.iin if pii else (mask_iin(person.iin) or None),

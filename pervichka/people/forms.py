@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
@@ -77,7 +79,7 @@ class MemberForm(BootstrapMixin, forms.Form):
     settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=None, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     primary = forms.ModelChoiceField(label=_("Primary organization"), queryset=None)
-    joined = forms.DateField(label=_("Joined"), widget=DateInput())
+    joined = SaneDateField(kind=dates.MEMBERSHIP, label=_("Joined"), widget=DateInput())
     card_number = forms.CharField(label=_("Party card number"), max_length=20, required=False)
     dues_category = forms.ChoiceField(
         label=_("Dues category"), choices=DuesCategory.choices, initial=DuesCategory.WORKING
@@ -141,7 +143,7 @@ class MemberEditForm(MemberForm):
 
 
 class ArchiveForm(BootstrapMixin, forms.Form):
-    left = forms.DateField(label=_("Left on"), widget=DateInput())
+    left = SaneDateField(kind=dates.MEMBERSHIP, label=_("Left on"), widget=DateInput())
     leave_reason = forms.ChoiceField(label=_("Reason"), choices=LeaveReason.choices)
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.roles import Perm
 from pervichka.orgs.enums import PositionKind
@@ -11,7 +13,7 @@ from pervichka.people.selectors import persons_visible
 class PositionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Position"), choices=PositionKind.choices)
     person = forms.ModelChoiceField(label=_("Person"), queryset=None)
-    start = forms.DateField(label=_("From"), widget=DateInput())
+    start = SaneDateField(kind=dates.ANY, label=_("From"), widget=DateInput())
 
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,4 +24,4 @@ class PositionForm(BootstrapMixin, forms.Form):
 
 
 class PositionEndForm(BootstrapMixin, forms.Form):
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    end = SaneDateField(kind=dates.ANY, label=_("To"), widget=DateInput())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.people import consent_views, views
+from pervichka.people import access_views, consent_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("persons/<int:pk>/consents/", consent_views.consent_add, name="consent_add"),
     path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent_withdraw"),
     path("consents/<int:pk>/document/", consent_views.consent_document, name="consent_document"),
+    path("access-log/", access_views.access_log, name="access_log"),
     path("transfers/", views.transfers, name="transfers"),
     path("transfers/<int:pk>/<str:decision>/", views.transfer_decide, name="transfer_decide"),
     path("import/", views.member_import, name="import"),

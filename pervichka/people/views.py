@@ -20,6 +20,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.selectors import primaries_for
 from pervichka.people import exporting, history, importing, selectors, services
+from pervichka.people.access import pii_view_record, records_export
 from pervichka.people.consent_forms import ConsentForm
 from pervichka.people.enums import DuesCategory, ImportStatus, MembershipStatus
 from pervichka.people.forms import (
@@ -72,6 +73,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
+@records_export("members export", Perm.MEMBERS_VIEW)
 def member_export(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the list shows for the same filters, every page of them."""
     _require_anywhere(request.user, Perm.MEMBERS_VIEW)
@@ -90,6 +92,8 @@ def member_export(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_get(request.user, pk)
     person = membership.person
+    if selectors.can_see_pii(request.user, person):
+        pii_view_record(actor=request.user, person=person, what="member card")
     context = {
         "membership": membership,
         "person": person,

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import EventDate
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere
 from pervichka.dues.selectors import spending_visible
@@ -62,7 +63,7 @@ class EventIn(Schema):
     project: str = Field(..., description="The project's code, e.g. tazalike.")
     primary_id: int
     title: str = Field(..., min_length=1, max_length=255)
-    date: dt.date
+    date: EventDate
     settlement_id: int | None = None
     place: str = Field("", max_length=255)
     latitude: Decimal | None = Field(None, ge=-90, le=90)

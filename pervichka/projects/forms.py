@@ -2,7 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
+from pervichka.core.money import AmountField
 from pervichka.core.roles import Perm
 from pervichka.dues.enums import SpendingStatus
 from pervichka.dues.selectors import spending_visible
@@ -38,7 +41,7 @@ class EventForm(BootstrapMixin, CoordinatesMixin):
     project = forms.ModelChoiceField(label=_("Project"), queryset=None)
     primary = forms.ModelChoiceField(label=_("Primary organization"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=255)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = SaneDateField(kind=dates.EVENT, label=_("Date"), widget=DateInput())
     settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=None, required=False)
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     description = forms.CharField(
@@ -109,7 +112,7 @@ class ParticipantForm(BootstrapMixin, PersonFieldsMixin):
 
 
 class FundsForm(BootstrapMixin, forms.Form):
-    amount = forms.DecimalField(label=_("Amount, ₸"), min_value=1, max_digits=14, decimal_places=2)
+    amount = AmountField(label=_("Amount, ₸"))
     purpose = forms.CharField(label=_("What the money is for"), max_length=500)
 
 

@@ -24,6 +24,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import org_unit_get, primaries_for
+from pervichka.people.access import records_export
 from pervichka.projects import parts, selectors, services
 from pervichka.projects.enums import EventStatus, ProjectKind
 from pervichka.projects.forms import (
@@ -477,6 +478,7 @@ def event_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
 
 
 @login_required
+@records_export("volunteers export", Perm.PROJECTS_VIEW)
 def volunteers(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.PROJECTS_VIEW)
     year_raw = request.GET.get("year", "")

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.roles import Perm
 from pervichka.deputies.selectors import deputies_visible
@@ -30,7 +32,7 @@ class PromiseForm(BootstrapMixin, forms.Form):
         label=_("Responsible deputy"), queryset=None, required=False
     )
     responsible_body = forms.CharField(label=_("Responsible body"), max_length=255, required=False)
-    due_date = forms.DateField(label=_("Due"), widget=DateInput())
+    due_date = SaneDateField(kind=dates.ANY, label=_("Due"), widget=DateInput())
     is_public = forms.BooleanField(
         label=_("Shown on the public tracker"), required=False, initial=True
     )
@@ -66,7 +68,7 @@ class PromiseForm(BootstrapMixin, forms.Form):
 
 class ReportForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PromiseStatus.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = SaneDateField(kind=dates.ANY, label=_("Date"), widget=DateInput())
     text = forms.CharField(
         label=_("What was done (the evidence people will read)"),
         widget=forms.Textarea(attrs={"rows": 3}),

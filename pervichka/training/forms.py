@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput, DateTimeInput
 from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
@@ -21,8 +23,8 @@ class CohortForm(BootstrapMixin, forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("Organizer"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=255)
-    starts_on = forms.DateField(label=_("Starts"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Ends"), widget=DateInput())
+    starts_on = SaneDateField(kind=dates.EVENT, label=_("Starts"), widget=DateInput())
+    ends_on = SaneDateField(kind=dates.EVENT, label=_("Ends"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     trainers = TrainerChoiceField(
         label=_("Trainers"),

@@ -19,6 +19,7 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
+from pervichka.people.access import records_export
 from pervichka.people.services import person_lookup
 from pervichka.training import selectors, services
 from pervichka.training.forms import (
@@ -212,6 +213,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@records_export("training coverage export", Perm.TRAINING_VIEW)
 def coverage(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     districts = org_units_visible(request.user, perm=Perm.TRAINING_VIEW).filter(

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pervichka.core.api import MappedPage, Pagination, actor
+from pervichka.core.dates import BirthDate, EventDate
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404
 from pervichka.orgs.selectors import org_unit_get, settlements_for
@@ -53,7 +54,7 @@ class YoungPersonIn(FactsIn):
     surname: str = Field(..., min_length=1, max_length=100)
     name: str = Field(..., min_length=1, max_length=100)
     patronymic: str = Field("", max_length=100)
-    birth_date: dt.date | None = None
+    birth_date: BirthDate | None = None
     phone: str = Field("", max_length=20)
     settlement_id: int | None = None
     consent_method: ConsentMethod | None = None
@@ -89,7 +90,7 @@ class CaseIn(Schema):
     needs: list[Need] = []
     assessment: str = Field("", max_length=10000)
     plan: str = Field("", max_length=10000)
-    next_followup: dt.date | None = None
+    next_followup: EventDate | None = None
     worker_id: int | None = Field(
         None, description="The case worker (a user who manages youth work at the primary)"
     )

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import dates
+from pervichka.core.dates import SaneDateField
 from pervichka.core.forms import BootstrapMixin, DateInput
 from pervichka.core.iin import parse_iin
 from pervichka.core.roles import Perm
@@ -58,8 +60,11 @@ class YoungPersonForm(FactsForm):
     surname = forms.CharField(label=_("Surname"), max_length=100)
     name = forms.CharField(label=_("Name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    birth_date = forms.DateField(
-        label=_("Date of birth (when there is no IIN)"), required=False, widget=DateInput()
+    birth_date = SaneDateField(
+        kind=dates.BIRTH,
+        label=_("Date of birth (when there is no IIN)"),
+        required=False,
+        widget=DateInput(),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     settlement = forms.ModelChoiceField(label=_("Settlement"), queryset=None, required=False)
@@ -126,7 +131,9 @@ class CaseForm(BootstrapMixin, forms.Form):
     plan = forms.CharField(
         label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_followup = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    next_followup = SaneDateField(
+        kind=dates.EVENT, label=_("Next follow-up"), required=False, widget=DateInput()
+    )
     worker = forms.ModelChoiceField(
         label=_("Case worker"),
         queryset=None,
@@ -145,7 +152,9 @@ class CaseForm(BootstrapMixin, forms.Form):
 
 class NoteForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
-    next_followup = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    next_followup = SaneDateField(
+        kind=dates.EVENT, label=_("Next follow-up"), required=False, widget=DateInput()
+    )
 
 
 class ReferralForm(BootstrapMixin, forms.Form):
@@ -168,7 +177,7 @@ class ReferralMoveForm(BootstrapMixin, forms.Form):
 
 class PlacementForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PlacementKind.choices)
-    started_on = forms.DateField(label=_("From"), widget=DateInput())
+    started_on = SaneDateField(kind=dates.RECORD, label=_("From"), widget=DateInput())
     organization = forms.CharField(label=_("Employer or institution"), max_length=255)
     position = forms.CharField(label=_("Position or programme"), max_length=255, required=False)
     referral = forms.ModelChoiceField(

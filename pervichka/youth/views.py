@@ -22,6 +22,7 @@ from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.selectors import primaries_for, settlements_for
+from pervichka.people.access import pii_view_record, records_export
 from pervichka.youth import selectors, services
 from pervichka.youth.enums import YouthStatus
 from pervichka.youth.forms import (
@@ -63,6 +64,7 @@ def _filters(request: HttpRequest):
 
 
 @login_required
+@records_export("youth register export", Perm.YOUTH_VIEW)
 def registry(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.YOUTH_VIEW)
     filters, page_number = _filters(request)
@@ -229,6 +231,7 @@ def _case_context(request, case, **forms) -> dict:
 @login_required
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk)
+    pii_view_record(actor=request.user, person=case.young_person.person, what="youth case")
     return render(request, "youth/case.html", _case_context(request, case))
 
 

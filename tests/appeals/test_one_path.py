@@ -99,15 +99,20 @@ def test_the_hourly_limit_from_the_settings_holds_for_both(tree, client, categor
 
 
 def test_a_key_used_before_returns_the_first_appeal_on_both(tree, client, categories):
+    """The same content under a used key is the first appeal on both; different content
+    under it is refused with 409 on both (issue 13, point 7: never another's appeal)."""
     key = uuid.uuid4().hex
+    same = {"text": "На улице Абая нет освещения.", "phone": "+77051234567"}
     first = web(client, tree, idempotency_key=key)
     appeal = Appeal.objects.get()
     assert first["Location"] == reverse("public:track_code", args=[appeal.tracking_code])
-    again = api(client, tree, key=key, text="Другой текст")
+    again = api(client, tree, key=key, **same)
     assert again.status_code == 200
     assert again.json()["tracking_code"] == appeal.tracking_code
     assert again.json()["tracking_url"].endswith(first["Location"])
     assert web(client, tree, idempotency_key=key)["Location"] == first["Location"]
+    assert api(client, tree, key=key, text="Другой текст").status_code == 409
+    assert web(client, tree, idempotency_key=key, text="Другой текст").status_code == 409
     assert Appeal.objects.count() == 1
 
 
