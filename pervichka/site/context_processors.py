@@ -29,6 +29,7 @@ def navigation(request):
         "media": has_perm_anywhere(user, Perm.MEDIA_VIEW),
         "privacy": has_perm_anywhere(user, Perm.PRIVACY_SUBJECTS),
         "breaches": has_perm_anywhere(user, Perm.PRIVACY_BREACHES),
+        "access_log": has_perm_anywhere(user, Perm.ACCESS_LOG_VIEW),
         "ideas": has_perm_anywhere(user, Perm.PROJECTS_ADMIN)
         or has_perm_anywhere(user, Perm.IDEAS_JURY),
         "admin": user.is_staff,
@@ -55,6 +56,7 @@ MENU = [
     ("orgs", "orgs:tree", _("Organizations")),
     ("privacy", "privacy:subjects", _("Personal data")),
     ("breaches", "privacy:breaches", _("Personal data")),
+    ("access_log", "people:access_log", _("Access log")),
     ("admin", "admin:index", _("Administration")),
 ]
 # How many items stand in the bar; the rest go under "More". Six Russian or Kazakh labels,
