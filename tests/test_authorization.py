@@ -344,7 +344,7 @@ def cast(tree, chair_a, member_a, district_admin):
     methodology = rating.methodology_adopt(
         actor=district_admin,
         unit=tree.district,
-        source=Methodology.objects.get(code="default"),
+        source=Methodology.objects.get(code="default", version=2),
         weights={},
         rationale="Как у партии",
     )
