@@ -161,7 +161,9 @@ def methodology_draft(*, actor, unit: OrgUnit, source: Methodology) -> Methodolo
 
 
 def _draft_of(actor, draft: Methodology) -> Methodology:
-    draft = Methodology.objects.select_for_update().select_related("unit").get(pk=draft.pk)
+    draft = (
+        Methodology.objects.select_for_update(of=("self",)).select_related("unit").get(pk=draft.pk)
+    )
     if draft.unit is None:
         raise Http404
     _require(actor, Perm.RATING_MANAGE, draft.unit)
@@ -218,8 +220,6 @@ def methodology_edit(
         if dimension.code in weights and weights[dimension.code] != dimension.weight:
             dimension.weight = weights[dimension.code]
             dimension.save(update_fields=["weight"])
-    if split_settlements and not draft.peer_groups.exclude(settlement="").exists():
-        _split_groups(draft)
     groups = {g.code: g for g in draft.peer_groups.all()}
     source_indicators = {
         i.kpi: i
@@ -257,6 +257,9 @@ def methodology_edit(
                 indicator=indicator, peer_group=group, year=year,
                 defaults={"low": low, "high": high},
             )  # fmt: skip
+    # After the goalposts: a group's new goalposts go to both its towns and its villages.
+    if split_settlements and not draft.peer_groups.exclude(settlement="").exists():
+        _split_groups(draft)
     return draft
 
 
@@ -333,11 +336,12 @@ def _goalposts_of(
 
 def rules_of(methodology: Methodology, year: int) -> compute.Rules:
     dimensions = []
+    groups = list(methodology.peer_groups.all())
     for dimension in methodology.dimensions.prefetch_related("indicators__goalposts"):
         rules = []
         for indicator in dimension.indicators.all():
             posts = {}
-            for group in [None, *methodology.peer_groups.all()]:
+            for group in [None, *groups]:
                 found = _goalposts_of(indicator, group, year)
                 if found is not None and (group is None or found != posts.get(None)):
                     posts[group.pk if group else None] = found
@@ -492,11 +496,13 @@ def rating_execute(
     run: RatingRun,
     on_progress: Callable[[int], None] | None = None,
     prefetched: Prefetched | None = None,
+    tell: bool = True,
 ) -> RatingRun:
     """Compute the run: one KPI call per indicator for all the district's primaries (or
     their part of `prefetched`), the arithmetic of `compute`, the Monte Carlo of ranks;
     store every primary's score and its lines; tell the chairs the provisional rating is
-    out, with the objection deadline."""
+    out, with the objection deadline (with `tell=False` the caller does: the background
+    tasks send the messages in a task of their own, after the computation)."""
     run = RatingRun.objects.select_related("district", "period", "methodology").get(pk=run.pk)
     period = run.period
     methodology = run.methodology
@@ -649,7 +655,8 @@ def rating_execute(
             % {"version": run.version, "reason": run.reason or _("the period's rating")},
             actor=run.computed_by,
         )
-        _tell_chairs(run, primaries)
+        if tell:
+            rating_tell_chairs(run=run)
     return run
 
 
@@ -720,7 +727,9 @@ def _audit_removed(run: RatingRun) -> dict[tuple[int, str], Decimal]:
 def audit_decide(*, actor, item: AuditItem, passed: bool, note: str) -> AuditItem:
     """The district records what the audit found. A failed record's amount comes off the
     figure in the next version (recompute); the breakdown shows it. A failure needs a note."""
-    item = AuditItem.objects.select_for_update().select_related("district").get(pk=item.pk)
+    item = (
+        AuditItem.objects.select_for_update(of=("self",)).select_related("district").get(pk=item.pk)
+    )
     _require(actor, Perm.RATING_MANAGE, item.district)
     if RatingRun.objects.filter(
         district=item.district, period=item.period, status=RunStatus.FINAL
@@ -811,7 +820,10 @@ def _reason_text(result, indicators) -> str:
     }
 
 
-def _tell_chairs(run: RatingRun, primaries: list[int]) -> None:
+def rating_tell_chairs(*, run: RatingRun) -> None:
+    """Tell the chairs of the run's primaries that the provisional rating is out."""
+    run = RatingRun.objects.select_related("period").get(pk=run.pk)
+    primaries = list(run.scores.values_list("primary_id", flat=True))
 
     text = _(
         "The provisional rating of %(period)s is published (version %(version)s). Objections "
@@ -1122,7 +1134,7 @@ def _last_closed(kind: str, today: dt.date) -> RatingPeriod:
             return period
 
 
-def ratings_compute_due(*, today: dt.date | None = None) -> list[RatingRun]:
+def ratings_compute_due(*, today: dt.date | None = None, tell: bool = True) -> list[RatingRun]:
     """On schedule: the first version of every district's rating for the month (a snapshot),
     the quarter and the year that have closed and have none yet. Nobody acts: the runs say
     «computed on schedule»."""
@@ -1145,11 +1157,11 @@ def ratings_compute_due(*, today: dt.date | None = None) -> list[RatingRun]:
                         reason=_("computed on schedule"),
                     )
                 )
-        done.extend(ratings_execute_many(runs))
+        done.extend(ratings_execute_many(runs, tell=tell))
     return done
 
 
-def ratings_execute_many(runs: list[RatingRun]) -> list[RatingRun]:
+def ratings_execute_many(runs: list[RatingRun], *, tell: bool = True) -> list[RatingRun]:
     """Compute the started runs of one period for many districts at once: each KPI (and
     the records behind it, for the audit sample) is fetched once for all their primaries,
     then each district's run takes its part. One district's failure does not stop the
@@ -1177,7 +1189,7 @@ def ratings_execute_many(runs: list[RatingRun]) -> list[RatingRun]:
     done = []
     for run in runs:
         try:
-            done.append(rating_execute(run=run, prefetched=prefetched))
+            done.append(rating_execute(run=run, prefetched=prefetched, tell=tell))
         except Exception as exc:  # recorded on the run
             run_fail(run=run, error=f"{type(exc).__name__}: {exc}")
     return done

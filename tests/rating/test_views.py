@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pervichka.core.models import Notification
 from pervichka.rating import services
 from pervichka.rating.models import Indicator, Methodology, Objection, RatingRun
 from pervichka.rating.tasks import task_rating_execute
@@ -274,6 +275,8 @@ def test_the_run_page_shows_the_progress_while_the_task_computes(
     task_rating_execute.apply(kwargs={"run_id": run.pk})  # the worker's task
     run.refresh_from_db()
     assert (run.status, run.progress) == ("provisional", 100)
+    # The chairs' messages went in a task of their own, after the computation.
+    assert Notification.objects.filter(kind="rating_provisional").count() == 2
     done = client.get(reverse("rating:run", args=[run.pk]), headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
     # Another district's administrator does not see the run, computing or not.
