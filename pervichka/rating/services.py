@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
@@ -497,6 +497,7 @@ def rating_execute(
     on_progress: Callable[[int], None] | None = None,
     prefetched: Prefetched | None = None,
     tell: bool = True,
+    progress: bool = True,
 ) -> RatingRun:
     """Compute the run: one KPI call per indicator for all the district's primaries (or
     their part of `prefetched`), the arithmetic of `compute`, the Monte Carlo of ranks;
@@ -543,7 +544,7 @@ def rating_execute(
         for primary in primaries:
             raw[primary][indicator.pk] = values.get(primary)
         if done == len(indicators) or done % max(1, len(indicators) // 4) == 0:
-            _progress(run, on_progress, int(70 * done / max(len(indicators), 1)))
+            _progress(run, on_progress, int(70 * done / max(len(indicators), 1)), progress)
     by_kpi = {i.kpi: i.pk for i in indicators}
     kpi_of = {i.pk: i.kpi for i in indicators}
     if not snapshot:  # the period's first version draws the district's audit sample
@@ -575,7 +576,7 @@ def rating_execute(
         )
     rules = rules_of(methodology, period.end.year)
     results = compute.rate(rules, units)
-    _progress(run, on_progress, 75)
+    _progress(run, on_progress, 75, progress)
     intervals = compute.simulate(
         rules,
         units,
@@ -586,7 +587,7 @@ def rating_execute(
         seed=run.pk,
     )
     places = compute.places(results, intervals)
-    _progress(run, on_progress, 90)
+    _progress(run, on_progress, 90, progress)
     medians = _peer_medians(results)
     history = _history(run, primaries)
     with transaction.atomic():
@@ -612,7 +613,7 @@ def rating_execute(
             ]
         )
         score_of = {s.primary_id: s for s in scores}
-        IndicatorScore.objects.bulk_create(
+        _insert_lines(
             [
                 IndicatorScore(
                     score=score_of[r.key],
@@ -636,7 +637,6 @@ def rating_execute(
                 for r in results
                 for line in r.lines
             ],
-            batch_size=2000,
         )
         run.status = RunStatus.PROVISIONAL
         run.computed_at = timezone.now()
@@ -706,6 +706,22 @@ def _audit_draw(
         ],
         ignore_conflicts=True,
     )
+
+
+def _insert_lines(lines: list[IndicatorScore]) -> None:
+    """Store a run's lines: on PostgreSQL with COPY (a national quarter is some 140,000
+    lines, and building the INSERTs' SQL cost more than the database's work), elsewhere
+    with bulk_create. Lines send no signals either way; the run's save that follows moves
+    the cached figures on."""
+    if connection.vendor != "postgresql":
+        IndicatorScore.objects.bulk_create(lines, batch_size=2000)
+        return
+    fields = [f for f in IndicatorScore._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    sql = f'COPY "{IndicatorScore._meta.db_table}" ({columns}) FROM STDIN'
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for line in lines:
+            copy.write_row([getattr(line, f.attname) for f in fields])
 
 
 def _audited_kpis(indicators) -> list[str]:
@@ -783,8 +799,9 @@ def _q4(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.0001"))
 
 
-def _progress(run: RatingRun, on_progress, percent: int) -> None:
-    RatingRun.objects.filter(pk=run.pk).update(progress=percent)
+def _progress(run: RatingRun, on_progress, percent: int, store: bool = True) -> None:
+    if store:  # many districts at once (the schedule) store only the end: 100
+        RatingRun.objects.filter(pk=run.pk).update(progress=percent)
     if on_progress is not None:
         on_progress(percent)
 
@@ -1189,7 +1206,7 @@ def ratings_execute_many(runs: list[RatingRun], *, tell: bool = True) -> list[Ra
     done = []
     for run in runs:
         try:
-            done.append(rating_execute(run=run, prefetched=prefetched, tell=tell))
+            done.append(rating_execute(run=run, prefetched=prefetched, tell=tell, progress=False))
         except Exception as exc:  # recorded on the run
             run_fail(run=run, error=f"{type(exc).__name__}: {exc}")
     return done
