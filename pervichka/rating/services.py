@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -489,6 +489,10 @@ class Prefetched:
 
     values: dict[str, dict[int, float]]
     records: dict[str, dict[int, list[kpis.Record]]]
+    primaries: dict[str, list[int]] = field(default_factory=dict)  # by district path
+    members: dict[int, int] = field(default_factory=dict)
+    # What a methodology gives every district that uses it, read once: by (id, year).
+    methodologies: dict[tuple[int, int], tuple] = field(default_factory=dict)
 
 
 def rating_execute(
@@ -507,20 +511,33 @@ def rating_execute(
     run = RatingRun.objects.select_related("district", "period", "methodology").get(pk=run.pk)
     period = run.period
     methodology = run.methodology
-    primaries = list(
-        OrgUnit.objects.filter(
-            path__startswith=run.district.path, kind=OrgKind.PRIMARY, is_active=True
-        ).values_list("pk", flat=True)
-    )
+    if prefetched is not None and run.district.path in prefetched.primaries:
+        primaries = prefetched.primaries[run.district.path]
+    else:
+        primaries = list(
+            OrgUnit.objects.filter(
+                path__startswith=run.district.path, kind=OrgKind.PRIMARY, is_active=True
+            ).values_list("pk", flat=True)
+        )
     snapshot, members = _snapshot(run)
     if not members:
-        members = member_counts_on(primaries, period.end)
+        if prefetched is not None and prefetched.members:
+            members = {p: prefetched.members.get(p, 0) for p in primaries}
+        else:
+            members = member_counts_on(primaries, period.end)
     else:  # a primary opened after the snapshot is not in it
         primaries = [p for p in primaries if p in members]
-    groups = list(methodology.peer_groups.all())
-    indicators = list(
-        Indicator.objects.filter(dimension__methodology=methodology).select_related("dimension")
-    )
+    key = (methodology.pk, period.end.year)
+    if prefetched is not None and key in prefetched.methodologies:
+        groups, indicators, rules = prefetched.methodologies[key]
+    else:
+        groups = list(methodology.peer_groups.all())
+        indicators = list(
+            Indicator.objects.filter(dimension__methodology=methodology).select_related("dimension")
+        )
+        rules = rules_of(methodology, period.end.year)
+        if prefetched is not None:
+            prefetched.methodologies[key] = (groups, indicators, rules)
     corrections = _corrections(run)
     raw: dict[int, dict[int, Decimal | None]] = {p: {} for p in primaries}
     kpi_period = kpis.Period(period.start, period.end)
@@ -574,7 +591,6 @@ def rating_execute(
                 primary, members.get(primary, 0), group.pk if group else None, raw[primary]
             )
         )
-    rules = rules_of(methodology, period.end.year)
     results = compute.rate(rules, units)
     _progress(run, on_progress, 75, progress)
     intervals = compute.simulate(
@@ -1189,20 +1205,25 @@ def ratings_execute_many(runs: list[RatingRun], *, tell: bool = True) -> list[Ra
     kpi_period = kpis.Period(period.start, period.end)
     paths = {run.district.path for run in runs}
     size = len(next(iter(paths)))  # the levels are fixed: every district's path is as long
-    primaries = [
-        pk
-        for pk, path in OrgUnit.objects.filter(kind=OrgKind.PRIMARY, is_active=True).values_list(
-            "pk", "path"
-        )
-        if path[:size] in paths
-    ]
+    by_district: dict[str, list[int]] = {}
+    for pk, path in OrgUnit.objects.filter(kind=OrgKind.PRIMARY, is_active=True).values_list(
+        "pk", "path"
+    ):
+        if path[:size] in paths:
+            by_district.setdefault(path[:size], []).append(pk)
+    primaries = [pk for pks in by_district.values() for pk in pks]
     indicators = list(Indicator.objects.filter(dimension__methodology__runs__in=runs).distinct())
     names = sorted({i.kpi for i in indicators if i.kpi in kpis.REGISTRY})
     values = {name: kpis.compute(name, primaries, kpi_period) for name in names}
     records = {
         name: kpis.records(name, primaries, kpi_period) for name in _audited_kpis(indicators)
     }
-    prefetched = Prefetched(values, records)
+    prefetched = Prefetched(
+        values,
+        records,
+        primaries={path: by_district.get(path, []) for path in paths},
+        members=member_counts_on(primaries, period.end),
+    )
     done = []
     for run in runs:
         try:
