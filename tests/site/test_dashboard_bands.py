@@ -20,7 +20,7 @@ def test_the_bands_of_the_latest_rating_link_to_the_league_table(
     tree,
     district_admin,
     other_admin,
-    members,
+    members,  # noqa: F811
     quarter,  # noqa: F811
 ):
     client = login(district_admin)
