@@ -83,8 +83,9 @@ def test_district_start_page_shows_the_bands_at_360_px(page, live_server, tree, 
         MembershipFactory(primary=tree.primary_a)
     period = services.period_ensure(kind="quarter", start=quarter_before_last())
     run = services.rating_compute(actor=district_admin, district=tree.district, period=period)
-    page.goto("/")
+    page.goto("/rating/")  # the start page of a visitor is the public portal: log in here
     login(page, "district_admin")
+    page.goto("/")
     section = page.locator("#section-rating")
     expect(section).to_be_visible()
     fits_the_phone(page)
