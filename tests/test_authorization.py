@@ -91,6 +91,10 @@ OBJECT_PAGES = {
     "rating:objection": lambda c: [c["objection"].pk],
     "rating:objection_file": lambda c: [c["objection"].pk],
     "rating:adopt": lambda c: [c["methodology"].pk],
+    "rating:methodology_edit": lambda c: [c["methodology"].pk],
+    "rating:methodology_approve": lambda c: [c["methodology"].pk],
+    "rating:audit": lambda c: [c["rating"].pk],
+    "rating:audit_decide": lambda c: [c["audit_item"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -358,6 +362,14 @@ def cast(tree, chair_a, member_a, district_admin):
         text="Ахметова: было больше",
         upload=SimpleUploadedFile("o.pdf", b"%PDF-1.4 objection"),
     )
+    # A record of primary A drawn for the district's audit.
+    from pervichka.rating.models import AuditItem
+
+    audit_item = AuditItem.objects.create(
+        district=tree.district, period=period, primary=tree.primary_a,
+        kpi="events_with_evidence", app_label="projects", model="event", record_pk=999999,
+        label="Субботник",
+    )  # fmt: skip
     # A request from another district to use Ахметова's record, which primary A keeps.
     from pervichka.people.models import PersonTransferRequest
 
@@ -373,6 +385,7 @@ def cast(tree, chair_a, member_a, district_admin):
         "rating": rating_run,
         "rating_score": rating_score,
         "objection": objection,
+        "audit_item": audit_item,
         "transfer": transfer,
         "deputy": deputy,
         "promise": promise,
@@ -414,6 +427,8 @@ def unchanged(cast):
     assert not cast["case"].notes.exists()
     cast["event"].refresh_from_db()
     assert cast["event"].status == "held"
+    cast["audit_item"].refresh_from_db()
+    assert cast["audit_item"].status == "pending"
     assert cast["event"].participants.count() == 1
     assert not cast["planting"].checks.exists()
     cast["idea"].refresh_from_db()
