@@ -111,6 +111,10 @@ OBJECT_PAGES = {
     "media:act": lambda c: [c["news"].pk, "submit"],
     "media:cover": lambda c: [c["news"].pk, "medium"],
     "media:telegram": lambda c: [c["news"].pk],
+    "rating:methodology_edit": lambda c: [c["methodology"].pk],
+    "rating:methodology_approve": lambda c: [c["methodology"].pk],
+    "rating:audit": lambda c: [c["rating"].pk],
+    "rating:audit_decide": lambda c: [c["audit_item"].pk],
 }
 # Pages that list or create within the user's own scope: the outsider sees none of A's data
 # (or gets 404 where the page is not for a chair at all, like registering appeals).
@@ -374,7 +378,7 @@ def cast(tree, chair_a, member_a, district_admin):
     methodology = rating.methodology_adopt(
         actor=district_admin,
         unit=tree.district,
-        source=Methodology.objects.get(code="default"),
+        source=Methodology.objects.get(code="default", version=2),
         weights={},
         rationale="Как у партии",
     )
@@ -388,6 +392,14 @@ def cast(tree, chair_a, member_a, district_admin):
         text="Ахметова: было больше",
         upload=SimpleUploadedFile("o.pdf", b"%PDF-1.4 objection"),
     )
+    # A record of primary A drawn for the district's audit.
+    from pervichka.rating.models import AuditItem
+
+    audit_item = AuditItem.objects.create(
+        district=tree.district, period=period, primary=tree.primary_a,
+        kpi="events_with_evidence", app_label="projects", model="event", record_pk=999999,
+        label="Субботник",
+    )  # fmt: skip
     # A request from another district to use Ахметова's record, which primary A keeps.
     # The consent the young person gave to youth work (the register, issue 13), and a
     # breach recorded by the district.
@@ -454,6 +466,7 @@ def cast(tree, chair_a, member_a, district_admin):
         "rating": rating_run,
         "rating_score": rating_score,
         "objection": objection,
+        "audit_item": audit_item,
         "transfer": transfer,
         "consent": consent,
         "breach": breach,
@@ -497,6 +510,8 @@ def unchanged(cast):
     assert not cast["case"].notes.exists()
     cast["event"].refresh_from_db()
     assert cast["event"].status == "held"
+    cast["audit_item"].refresh_from_db()
+    assert cast["audit_item"].status == "pending"
     assert cast["event"].participants.count() == 1
     assert not cast["planting"].checks.exists()
     cast["idea"].refresh_from_db()

@@ -55,6 +55,12 @@ class Record:
     pk: int
     label: str
     url_name: str  # reversed with the pk as its one argument
+    # Who entered the record (a user id), where the app knows: that person does not decide
+    # an objection to the figure (issue 15, point 7).
+    entered_by: int | None = None
+    # How much of the figure the record is (1 for a counted record, the trees of a
+    # planting): what a failed audit takes off.
+    amount: float = 1.0
 
 
 RecordsFunction = Callable[[Iterable[int], Period], dict[int, list[Record]]]
@@ -92,6 +98,25 @@ def register_records(name: str):
         return function
 
     return decorator
+
+
+CourseLink = Callable[[str], "tuple[str, str] | None"]
+_COURSE_LINKS: list[CourseLink] = []
+
+
+def register_course_link(function: CourseLink) -> CourseLink:
+    """The School registers how a course code becomes (its name, its page's address): the
+    rating's tip links to the course for the weakest dimension without importing it."""
+    _COURSE_LINKS.append(function)
+    return function
+
+
+def course_link(code: str) -> tuple[str, str] | None:
+    for function in _COURSE_LINKS:
+        found = function(code) if code else None
+        if found is not None:
+            return found
+    return None
 
 
 def records(name: str, org_unit_ids: Iterable[int], period: Period) -> dict[int, list[Record]]:

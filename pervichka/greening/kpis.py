@@ -45,7 +45,10 @@ def _planting_records(unit_ids: Iterable[int], period: Period, *, checked: bool)
     groups = units_and_primaries(unit_ids)
     result: dict[int, list[Record]] = defaultdict(list)
     for planting in _plantings(groups.members, period, checked=checked).order_by("planted_on"):
-        record = Record("greening", "planting", planting.pk, str(planting), "greening:planting")
+        record = Record(
+            "greening", "planting", planting.pk, str(planting), "greening:planting",
+            planting.created_by_id, float(planting.count),
+        )  # fmt: skip
         for owner in groups.owners.get(planting.primary_id, []):
             result[owner].append(record)
     return dict(result)

@@ -43,8 +43,12 @@ def _event_records(unit_ids: Iterable[int], period: Period, *, evidence: bool):
     groups = units_and_primaries(unit_ids)
     result: dict[int, list[Record]] = defaultdict(list)
     rows = _held(groups.members, period, evidence=evidence).order_by("date", "pk")
-    for pk, primary_id, title, date in rows.values_list("pk", "primary_id", "title", "date"):
-        record = Record("projects", "event", pk, f"{date:%d.%m.%Y} {title}", "projects:event")
+    for pk, primary_id, title, date, entered_by in rows.values_list(
+        "pk", "primary_id", "title", "date", "created_by_id"
+    ):
+        record = Record(
+            "projects", "event", pk, f"{date:%d.%m.%Y} {title}", "projects:event", entered_by
+        )
         for owner in groups.owners.get(primary_id, []):
             result[owner].append(record)
     return dict(result)

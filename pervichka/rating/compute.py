@@ -5,8 +5,11 @@ For each indicator of each primary:
   value  is winsorised at the methodology's percentiles of all the district's values (only
          when there are at least WINSOR_MIN_COUNT of them: a percentile of five primaries
          would cut real figures), then limited to the indicator's cap;
-  score  = clamp((value − L) / (U − L), 0, 1) × 100 against the goalposts L < U of the
-         primary's peer group (100 − that when lower is better).
+  score  = clamp((f(value) − f(L)) / (f(U) − f(L)), 0, 1) × 100 against the goalposts
+         L < U of the primary's peer group (100 − that when lower is better), where f is
+         the identity, or, for an indicator with a knee k (diminishing returns), f(v) = v up
+         to k and f(v) = k × √(v / k) above it: beyond the knee each further unit earns
+         less, and U still scores 100.
 A dimension is the mean of its indicators that have data; a dimension with none is "no data",
 never imputed, and its weight goes to the others in proportion to theirs. An indicator's
 weight is its dimension's share of the available weight divided by the dimension's
@@ -26,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+import numpy as np
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 WINSOR_MIN_COUNT = 20
@@ -40,6 +45,7 @@ class IndicatorRule:
     cap: Decimal | None
     # peer group key (None: every group) -> (L, U) with L < U
     goalposts: dict[object, tuple[Decimal, Decimal]]
+    knee: Decimal | None = None  # diminishing returns above it (see damp)
 
     def goalposts_for(self, peer_group: object) -> tuple[Decimal, Decimal] | None:
         return self.goalposts.get(peer_group) or self.goalposts.get(None)
@@ -94,6 +100,7 @@ class Line:
     value: Decimal | None = None
     winsorised: bool = False
     capped: bool = False
+    damped: bool = False  # above the knee: diminishing returns
     score: Decimal | None = None
     weight: Decimal = Decimal(0)  # percent of the total
     points: Decimal = Decimal(0)
@@ -146,7 +153,19 @@ def normalise(raw: Decimal | None, rule: IndicatorRule, members: int) -> Decimal
     return raw
 
 
-def score_value(value: Decimal, low: Decimal, high: Decimal, direction: str) -> Decimal:
+def damp(value: Decimal, knee: Decimal | None) -> Decimal:
+    """Diminishing returns: the identity up to the knee, k × √(v / k) above it (concave, and
+    continuous at the knee). With no knee (or a knee of 0 or less), the identity."""
+    if knee is None or knee <= 0 or value <= knee:
+        return value
+    return knee * (value / knee).sqrt()
+
+
+def score_value(
+    value: Decimal, low: Decimal, high: Decimal, direction: str, knee: Decimal | None = None
+) -> Decimal:
+    if knee is not None:
+        value, low, high = damp(value, knee), damp(low, knee), damp(high, knee)
     fraction = (value - low) / (high - low)
     fraction = min(max(fraction, Decimal(0)), Decimal(1))
     score = fraction * HUNDRED
@@ -227,7 +246,8 @@ def rate(rules: Rules, units: Sequence[UnitInput]) -> list[UnitResult]:
                 posts = rule.goalposts_for(unit.peer_group)
                 if line.value is None or posts is None:
                     continue
-                line.score = score_value(line.value, posts[0], posts[1], rule.direction)
+                line.score = score_value(line.value, posts[0], posts[1], rule.direction, rule.knee)
+                line.damped = rule.knee is not None and 0 < rule.knee < line.value
                 with_data.append(line)
             if with_data:
                 available[dimension.key] = with_data
@@ -290,7 +310,6 @@ def simulate(
     """Ranks of the rated units under `draws` random methodologies: each dimension's weight
     times a factor uniform in 1 ± weight_spread, each goalpost moved by a share of its span
     uniform in ± goalpost_spread. Rank 1 is the best."""
-    import numpy as np
 
     rated = [r for r in results if r.total is not None]
     if not rated:
@@ -312,17 +331,27 @@ def simulate(
             posts = rule.goalposts_for(by_key[result.key].peer_group)
             line = lines[rule.key]
             if posts is not None and line.value is not None:
-                low, high = float(posts[0]), float(posts[1])
-                base[row, col] = (float(line.value) - low) / (high - low)
+                # With a knee, the goalposts move in the damped scale (see damp).
+                low, high = float(damp(posts[0], rule.knee)), float(damp(posts[1], rule.knee))
+                x = float(damp(line.value, rule.knee))
+                base[row, col] = (x - low) / (high - low)
                 present[row, col] = 1.0
     reverse = np.array([rule.direction == "lower" for rule in indicators])
     counts = np.add.reduceat(present, starts, axis=1)
-    has_dim = (counts > 0).astype(float)
+    has_dim = (counts > 0).astype(np.float32)
     inv_counts = np.divide(1.0, counts, out=np.zeros_like(counts), where=counts > 0)
+    # Each present score's share of its dimension's mean: 1 / (the unit's indicators with
+    # data in that dimension); a missing one 0.
+    dim_of = np.repeat(np.arange(len(dims)), [len(d.indicators) for d in dims])
+    share = (present * inv_counts[:, dim_of]).astype(np.float32)
     weights = np.array([float(d.weight) for d in dims])
     rng = np.random.default_rng(seed)
-    ranks = np.empty((draws, n), dtype=np.int32)
-    positions = np.arange(1, n + 1, dtype=np.int32)
+    # The draws' random methodologies, drawn one after the other as always (the same seed
+    # gives the same draws), then computed in batches: a batch of draws is a few array
+    # passes over a (batch, units, indicators) block instead of a Python loop per draw.
+    w_all = np.empty((draws, len(dims)))
+    a_all = np.empty((draws, m), dtype=np.float32)
+    b_all = np.empty((draws, m), dtype=np.float32)
     for draw in range(draws):
         w = weights * (1 + rng.uniform(-weight_spread, weight_spread, len(dims)))
         dl = rng.uniform(-goalpost_spread, goalpost_spread, m)
@@ -330,18 +359,27 @@ def simulate(
         a = 1.0 / (1.0 + dh - dl)
         b = -dl * a
         a, b = np.where(reverse, -a, a), np.where(reverse, 1.0 - b, b)  # 1 - clamp(y)
-        a, b = a.astype(np.float32), b.astype(np.float32)
-        scores = base * a
-        scores += b
+        w_all[draw], a_all[draw], b_all[draw] = w, a, b
+    denominators = (w_all @ has_dim.T.astype(np.float64)).astype(np.float32)  # (draws, n)
+    ranks = np.empty((n, draws), dtype=np.int32)  # unit by unit: the quantiles read rows
+    positions = np.arange(1, n + 1, dtype=np.int32)
+    batch = max(1, min(draws, 4_000_000 // max(n * m, 1)))
+    for first in range(0, draws, batch):
+        last = min(first + batch, draws)
+        scores = base[None, :, :] * a_all[first:last, None, :]
+        scores += b_all[first:last, None, :]
         np.clip(scores, 0.0, 1.0, out=scores)
-        scores *= present
-        dim_means = np.add.reduceat(scores, starts, axis=1) * inv_counts
-        totals = (dim_means * w).sum(axis=1) / (has_dim * w).sum(axis=1)
-        ranks[draw, np.argsort(-totals, kind="stable")] = positions
-    ranks.sort(axis=0)
-    median = (ranks[(draws - 1) // 2] + ranks[draws // 2]) / 2
-    p5 = ranks[math.floor(0.05 * (draws - 1))]  # numpy's "lower" 5th percentile
-    p95 = ranks[math.ceil(0.95 * (draws - 1))]  # and "higher" 95th
+        scores *= share[None, :, :]
+        w_cols = w_all[first:last][:, dim_of].astype(np.float32)  # (batch, m)
+        totals = np.matmul(scores, w_cols[:, :, None])[:, :, 0] / denominators[first:last]
+        order = np.argsort(-totals, axis=1, kind="stable")
+        ranks[order, np.arange(first, last)[:, None]] = positions[None, :]
+    low_at = math.floor(0.05 * (draws - 1))  # numpy's "lower" 5th percentile
+    high_at = math.ceil(0.95 * (draws - 1))  # and "higher" 95th
+    middle = ((draws - 1) // 2, draws // 2)
+    ranks.partition(sorted({low_at, high_at, *middle}), axis=1)
+    median = (ranks[:, middle[0]] + ranks[:, middle[1]]) / 2
+    p5, p95 = ranks[:, low_at], ranks[:, high_at]
     return {
         result.key: RankInterval(float(median[i]), int(p5[i]), int(p95[i]))
         for i, result in enumerate(rated)

@@ -38,5 +38,16 @@ class ObjectionStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class SettlementGroup(models.TextChoices):
+    URBAN = "urban", _("towns and cities")
+    RURAL = "rural", _("villages")
+
+
+class AuditStatus(models.TextChoices):
+    PENDING = "pending", _("to audit")
+    PASSED = "passed", _("confirmed")
+    FAILED = "failed", _("failed")
+
+
 DECISIONS = (ObjectionStatus.UPHELD, ObjectionStatus.PARTLY, ObjectionStatus.REJECTED)
 BANDS = ("A", "B", "C", "D", "E")

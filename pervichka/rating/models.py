@@ -14,12 +14,14 @@ from pervichka.core import kpis
 from pervichka.core.i18n import pick_name
 from pervichka.core.scoping import ScopedQuerySet
 from pervichka.rating.enums import (
+    AuditStatus,
     Denominator,
     Direction,
     MethodologyStatus,
     ObjectionStatus,
     PeriodKind,
     RunStatus,
+    SettlementGroup,
 )
 
 
@@ -103,6 +105,10 @@ class Methodology(ThreeLanguageText):
     mc_goalpost_spread = models.DecimalField(
         max_digits=4, decimal_places=2, default=Decimal("0.10")
     )
+    # The share of the counted records drawn each period for the district to audit.
+    audit_share = models.DecimalField(
+        _("share of records audited"), max_digits=4, decimal_places=2, default=Decimal("0.10")
+    )
     objection_days = models.PositiveSmallIntegerField(default=5)
     decision_days = models.PositiveSmallIntegerField(default=10)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,7 +136,9 @@ class Methodology(ThreeLanguageText):
 
 
 class PeerGroup(ThreeLanguageText):
-    """Primaries compared with each other: by members at the period's end."""
+    """Primaries compared with each other: by members at the period's end and, where the
+    methodology splits them, by the kind of settlement (a town or city is urban, a village
+    or a station rural; a primary with no settlement recorded counts as urban)."""
 
     methodology = models.ForeignKey(
         Methodology, on_delete=models.CASCADE, related_name="peer_groups"
@@ -138,6 +146,9 @@ class PeerGroup(ThreeLanguageText):
     code = models.SlugField(max_length=20)
     min_members = models.PositiveIntegerField(default=0)
     max_members = models.PositiveIntegerField(null=True, blank=True)  # inclusive; empty: no top
+    settlement = models.CharField(
+        _("settlements"), max_length=5, choices=SettlementGroup.choices, blank=True
+    )
 
     class Meta:
         ordering = ["min_members"]
@@ -153,8 +164,10 @@ class Dimension(ThreeLanguageText):
     code = models.SlugField(max_length=30)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(default=0)
-    # The School's course that teaches this dimension: the tip links to it.
+    # The School's course that teaches this dimension: the tip links to it (by the course's
+    # code, which the School resolves: core.kpis.course_link); the hint is its name in words.
     course_hint = models.CharField(max_length=255, blank=True)
+    course_code = models.SlugField(_("School course code"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -170,6 +183,8 @@ class Indicator(models.Model):
     denominator = models.CharField(max_length=8, choices=Denominator.choices)
     # The value (after the denominator) beyond which nothing more is earned.
     cap = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    # Diminishing returns above it (compute.damp): the value after the denominator.
+    knee = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -326,6 +341,9 @@ class IndicatorScore(models.Model):
     corrected = models.BooleanField(default=False)  # by an upheld objection
     # Above three standard deviations of the primary's own history: to be reviewed.
     spike = models.BooleanField(default=False)
+    damped = models.BooleanField(default=False)  # above the knee: diminishing returns
+    # What failed audits took off the raw figure (the records' amounts).
+    audit_removed = models.DecimalField(max_digits=14, decimal_places=4, default=0)
     # The indicator's score 0–100 against its goalposts (the FK above is the primary's row).
     norm_score = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     weight = models.DecimalField(max_digits=8, decimal_places=4)  # share of the total, in %
@@ -404,3 +422,45 @@ class RatingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%d.%m.%Y}"
+
+
+class AuditItem(models.Model):
+    """A counted record drawn for the district to audit (issue 15, point 5): each period
+    the first computed version draws `audit_share` of the records behind the indicators
+    whose KPI names its records. A failed audit takes the record's amount off the figure
+    from the next version on, and the breakdown shows it."""
+
+    district = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(RatingPeriod, on_delete=models.PROTECT, related_name="audits")
+    primary = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    kpi = models.CharField(max_length=60)
+    app_label = models.CharField(max_length=40)
+    model = models.CharField(max_length=40)
+    record_pk = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=255)
+    url_name = models.CharField(max_length=80, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=4, default=1)
+    status = models.CharField(
+        max_length=8, choices=AuditStatus.choices, default=AuditStatus.PENDING
+    )
+    note = models.TextField(_("what the auditor found"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "primary__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audited record")
+        ordering = ["primary__name", "kpi", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "period", "kpi", "app_label", "model", "record_pk"],
+                name="rating_audit_item_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.label}: {self.status}"

@@ -8,15 +8,16 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 
 from pervichka.core import kpis
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.orgs.enums import OrgKind
-from pervichka.rating.enums import Denominator, RunStatus
+from pervichka.rating.enums import BANDS, Denominator, PeriodKind, RunStatus
 from pervichka.rating.models import (
+    AuditItem,
     Dimension,
     Indicator,
     IndicatorScore,
@@ -299,8 +300,6 @@ def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], 
     """The distribution of bands per district for one period, over the districts in scope
     (a region's or the party's administrators see all theirs), and the same breakdown one
     level up: each district's mean points per dimension."""
-    from django.db.models import Count
-
     runs = latest_runs(user)
     periods = list({r.period_id: r.period for r in runs}.values())
     if not periods:
@@ -345,3 +344,102 @@ def rollup(user, period_id: int | None) -> tuple[list, object, list[RollupRow], 
             row.mean_total = (totals.get(r.pk, Decimal(0)) / rated).quantize(CENT)
         rows.append(row)
     return periods, period, rows, dimension_names
+
+
+def audit_items(user, run: RatingRun) -> QuerySet[AuditItem]:
+    """The district's audit sample of the run's period, within the user's scope."""
+    return (
+        AuditItem.objects.visible_to(user, Perm.RATING_VIEW)
+        .filter(district=run.district, period=run.period)
+        .select_related("primary", "decided_by")
+    )
+
+
+def audit_item_get(user, pk: object) -> AuditItem:
+    return get_or_404(
+        AuditItem.objects.visible_to(user, Perm.RATING_MANAGE).select_related(
+            "district", "period", "primary"
+        ),
+        pk=pk,
+    )
+
+
+def audits_of_score(score: Score) -> list[AuditItem]:
+    """The primary's records drawn for the audit of the score's period (the caller has
+    read the score)."""
+    return list(
+        AuditItem.objects.filter(
+            district=score.run.district, period=score.run.period, primary=score.primary
+        )
+    )
+
+
+def course_for(dimension) -> tuple[str, str] | None:
+    """The School's course for a dimension, named and linked by the School itself."""
+    if dimension is None or not dimension.course_code:
+        return None
+    return kpis.course_link(dimension.course_code)
+
+
+@dataclass
+class GoalpostRow:
+    indicator: Indicator
+    group: object  # a PeerGroup, or None: every group
+    low: Decimal
+    high: Decimal
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.kpi}__{self.group.code if self.group else ''}"
+
+
+def goalpost_grid(methodology: Methodology, year: int) -> list[GoalpostRow]:
+    """The goalposts in force for `year`, per indicator: the general ones and each peer
+    group's own — what a draft's editor shows and changes."""
+    groups = list(methodology.peer_groups.all())
+    rows = []
+    for indicator in Indicator.objects.filter(dimension__methodology=methodology).prefetch_related(
+        "goalposts"
+    ):
+        posts = [p for p in indicator.goalposts.all() if p.year <= year]
+        for group in [None, *groups]:
+            matching = [p for p in posts if p.peer_group_id == (group.pk if group else None)]
+            if matching:
+                best = max(matching, key=lambda p: p.year)
+                rows.append(GoalpostRow(indicator, group, best.low, best.high))
+    return rows
+
+
+@dataclass
+class BandSummary:
+    period: object
+    runs: list[RatingRun]
+    bands: dict[str, int]
+    unrated: int
+
+
+def latest_bands(user) -> BandSummary | None:
+    """The bands of the primaries in the latest computed rating of the user's districts
+    (the latest quarter, else the latest period of any kind; each district's latest
+    version of it): the district administrator's start page shows them."""
+    runs = runs_readable(user).filter(status__in=[RunStatus.PROVISIONAL, RunStatus.FINAL])
+    newest = (
+        runs.filter(period__kind=PeriodKind.QUARTER).first()
+        or runs.order_by("-period__end", "-version").first()
+    )
+    if newest is None:
+        return None
+    chosen: dict[int, RatingRun] = {}
+    for run in runs.filter(period=newest.period).order_by("-version"):
+        chosen.setdefault(run.district_id, run)
+    counts = dict(
+        Score.objects.filter(run__in=list(chosen.values()))
+        .values_list("band")
+        .annotate(n=Count("pk"))
+    )
+    return BandSummary(
+        period=newest.period,
+        runs=sorted(chosen.values(), key=lambda r: r.district.name),
+        bands={band: counts.get(band, 0) for band in BANDS},
+        unrated=counts.get("", 0),
+    )

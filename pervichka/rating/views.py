@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,14 @@ from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.rating import selectors, services
-from pervichka.rating.enums import BANDS, DECISIONS, ObjectionStatus, PeriodKind, RunStatus
+from pervichka.rating.enums import (
+    BANDS,
+    DECISIONS,
+    MethodologyStatus,
+    ObjectionStatus,
+    PeriodKind,
+    RunStatus,
+)
 from pervichka.rating.tasks import task_rating_execute
 
 
@@ -169,6 +177,7 @@ def run_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     score = selectors.score_get(request.user, pk)
     blocks, tips = selectors.breakdown(score)
+    weakest = selectors.weakest_dimension(blocks)
     previous = selectors.previous_score(score)
     latest = (
         selectors.runs_readable(request.user)
@@ -196,7 +205,9 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "score": score,
             "blocks": blocks,
             "tips": tips,
-            "weakest": selectors.weakest_dimension(blocks),
+            "weakest": weakest,
+            "course": selectors.course_for(weakest),
+            "audits": selectors.audits_of_score(score),
             "previous": previous,
             "change": (score.total - previous.total)
             if previous and previous.total is not None and score.total is not None
@@ -240,6 +251,10 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         and objection.status == ObjectionStatus.OPEN
         and objection.raised_by_id != request.user.pk
     )
+    entered_disputed = can_decide and request.user.pk in services.disputed_data_entered_by(
+        objection
+    )
+    can_decide = can_decide and not entered_disputed
     if request.method == "POST":
         if not can_decide:
             raise Http404
@@ -262,6 +277,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "objection": objection,
             "can_decide": can_decide,
+            "entered_disputed": entered_disputed,
             "decisions": [(d.value, d.label) for d in DECISIONS],
         },
     )
@@ -279,15 +295,26 @@ def objection_file(request: HttpRequest, pk: int) -> FileResponse:
 def methodology(request: HttpRequest, pk: int) -> HttpResponse:
     methodology = selectors.methodology_get(request.user, pk)
     dimensions = methodology.dimensions.prefetch_related("indicators__goalposts__peer_group")
+    can_edit = (
+        methodology.status == MethodologyStatus.DRAFT
+        and methodology.unit is not None
+        and has_perm_at(request.user, Perm.RATING_MANAGE, methodology.unit.path)
+    )
+    peer_groups = list(methodology.peer_groups.all())
     return render(
         request,
         "rating/methodology.html",
         {
             "methodology": methodology,
             "dimensions": dimensions,
-            "peer_groups": methodology.peer_groups.all(),
+            "peer_groups": peer_groups,
             "floors": methodology.quality_floors.select_related("indicator"),
             "adopters": _adopters(request.user),
+            "can_edit": can_edit,
+            "grid": selectors.goalpost_grid(methodology, timezone.localdate().year)
+            if can_edit
+            else [],
+            "split": any(g.settlement for g in peer_groups),
         },
     )
 
@@ -301,7 +328,7 @@ def _adopters(user):
 @login_required
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    """A district or region adopts this methodology with its own weights and a rationale."""
+    """A district or region starts a draft of this methodology, to edit and approve."""
     source = selectors.methodology_get(request.user, pk)
     unit = get_or_404(
         org_units_visible(request.user, perm=Perm.RATING_MANAGE).filter(
@@ -310,23 +337,66 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         pk=request.POST.get("unit") if request.POST.get("unit", "").isdigit() else 0,
     )
     try:
-        weights = {}
-        for dimension in source.dimensions.all():
-            value = _decimal(request.POST.get(f"weight_{dimension.code}", ""))
-            if value is not None:
-                weights[dimension.code] = value
-        adopted = services.methodology_adopt(
-            actor=request.user,
-            unit=unit,
-            source=source,
-            weights=weights,
-            rationale=request.POST.get("rationale", "")[:5000],
-        )
+        draft = services.methodology_draft(actor=request.user, unit=unit, source=source)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("rating:methodology", pk=source.pk)
-    messages.success(request, _("The methodology is adopted and approved."))
-    return redirect("rating:methodology", pk=adopted.pk)
+    messages.success(request, _("A draft is made: change it within the limits, then approve."))
+    return redirect("rating:methodology", pk=draft.pk)
+
+
+def _draft_for_edit(request: HttpRequest, pk: int):
+    draft = selectors.methodology_get(request.user, pk)
+    if draft.unit is None or not has_perm_at(request.user, Perm.RATING_MANAGE, draft.unit.path):
+        raise Http404
+    return draft
+
+
+@login_required
+@require_POST
+def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a draft's weights, goalposts and the towns/villages split."""
+    draft = _draft_for_edit(request, pk)
+    try:
+        weights = {}
+        for dimension in draft.dimensions.all():
+            value = _decimal(request.POST.get(f"weight_{dimension.code}", ""))
+            if value is not None:
+                weights[dimension.code] = value
+        goalposts = {}
+        for row in selectors.goalpost_grid(draft, timezone.localdate().year):
+            low = _decimal(request.POST.get(f"low_{row.key}", ""))
+            high = _decimal(request.POST.get(f"high_{row.key}", ""))
+            if low is None or high is None or (low, high) == (row.low, row.high):
+                continue
+            goalposts[(row.indicator.kpi, row.group.code if row.group else None)] = (low, high)
+        services.methodology_edit(
+            actor=request.user,
+            draft=draft,
+            weights=weights,
+            goalposts=goalposts,
+            split_settlements=request.POST.get("split") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The draft is saved."))
+    return redirect("rating:methodology", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def methodology_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft_for_edit(request, pk)
+    try:
+        services.methodology_approve(
+            actor=request.user, draft=draft, rationale=request.POST.get("rationale", "")[:5000]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The methodology is approved."))
+    return redirect("rating:methodology", pk=draft.pk)
 
 
 @login_required
@@ -349,3 +419,48 @@ def rollup(request: HttpRequest) -> HttpResponse:
             "dimensions": dimensions,
         },
     )
+
+
+@login_required
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district's audit sample of the run's period: each drawn record, confirmed or
+    failed with what the auditor found. A failure counts from the next version on."""
+    run = selectors.run_get(request.user, pk)
+    if not has_perm_at(request.user, Perm.RATING_MANAGE, run.district.path):
+        raise Http404
+    items = list(selectors.audit_items(request.user, run))
+    for item in items:
+        try:
+            item.link = reverse(item.url_name, args=[item.record_pk]) if item.url_name else ""
+        except NoReverseMatch:  # the app moved its page: the label still names the record
+            item.link = ""
+    return render(
+        request,
+        "rating/audit.html",
+        {"run": run, "items": items, "share": run.methodology.audit_share * 100},
+    )
+
+
+@login_required
+@require_POST
+def audit_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.audit_item_get(request.user, pk)
+    run = (
+        selectors.runs_readable(request.user)
+        .filter(district=item.district, period=item.period)
+        .first()
+    )
+    try:
+        services.audit_decide(
+            actor=request.user,
+            item=item,
+            passed=request.POST.get("result") == "passed",
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The audit is recorded."))
+    if run is None:
+        raise Http404
+    return redirect("rating:audit", pk=run.pk)

@@ -28,6 +28,7 @@ from pervichka.orgs.selectors import org_units_visible, sees_level
 from pervichka.people.selectors import member_counts_by_unit
 from pervichka.projects.selectors import progress, projects_active
 from pervichka.promises.selectors import promises_visible, totals
+from pervichka.rating.selectors import latest_bands
 from pervichka.training.selectors import coverage
 from pervichka.youth.selectors import cases_visible
 
@@ -83,6 +84,8 @@ def district_sections(user, *, today: dt.date, month: Period | None = None) -> l
     unit = root_unit(user)
     dues_period = month or Period(dt.date(today.year, 1, 1), today)
     sections.append(_organization(user))
+    if has_perm_anywhere(user, Perm.RATING_VIEW):
+        sections.append(_rating(user))
     if has_perm_anywhere(user, Perm.APPEALS_VIEW):
         sections.append(_appeals(user, today, month))
     if has_perm_anywhere(user, Perm.DUES_VIEW):
@@ -110,6 +113,38 @@ def _organization(user) -> Section:
             Figure(_("Active members"), _number(members), reverse("people:list")),
         ],
     )
+
+
+BAND_TONES = {"A": "success", "B": "success", "C": "", "D": "warning", "E": "danger"}
+
+
+def _rating(user) -> Section:
+    """The bands of the primaries in the latest rating, each linking to the league table
+    filtered to it (one district's table; over several districts, the roll-up)."""
+    summary = latest_bands(user)
+    if summary is None:
+        return Section("rating", _("Rating of primaries"))
+    one = summary.runs[0] if len(summary.runs) == 1 else None
+    table = (
+        reverse("rating:run", args=[one.pk])
+        if one
+        else f"{reverse('rating:rollup')}?period={summary.period.pk}"
+    )
+    detail = (
+        _("%(period)s, version %(version)s, %(status)s")
+        % {"period": summary.period, "version": one.version, "status": one.get_status_display()}
+        if one
+        else str(summary.period)
+    )
+    figures = [
+        Figure(_("Band %(band)s") % {"band": band}, _number(count),
+               f"{table}?band={band}" if one else table, tone=BAND_TONES[band] if count else "")
+        for band, count in summary.bands.items()
+    ]  # fmt: skip
+    if summary.unrated:
+        figures.append(Figure(_("No rating"), _number(summary.unrated), table))
+    figures.append(Figure(_("League table"), str(summary.period), table, detail=detail))
+    return Section("rating", _("Rating of primaries"), figures)
 
 
 def _appeals(user, today: dt.date, month: Period | None) -> Section:

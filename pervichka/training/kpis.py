@@ -6,14 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pervichka.core.kpis import Period, register
+from pervichka.core.kpis import Period, register, register_course_link
 from pervichka.orgs.enums import PositionKind
 from pervichka.orgs.models import Position
 from pervichka.orgs.selectors import units_and_primaries
 from pervichka.training.enums import EnrolmentStatus
-from pervichka.training.models import Attendance, Enrolment
+from pervichka.training.models import Attendance, Course, Enrolment
 
 
 @register("chair_trained", _("chair trained by the School"), list_url="training:home")
@@ -65,3 +66,13 @@ def training_hours(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
         for owner in groups.owners.get(primary_id, []):
             totals[owner] += float(hours or 0)
     return {u: totals.get(u, 0.0) for u in groups.asked}
+
+
+@register_course_link
+def course_link(code: str) -> tuple[str, str] | None:
+    """An active course by its code: its name and its card on the School's page (the
+    rating's tip for the weakest dimension links there)."""
+    course = Course.objects.filter(code=code, is_active=True).first()
+    if course is None:
+        return None
+    return course.display_name, f"{reverse('training:home')}#course-{course.code}"

@@ -43,7 +43,9 @@ def test_chair_objects_commission_upholds_new_version_shows(
     breakdown_url = page.url
     fits_the_phone(page)
     form = page.locator("#objection-form")
-    form.locator("#id_indicator").select_option(label="проведённые мероприятия проектов")
+    form.locator("#id_indicator").select_option(
+        label="проведённые мероприятия проектов с фото или списком участников"
+    )
     form.locator("#id_claimed_value").fill("3")
     form.locator("#id_text").fill("Три субботника, фото в группе ППО")
     form.locator("button[type=submit]").click()
@@ -70,4 +72,23 @@ def test_chair_objects_commission_upholds_new_version_shows(
     # Hand computed in tests/rating/test_services.py: the upheld line adds 8.33 points.
     expect(page.locator("#total")).to_have_text(f"{before + Decimal('8.33')}".replace(".", ","))
     fits_the_phone(page)
-    expect(page.locator('tr[data-kpi="events_held"]')).to_contain_text("исправлено по возражению")
+    expect(page.locator('tr[data-kpi="events_with_evidence"]')).to_contain_text(
+        "исправлено по возражению"
+    )
+
+
+def test_district_start_page_shows_the_bands_at_360_px(page, live_server, tree, district_admin):
+    district_dues(tree.district)
+    for _ in range(3):
+        MembershipFactory(primary=tree.primary_a)
+    period = services.period_ensure(kind="quarter", start=quarter_before_last())
+    run = services.rating_compute(actor=district_admin, district=tree.district, period=period)
+    page.goto("/rating/")  # the start page of a visitor is the public portal: log in here
+    login(page, "district_admin")
+    page.goto("/")
+    section = page.locator("#section-rating")
+    expect(section).to_be_visible()
+    fits_the_phone(page)
+    section.locator(f'a[href="/rating/runs/{run.pk}/?band=E"]').click()
+    expect(page.locator("#league")).to_be_visible()
+    fits_the_phone(page)

@@ -25,7 +25,9 @@ def test_demo_has_four_quarters_objections_and_points_adding_up_for_every_primar
     for score in scores:
         assert sum((line.points for line in score.lines.all()), Decimal(0)) == score.total
     upheld = Objection.objects.get(status="upheld")
-    line = latest.scores.get(primary=upheld.score.primary).lines.get(indicator__kpi="events_held")
+    line = latest.scores.get(primary=upheld.score.primary).lines.get(
+        indicator__kpi="volunteer_hours"
+    )
     assert line.corrected
     assert line.raw == upheld.accepted_value
     # Run again: nothing is added.

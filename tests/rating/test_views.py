@@ -6,9 +6,12 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from pervichka.core.models import Notification
 from pervichka.rating import services
 from pervichka.rating.models import Indicator, Methodology, Objection, RatingRun
+from pervichka.rating.tasks import task_rating_execute
 from tests.rating.conftest import quarter_before_last
 
 
@@ -75,7 +78,9 @@ def test_another_chair_gets_404_on_the_breakdown_and_objection(login, tree, chai
     objection = services.objection_raise(
         actor=chair_a,
         score=score,
-        indicator=Indicator.objects.get(dimension__methodology=run.methodology, kpi="events_held"),
+        indicator=Indicator.objects.get(
+            dimension__methodology=run.methodology, kpi="events_with_evidence"
+        ),
         text="x",
     )
     client = login(chair_b)
@@ -96,7 +101,9 @@ def test_chair_of_another_district_gets_404_on_the_table(login, tree, run, djang
 
 def test_object_and_decide_through_the_pages(login, tree, chair_a, district_admin, run):
     score = score_of(run, tree.primary_a)
-    indicator = Indicator.objects.get(dimension__methodology=run.methodology, kpi="events_held")
+    indicator = Indicator.objects.get(
+        dimension__methodology=run.methodology, kpi="events_with_evidence"
+    )
     response = login(chair_a).post(
         reverse("rating:object", args=[score.pk]),
         {"indicator": indicator.pk, "text": "Три субботника", "claimed_value": "3"},
@@ -139,7 +146,7 @@ def test_funnel_plot_data_for_rate_indicators(login, tree, district_admin, run):
 
 
 def test_every_chair_reads_the_methodology(login, chair_a, tree):
-    default = Methodology.objects.get(code="default")
+    default = Methodology.objects.get(code="default", version=2)
     page = login(chair_a).get(reverse("rating:methodology", args=[default.pk])).content.decode()
     assert "Партийные проекты" in page
     assert "Пока «обращения, отвеченные в срок» ниже 0,6, полоса не выше B." in page
@@ -149,7 +156,7 @@ def test_every_chair_reads_the_methodology(login, chair_a, tree):
 def test_api_reads_methodology_table_and_breakdown_in_scope(login, tree, chair_a, chair_b, run):
     client = login(chair_a)
     methodologies = client.get("/api/v1/rating/methodologies").json()["items"]
-    assert [m["code"] for m in methodologies] == ["default"]
+    assert [(m["code"], m["version"]) for m in methodologies] == [("default", 2), ("default", 1)]
     table = client.get(f"/api/v1/rating/runs/{run.pk}").json()
     assert {s["primary"] for s in table["scores"]} == {"ППО Талшик", "ППО Айсары"}
     assert {s["total"] for s in table["scores"]} == {None}  # a chair: bands, no totals
@@ -176,19 +183,101 @@ def test_region_sees_bands_per_district(login, tree, run):
 
 
 def test_district_adopts_from_the_methodology_page(login, tree, district_admin, chair_a):
-    default = Methodology.objects.get(code="default")
+    default = Methodology.objects.get(code="default", version=2)
     assert (
         'id="adopt-form"'
         not in login(chair_a).get(reverse("rating:methodology", args=[default.pk])).content.decode()
     )
     assert login(chair_a).post(reverse("rating:adopt", args=[default.pk])).status_code == 404
     client = login(district_admin)
-    response = client.post(
-        reverse("rating:adopt", args=[default.pk]),
-        {"unit": tree.district.pk, "weight_youth": "18", "rationale": "Молодёжь — приоритет"},
+    response = client.post(reverse("rating:adopt", args=[default.pk]), {"unit": tree.district.pk})
+    draft = Methodology.objects.get(unit=tree.district)
+    assert response["Location"] == reverse("rating:methodology", args=[draft.pk])
+    assert draft.status == "draft"
+    assert services.methodology_for(tree.district) == default  # a draft rates nothing
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="edit-form"' in page
+    assert 'id="approve-form"' in page
+    # The chair reads the draft but cannot edit or approve it.
+    assert 'id="edit-form"' not in login(chair_a).get(response["Location"]).content.decode()
+    for name in ("rating:methodology_edit", "rating:methodology_approve"):
+        assert login(chair_a).post(reverse(name, args=[draft.pk])).status_code == 404
+    client = login(district_admin)  # the test client is one: log the district back in
+    # Beyond the limits (goalposts move by at most 20% of their span: 0–10 → at most 2).
+    edit = reverse("rating:methodology_edit", args=[draft.pk])
+    client.post(edit, {"low_events_with_evidence__": "0", "high_events_with_evidence__": "14"})
+    assert "не более чем на 2" in client.get(response["Location"]).content.decode()
+    client.post(
+        edit,
+        {
+            "weight_youth": "18",
+            "low_events_with_evidence__": "0",
+            "high_events_with_evidence__": "11",
+            "split": "1",
+        },
     )
-    adopted = Methodology.objects.get(unit=tree.district)
-    assert response["Location"] == reverse("rating:methodology", args=[adopted.pk])
-    assert adopted.dimensions.get(code="youth").weight == D(18)
-    assert adopted.rationale == "Молодёжь — приоритет"
-    assert adopted.approved_by == district_admin
+    draft.refresh_from_db()
+    assert draft.dimensions.get(code="youth").weight == D(18)
+    assert set(draft.peer_groups.values_list("code", flat=True)) == {
+        f"{size}-{kind}" for size in ("small", "medium", "large") for kind in ("urban", "rural")
+    }
+    indicator = Indicator.objects.get(dimension__methodology=draft, kpi="events_with_evidence")
+    year = timezone.localdate().year
+    assert services._goalposts_of(indicator, None, year) == (D(0), D(11))
+    # The large primaries' own goalposts went to both their town and village groups.
+    rural = draft.peer_groups.get(code="large-rural")
+    assert services._goalposts_of(indicator, rural, year) == (D(0), D(4))
+    # Approval needs the rationale.
+    approve = reverse("rating:methodology_approve", args=[draft.pk])
+    client.post(approve, {"rationale": "  "})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    client.post(approve, {"rationale": "Молодёжь — приоритет"})
+    draft.refresh_from_db()
+    assert (draft.status, draft.rationale, draft.approved_by) == (
+        "approved",
+        "Молодёжь — приоритет",
+        district_admin,
+    )
+    assert services.methodology_for(tree.district) == draft
+    # Approved: no more edits.
+    client.post(edit, {"weight_youth": "17"})
+    assert draft.dimensions.get(code="youth").weight == D(18)
+
+
+def test_another_district_cannot_edit_a_draft(login, tree, district_admin, other_admin):
+    default = Methodology.objects.get(code="default", version=2)
+    draft = services.methodology_draft(actor=district_admin, unit=tree.district, source=default)
+    client = login(other_admin)
+    assert client.get(reverse("rating:methodology", args=[draft.pk])).status_code == 404
+    for name in ("rating:methodology_edit", "rating:methodology_approve"):
+        assert client.post(reverse(name, args=[draft.pk]), {"rationale": "x"}).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_run_page_shows_the_progress_while_the_task_computes(
+    login, tree, district_admin, other_admin, members, quarter
+):
+    run = services.rating_start(actor=district_admin, district=tree.district, period=quarter)
+    assert (run.status, run.progress) == ("computing", 0)
+    client = login(district_admin)
+    page = client.get(reverse("rating:run", args=[run.pk])).content.decode()
+    assert 'role="progressbar"' in page
+    assert 'aria-valuenow="0"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert 'id="league"' not in page
+    # What the task has done so far, as the polling asks for it.
+    RatingRun.objects.filter(pk=run.pk).update(progress=40)
+    part = client.get(reverse("rating:run", args=[run.pk]), headers={"HX-Request": "true"})
+    assert 'aria-valuenow="40"' in part.content.decode()
+    assert "HX-Refresh" not in part
+    task_rating_execute.apply(kwargs={"run_id": run.pk})  # the worker's task
+    run.refresh_from_db()
+    assert (run.status, run.progress) == ("provisional", 100)
+    # The chairs' messages went in a task of their own, after the computation.
+    assert Notification.objects.filter(kind="rating_provisional").count() == 2
+    done = client.get(reverse("rating:run", args=[run.pk]), headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+    # Another district's administrator does not see the run, computing or not.
+    assert login(other_admin).get(reverse("rating:run", args=[run.pk])).status_code == 404

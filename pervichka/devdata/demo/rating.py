@@ -46,19 +46,22 @@ def seed(ctx: dict) -> None:
         services.rating_finalize(actor=admin, run=run)
     chair, chair2 = ctx["users"]["chair"], ctx["users"]["chair2"]
     first = run.scores.get(primary=ctx["primaries"][0])
-    events = first.lines.get(indicator__kpi="events_held")
+    # The objection is to the volunteer hours: the district administrator entered the
+    # demo's events, so an objection to their count is for another commission member to
+    # decide (services.disputed_data_entered_by); the hours name no records.
+    hours = first.lines.get(indicator__kpi="volunteer_hours")
     upheld = services.objection_raise(
         actor=chair,
         score=first,
-        indicator=events.indicator,
-        text="Два субботника по ТазаLike не учтены: фото и списки участников в группе ППО.",
-        claimed_value=(events.raw or Decimal(0)) + 2,
+        indicator=hours.indicator,
+        text="Часы волонтёров на двух субботниках не внесены: списки и табели в группе ППО.",
+        claimed_value=(hours.raw or Decimal(0)) + 16,
     )
     services.objection_decide(
         actor=admin,
         objection=upheld,
         decision="upheld",
-        reason="Фотографии и списки участников подтверждают оба мероприятия.",
+        reason="Табели волонтёров подтверждают 16 часов на двух субботниках.",
     )
     fourth = run.scores.get(primary=ctx["primaries"][3])
     dues = fourth.lines.get(indicator__kpi="collection_rate")
