@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Cached figures are keyed by a write counter: a write makes them fresh (core.freshness).
     "pervichka.core.freshness.WriteCounterMiddleware",
+    # After a write the client reads the primary for a while, also on replica pages.
+    "pervichka.core.dbrouter.PinAfterWriteMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
     # A database that is restarting answers 503 with Retry-After, never a stack trace.

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.kpis import Period
@@ -80,6 +81,7 @@ def _pct(value: float | None) -> str:
 
 
 @login_required
+@replica_reads
 def district_table(request: HttpRequest) -> HttpResponse:
     """Collected, returned, spent, balance and collection rate of every primary in scope."""
     _require_anywhere(request.user, Perm.DUES_VIEW)
@@ -149,6 +151,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     month = _month(request)
@@ -187,6 +190,7 @@ def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     period, label = _period(request)
@@ -216,6 +220,7 @@ def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_dues(request.user, pk)
     try:

@@ -10,6 +10,7 @@ snapshot's figures, so records entered after the close do not change the period.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import kpis
 from pervichka.core.calendar import add_working_days
+from pervichka.core.dbrouter import read_on_replica
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
@@ -354,8 +356,12 @@ def rating_execute(
     for done, indicator in enumerate(indicators, start=1):
         if not snapshot or any((p, indicator.kpi) not in snapshot for p in primaries):
             if indicator.kpi not in fetched:
+                # The heavy part (aggregates over the district's period): on the replica when
+                # it is usable; a closed period's figures do not change in its lag.
                 fetched[indicator.kpi] = (
-                    kpis.compute(indicator.kpi, primaries, kpi_period)
+                    read_on_replica(
+                        functools.partial(kpis.compute, indicator.kpi, primaries, kpi_period)
+                    )
                     if indicator.kpi in kpis.REGISTRY
                     else {}
                 )

@@ -63,6 +63,7 @@ def _filters(request: HttpRequest):
 
 
 @login_required
+@replica_reads
 def registry(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.YOUTH_VIEW)
     filters, page_number = _filters(request)
