@@ -21,8 +21,11 @@ from pervichka.site import public_urls
 from pervichka.site.public_urls import ON_REPLICA
 
 
+# The `with_replica` fixture adds an alias to DATABASES, which Django warns about.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+
+
 @pytest.fixture
-@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def with_replica(settings):
     # Only the router's configuration is read here: no query goes to this alias.
     settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
