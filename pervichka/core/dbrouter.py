@@ -108,14 +108,13 @@ def reads_from_replica() -> Iterator[None]:
 def read_on_replica(compute: Callable[[], T]) -> T:
     """compute() with its reads on the replica when usable; if the replica fails during it,
     once more on the primary (for tasks: a read-only computation)."""
-    if not replica_configured():
+    if not replica_configured() or not replica_usable():
         return compute()
     try:
         with reads_from_replica():
             return compute()
     except (OperationalError, InterfaceError):
-        if not replica_usable():
-            raise
+        # The replica was in use: whatever failed is marked down and the primary asked.
         mark_replica_down()
         logger.warning("replica failed during a computation, done again on the primary")
         return compute()
@@ -175,13 +174,13 @@ def replica_reads(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or pinned_to_primary(request):
             return _says(view(request, *args, **kwargs), "primary")
+        on_replica = replica_usable()
         try:
             with reads_from_replica():
-                where = "replica" if replica_usable() else "primary"
-                return _says(view(request, *args, **kwargs), where)
+                return _says(view(request, *args, **kwargs), "replica" if on_replica else "primary")
         except (OperationalError, InterfaceError):
-            if not replica_usable():
-                raise
+            if not on_replica:
+                raise  # the primary's failure: DatabaseUnavailableMiddleware answers 503
             mark_replica_down()
             logger.warning("replica failed during %s, answered from the primary", request.path)
             return _says(view(request, *args, **kwargs), "primary")
