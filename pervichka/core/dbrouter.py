@@ -27,7 +27,13 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 
 REPLICA = "replica"
 CHECK_SECONDS = 5.0
@@ -118,6 +124,36 @@ def read_on_replica(compute: Callable[[], T]) -> T:
         mark_replica_down()
         logger.warning("replica failed during a computation, done again on the primary")
         return compute()
+
+
+def replica_has_replayed_primary() -> bool:
+    """The replica has replayed everything the primary had written at this moment (its
+    replay position is at or past the primary's current WAL position): what is read there
+    now is at least as new as the primary's state when this was asked. Two small queries;
+    False on any doubt (not PostgreSQL, no replica, either unreachable)."""
+    if not replica_configured() or connections[REPLICA].vendor != "postgresql":
+        return False
+    if not replica_usable():
+        return False
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            lsn = cursor.fetchone()[0]
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [lsn])
+            return bool(cursor.fetchone()[0])
+    except DatabaseError as exc:
+        logger.warning("could not compare the replica with the primary: %s", exc)
+        return False
+
+
+def read_current(compute: Callable[[], T]) -> T:
+    """compute() on the replica if it holds everything the primary held when asked, else on
+    the primary: for figures cached under the write counter (core.freshness), which must not
+    be computed from a state older than the counter says."""
+    if replica_has_replayed_primary():
+        return read_on_replica(compute)
+    return compute()
 
 
 def pin_seconds() -> int:

@@ -20,7 +20,6 @@ from pervichka.core.dbrouter import (
 from pervichka.site import public_urls
 from pervichka.site.public_urls import ON_REPLICA
 
-
 # The `with_replica` fixture adds an alias to DATABASES, which Django warns about.
 pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 
@@ -76,3 +75,8 @@ def test_the_portal_pages_on_the_replica_exist_and_the_forms_are_not_among_them(
 def test_the_read_on_replica_helper_without_a_replica_reads_the_primary(db):
     assert not dbrouter.replica_configured()
     assert dbrouter.read_on_replica(lambda: 42) == 42
+
+
+def test_cached_figures_without_a_replica_are_computed_on_the_primary(db):
+    assert dbrouter.replica_has_replayed_primary() is False
+    assert dbrouter.read_current(lambda: 7) == 7
