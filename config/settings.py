@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Cached figures are keyed by a write counter: a write makes them fresh (core.freshness).
     "pervichka.core.freshness.WriteCounterMiddleware",
+    # After a write the client reads the primary for a while, also on replica pages.
+    "pervichka.core.dbrouter.PinAfterWriteMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by the backend into a response.
     "axes.middleware.AxesMiddleware",
     # A database that is restarting answers 503 with Retry-After, never a stack trace.
@@ -428,6 +430,13 @@ PERVICHKA_SMS_BACKEND = env_str(
     "PERVICHKA_SMS_BACKEND",
     "pervichka.core.notify." + ("LocmemSMSBackend" if TESTING else "ConsoleSMSBackend"),
 )
+# HTTPSMSBackend: the gateway's URL, its bearer token and how long a call may take.
+PERVICHKA_SMS_URL = env_str("PERVICHKA_SMS_URL", "")
+PERVICHKA_SMS_TOKEN = env_str("PERVICHKA_SMS_TOKEN", "")
+PERVICHKA_SMS_TIMEOUT = env_int("PERVICHKA_SMS_TIMEOUT", 10)
+# A notification claimed by a worker that died mid-send may be claimed again after this
+# long; longer than PERVICHKA_SMS_TIMEOUT (core/outbox.py).
+PERVICHKA_NOTIFICATION_CLAIM_SECONDS = env_int("PERVICHKA_NOTIFICATION_CLAIM_SECONDS", 600)
 # Public forms: submissions per client address per hour.
 PERVICHKA_PUBLIC_RATE_PER_HOUR = env_int("PERVICHKA_PUBLIC_RATE_PER_HOUR", 10)
 # Lookups of an appeal by its tracking code, per client address per hour (web and API).

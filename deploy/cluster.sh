@@ -9,6 +9,9 @@
 #   deploy/cluster.sh status           one line per part
 #   deploy/cluster.sh start-part NAME  / stop-part NAME / kill-part NAME (SIGKILL)
 #   deploy/cluster.sh env              the application's environment (for manage.py)
+#   deploy/cluster.sh pitr base|switch       a base backup; close and archive the WAL segment
+#   deploy/cluster.sh pitr restore TIME PORT the primary as it was at TIME, on PORT
+#   deploy/cluster.sh pitr stop PORT         (deploy/pitr.sh; docs/deployment.md)
 #   deploy/cluster.sh destroy          stop and delete .cluster/
 #
 # Parts: primary replica pgbouncer redis app1 app2 worker1 worker2 beat nginx.
@@ -122,6 +125,10 @@ export PERVICHKA_MEDIA_ROOT=$RUN/media
 export PERVICHKA_METRICS_IPS=127.0.0.1
 export PERVICHKA_JSON_LOGS=1
 export PERVICHKA_SMS_BACKEND=\${PERVICHKA_SMS_BACKEND:-pervichka.core.notify.ConsoleSMSBackend}
+export PERVICHKA_SMS_URL=\${PERVICHKA_SMS_URL:-}
+# Shorter than production's (600 s, 30 s) so that the fault tests finish in bounded time.
+export PERVICHKA_NOTIFICATION_CLAIM_SECONDS=\${PERVICHKA_NOTIFICATION_CLAIM_SECONDS:-20}
+export PERVICHKA_REPLICA_MAX_LAG=\${PERVICHKA_REPLICA_MAX_LAG:-10}
 export PERVICHKA_PUBLIC_RATE_PER_HOUR=\${PERVICHKA_PUBLIC_RATE_PER_HOUR:-1000000}
 export LOG_LEVEL=\${LOG_LEVEL:-WARNING}
 EOF
@@ -350,6 +357,21 @@ cmd_stop() {
   for part in nginx beat worker2 worker1 app2 app1 pgbouncer redis replica primary; do
     stop_part "$part" || true
   done
+  local restored
+  for restored in "$SHARED"/pg-pitr-*; do
+    [ -d "$restored" ] && stop_pg "$restored"
+  done
+  return 0
+}
+
+cmd_pitr() {
+  export PITR_HOST=127.0.0.1 PITR_PORT="$PRIMARY_PORT" PITR_ARCHIVE="$SHARED/wal-archive"
+  export PITR_BACKUPS="$SHARED/backups" PGBIN
+  case "${1:-}" in
+    restore) "$DEPLOY/pitr.sh" restore "${2:?TIME}" "$SHARED/pg-pitr-${3:?PORT}" "$3" ;;
+    stop) "$DEPLOY/pitr.sh" stop "$SHARED/pg-pitr-${2:?PORT}"; rm -rf "$SHARED/pg-pitr-$2" ;;
+    *) "$DEPLOY/pitr.sh" "$@" ;;
+  esac
 }
 
 cmd_status() {
@@ -378,6 +400,7 @@ case "${1:-}" in
   start-part) prepare_dirs; load_env; start_part "$2" ;;
   stop-part) stop_part "$2" ;;
   kill-part) kill_part "$2" ;;
+  pitr) shift; cmd_pitr "$@" ;;
   destroy) cmd_stop; rm -rf "$RUN" "$SHARED" ;;
-  *) sed -n '2,18p' "$0"; exit 2 ;;
+  *) sed -n '2,21p' "$0"; exit 2 ;;
 esac

@@ -78,7 +78,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # When a worker claimed it for sending; a claim older than NOTIFICATION_CLAIM_EXPIRES
+    # When a worker claimed it for sending; a claim older than PERVICHKA_NOTIFICATION_CLAIM_SECONDS
     # (the worker died mid-send) makes the message eligible again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

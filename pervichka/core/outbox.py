@@ -6,22 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
 from pervichka.core.models import Notification
 from pervichka.core.notify import send_email, send_sms
 
+
 # A worker that claimed a message and then died (killed mid-send) leaves it "sending"; after
-# this long the retry task may claim it again. Longer than any gateway call may take.
-NOTIFICATION_CLAIM_EXPIRES = dt.timedelta(minutes=10)
+# this long (PERVICHKA_NOTIFICATION_CLAIM_SECONDS, 10 minutes by default) the task delivered
+# again or the retry task may claim it again. Longer than any gateway call may take.
+def notification_claim_expires() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.PERVICHKA_NOTIFICATION_CLAIM_SECONDS)
 
 
 def notifications_claimable(*, now: dt.datetime | None = None) -> Q:
     """Messages a worker may claim: waiting, failed, or claimed by a worker long gone."""
     now = now or timezone.now()
     return Q(status__in=[Notification.Status.PENDING, Notification.Status.FAILED]) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=now - NOTIFICATION_CLAIM_EXPIRES
+        status=Notification.Status.SENDING, claimed_at__lt=now - notification_claim_expires()
     )
 
 
@@ -44,7 +48,9 @@ def notification_send(*, notification: Notification) -> Notification:
         return notification
     try:
         if notification.channel == Notification.Channel.SMS:
-            send_sms(notification.to, notification.body)
+            send_sms(
+                notification.to, notification.body, message_id=f"notification:{notification.pk}"
+            )
         else:
             send_email(
                 notification.to, notification.subject or notification.kind, notification.body

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.kpis import Period
@@ -41,6 +42,7 @@ def _require(user) -> None:
 
 
 @login_required
+@replica_reads
 def deputies(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     period = _period(request)

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.idempotency import IdempotencyConflict
@@ -83,6 +84,7 @@ def _pct(value: float | None) -> str:
 
 
 @login_required
+@replica_reads
 def district_table(request: HttpRequest) -> HttpResponse:
     """Collected, returned, spent, balance and collection rate of every primary in scope."""
     _require_anywhere(request.user, Perm.DUES_VIEW)
@@ -153,6 +155,7 @@ def district_table(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @records_export("dues of a primary's members", Perm.DUES_VIEW)
+@replica_reads
 def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     month = _month(request)
@@ -191,6 +194,7 @@ def primary_month(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
     primary = _primary(request, pk)
     period, label = _period(request)
@@ -221,6 +225,7 @@ def fund_statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @records_export("a member's dues card", Perm.DUES_VIEW)
+@replica_reads
 def member_card(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_dues(request.user, pk)
     try:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
@@ -29,6 +30,7 @@ def _require_anywhere(user, perm: Perm) -> None:
 
 
 @login_required
+@replica_reads
 def plantings(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.PROJECTS_VIEW)
     project = selectors.greening_project()

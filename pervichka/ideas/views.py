@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pervichka.core.actions import FormAction, form_action
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
@@ -135,6 +136,7 @@ def _idea_actions(request, idea, criteria, is_admin: bool, is_juror: bool) -> di
 
 
 @login_required
+@replica_reads
 def shortlist(request: HttpRequest, contest: int) -> HttpResponse:
     perm = _contest_perm(request.user)
     contest = get_or_404(selectors.contests_visible(request.user, perm=perm), pk=contest)

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
@@ -204,6 +205,7 @@ def target_set(request: HttpRequest, code: str, unit: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def events(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.PROJECTS_VIEW)
     queryset = selectors.events_visible(request.user)
@@ -479,6 +481,7 @@ def event_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
 
 @login_required
 @records_export("volunteers export", Perm.PROJECTS_VIEW)
+@replica_reads
 def volunteers(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.PROJECTS_VIEW)
     year_raw = request.GET.get("year", "")

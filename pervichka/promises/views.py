@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.appeals.selectors import appeals_visible
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
@@ -35,6 +36,7 @@ def filters_from(request: HttpRequest) -> selectors.Filters:
 
 
 @login_required
+@replica_reads
 def programme(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.PROMISES_VIEW):
         raise Http404

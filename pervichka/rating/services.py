@@ -10,6 +10,7 @@ snapshot's figures, so records entered after the close do not change the period.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import random
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from pervichka.accounts.models import RoleAssignment
 from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import kpis
 from pervichka.core.calendar import add_working_days
+from pervichka.core.dbrouter import read_on_replica
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
@@ -545,8 +547,12 @@ def rating_execute(
     for done, indicator in enumerate(indicators, start=1):
         if not snapshot or any((p, indicator.kpi) not in snapshot for p in primaries):
             if indicator.kpi not in fetched:
+                # The heavy part (aggregates over the district's period): on the replica when
+                # it is usable; a closed period's figures do not change in its lag.
                 fetched[indicator.kpi] = (
-                    kpis.compute(indicator.kpi, primaries, kpi_period)
+                    read_on_replica(
+                        functools.partial(kpis.compute, indicator.kpi, primaries, kpi_period)
+                    )
                     if indicator.kpi in kpis.REGISTRY
                     else {}
                 )
@@ -1214,7 +1220,11 @@ def ratings_execute_many(runs: list[RatingRun], *, tell: bool = True) -> list[Ra
     primaries = [pk for pks in by_district.values() for pk in pks]
     indicators = list(Indicator.objects.filter(dimension__methodology__runs__in=runs).distinct())
     names = sorted({i.kpi for i in indicators if i.kpi in kpis.REGISTRY})
-    values = {name: kpis.compute(name, primaries, kpi_period) for name in names}
+    # The heavy part on the replica when it is usable (a closed period does not change).
+    values = {
+        name: read_on_replica(functools.partial(kpis.compute, name, primaries, kpi_period))
+        for name in names
+    }
     records = {
         name: kpis.records(name, primaries, kpi_period) for name in _audited_kpis(indicators)
     }

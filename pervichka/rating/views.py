@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
@@ -91,6 +92,7 @@ def compute(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(request.user, pk)
     if request.htmx:  # the progress display asks while the task computes
@@ -174,6 +176,7 @@ def run_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     score = selectors.score_get(request.user, pk)
     blocks, tips = selectors.breakdown(score)
@@ -400,6 +403,7 @@ def methodology_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def rollup(request: HttpRequest) -> HttpResponse:
     """Bands per district for a period: the region's and the party's view."""
     if not has_perm_anywhere(request.user, Perm.RATING_VIEW):

@@ -19,7 +19,7 @@ from pervichka.appeals.selectors import (
     field_receptions_upcoming_public,
 )
 from pervichka.core import freshness
-from pervichka.core.dbrouter import replica_reads
+from pervichka.core.dbrouter import read_current, replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
@@ -36,8 +36,6 @@ FIGURES_SECONDS = 24 * 3600
 
 
 def _figures(user) -> dict:
-    # Read on the primary, not the replica: they are cached until the next write, and a
-    # lagging replica would cache the figures from before it.
     units = org_units_visible(user)
     counts = member_counts_by_unit(user)
     return {
@@ -62,10 +60,15 @@ def home(request: HttpRequest) -> HttpResponse:
     assignments = ",".join(str(a.pk) for a in roles)
     today = timezone.localdate()
     key = f"home-figures:{user.pk}:{assignments}:{today}:{get_language()}:{freshness.generation()}"
+    # Computed on the replica only when it has replayed all the primary held at the moment
+    # (read_current): the figures are cached until the next write, and a lagging replica
+    # would cache the figures from before it.
     if figures.shows_dashboard(user):
-        computed = lambda: {"sections": figures.district_sections(user, today=today)}  # noqa: E731
+        computed = lambda: read_current(  # noqa: E731
+            lambda: {"sections": figures.district_sections(user, today=today)}
+        )
     else:
-        computed = lambda: _figures(user)  # noqa: E731
+        computed = lambda: read_current(lambda: _figures(user))  # noqa: E731
     context = {
         "roles": roles,
         "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),

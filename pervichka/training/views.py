@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.core.actions import FormAction, form_action
+from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.ratelimit import client_ip, hit
@@ -214,6 +215,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @records_export("training coverage export", Perm.TRAINING_VIEW)
+@replica_reads
 def coverage(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     districts = org_units_visible(request.user, perm=Perm.TRAINING_VIEW).filter(

@@ -65,6 +65,7 @@ def _filters(request: HttpRequest):
 
 @login_required
 @records_export("youth register export", Perm.YOUTH_VIEW)
+@replica_reads
 def registry(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.YOUTH_VIEW)
     filters, page_number = _filters(request)

@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -58,6 +59,11 @@ def cluster(*args: str) -> None:
 def primary_rows(sql: str, params: tuple = ()) -> list[tuple]:
     with psycopg.connect(PRIMARY, autocommit=True) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def primary_execute(sql: str, params: tuple = ()) -> int:
+    with psycopg.connect(PRIMARY, autocommit=True) as conn:
+        return conn.execute(sql, params).rowcount
 
 
 def write_figures(name: str, lines: list[str]) -> None:
@@ -193,18 +199,22 @@ def test_the_replica_stopped_sends_reads_to_the_primary():
         before = requests.get(NGINX + "/portal/", timeout=10)
         assert before.status_code == 200
         cluster("stop-part", "replica")
-        statuses = [requests.get(NGINX + "/portal/", timeout=15).status_code for _ in range(20)]
+        answers = [requests.get(NGINX + REPLICA_PAGE, timeout=15) for _ in range(20)]
+        statuses = [a.status_code for a in answers]
         ready = requests.get(NGINX + "/readyz", timeout=15)
     finally:
         cluster("start-part", "replica")
     assert statuses == [200] * 20
+    # The first request of each process may still try the replica and answer from the primary
+    # (one failed connection); all of them say so.
+    assert {a.headers["X-Pervichka-Reads"] for a in answers} == {"primary"}
     assert ready.status_code == 200
     assert any("replica" in reason for reason in ready.json()["degraded"])
     write_figures(
         "replica-stop",
         [
-            "- replica stopped (pg_ctl stop -m fast); 20 portal pages through nginx: "
-            f"{statuses.count(200)} answered 200; /readyz 200 with "
+            "- replica stopped (pg_ctl stop -m fast); 20 replica pages through nginx: "
+            f"{statuses.count(200)} answered 200, all read from the primary; /readyz 200 with "
             f"`{ready.json()['degraded'][0]}`",
         ],
     )
@@ -321,5 +331,289 @@ def test_the_primary_restarting_is_503_with_retry_after_and_the_nodes_recover():
             "10 s, before the application answers 503), no stack trace; ready again "
             f"{recovered_after:.1f} s after the stop, no node restarted; the {len(sent)} "
             f"keys sent again: {counts[0]} appeals, one per key",
+        ],
+    )
+
+
+# --- Replica lag -------------------------------------------------------------------------
+REPLICA_PORT = os.environ.get("CLUSTER_REPLICA_PORT", "5434")
+REPLICA = f"postgresql://postgres@127.0.0.1:{REPLICA_PORT}/pervichka"
+# A portal page under core.dbrouter.replica_reads: it says where it read.
+REPLICA_PAGE = "/promises/"
+
+
+def reads_from(count: int = 8) -> list[str]:
+    """Where fresh clients' replica pages read (no pin cookie: a new session each)."""
+    answers = []
+    for _ in range(count):
+        response = requests.get(NGINX + REPLICA_PAGE, timeout=15)
+        assert response.status_code == 200
+        answers.append(response.headers.get("X-Pervichka-Reads", "none"))
+    return answers
+
+
+def wait_reads(where: str, seconds: float) -> float | None:
+    """Seconds until every node's processes answer from `where`, None if not within."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if set(reads_from()) == {where}:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    return None
+
+
+def test_a_lagging_replica_sends_reads_to_the_primary_and_gets_them_back():
+    """Replay paused on the replica while the primary takes a write: past the allowed lag
+    (PERVICHKA_REPLICA_MAX_LAG, 10 s in the cluster) the replica pages read the primary;
+    replay resumed, they return to the replica. A client that has just written reads the
+    primary even while the replica is usable (its pin cookie)."""
+    assert wait_reads("replica", 20) is not None, "the replica serves its pages at the start"
+    writer = requests.Session()
+    response = writer.post(
+        NGINX + "/api/v1/public/appeals",
+        json=appeal_payload(0),
+        headers={"Idempotency-Key": f"fault-lag-{uuid.uuid4().hex[:8]}"},
+        timeout=15,
+    )
+    assert response.status_code == 201
+    assert "pv_primary" in writer.cookies
+    assert writer.get(NGINX + REPLICA_PAGE, timeout=15).headers["X-Pervichka-Reads"] == "primary"
+    with psycopg.connect(REPLICA, autocommit=True) as replica:
+        replica.execute("SELECT pg_wal_replay_pause()")
+        try:
+            # The primary writes on while the replica only receives.
+            requests.post(
+                NGINX + "/api/v1/public/appeals",
+                json=appeal_payload(1),
+                headers={"Idempotency-Key": f"fault-lag-{uuid.uuid4().hex[:8]}"},
+                timeout=15,
+            )
+            to_primary = wait_reads("primary", 45)
+            ready = requests.get(NGINX + "/readyz", timeout=15)
+        finally:
+            replica.execute("SELECT pg_wal_replay_resume()")
+    back = wait_reads("replica", 45)
+    assert to_primary is not None, "past the allowed lag every replica page reads the primary"
+    assert ready.status_code == 200
+    assert any("behind" in reason for reason in ready.json()["degraded"])
+    assert back is not None, "caught up, the replica serves again"
+    write_figures(
+        "replica-lag",
+        [
+            "- replica replay paused (pg_wal_replay_pause) while the primary took writes: "
+            f"every replica page read the primary {to_primary:.1f} s later (allowed lag 10 s, "
+            f"measured every 5 s per process); /readyz 200 with `{ready.json()['degraded'][0]}`; "
+            f"replay resumed, back on the replica after {back:.1f} s; a client that had just "
+            "written read the primary (its pin cookie)",
+        ],
+    )
+
+
+# --- A Celery worker killed in the middle of a notification batch ---------------------------
+class FakeSMSGateway(BaseHTTPRequestHandler):
+    """The SMS gateway, on loopback: records every request; accepts a message id once (a
+    repeat is answered "duplicate" and not delivered again, as gateways with a client message
+    id do); holds the answer to request number `hold_at` until `release` is set, so that the
+    worker can be killed after the gateway accepted the message and before it heard back."""
+
+    lock = threading.Lock()
+    requests: list[dict] = []
+    delivered: dict[str, int] = {}
+    hold_at = 0
+    held = threading.Event()
+    release = threading.Event()
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        key = self.headers.get("Idempotency-Key") or body.get("id")
+        cls = FakeSMSGateway
+        with cls.lock:
+            cls.requests.append(body)
+            number = len(cls.requests)
+            duplicate = key in cls.delivered
+            cls.delivered[key] = cls.delivered.get(key, 0) + (0 if duplicate else 1)
+        if number == cls.hold_at:
+            cls.held.set()
+            cls.release.wait(60)
+        time.sleep(0.05)  # a gateway takes a moment: the batch is in flight for a while
+        try:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"status": "duplicate"}' if duplicate else b'{"status": "ok"}')
+        except OSError:
+            pass  # the worker that asked is dead
+
+    def log_message(self, *args):
+        pass
+
+
+def cluster_python(code: str, extra_env: dict | None = None) -> str:
+    """Python in the cluster's application environment (deploy/cluster.sh env)."""
+    script = 'eval "$(deploy/cluster.sh env)"; exec .venv/bin/python manage.py shell -c "$CODE"'
+    env = {**os.environ, **(extra_env or {}), "CODE": code}
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def restart_workers(env: dict[str, str]) -> None:
+    for part in ("worker1", "worker2"):
+        cluster("stop-part", part)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        cluster("start-part", "worker1")
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+VISIBILITY_TIMEOUT = 30  # CELERY_VISIBILITY_TIMEOUT in deploy/cluster.sh
+
+
+def test_a_worker_killed_mid_batch_sends_every_notification_exactly_once():
+    batch = int(os.environ.get("CLUSTER_NOTIFY_BATCH", "40"))
+    gateway = FakeSMSGateway
+    gateway.requests, gateway.delivered = [], {}
+    gateway.held.clear()
+    gateway.release.clear()
+    gateway.hold_at = batch // 3
+    server = ThreadingHTTPServer(("127.0.0.1", 0), gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    gateway_env = {
+        "PERVICHKA_SMS_BACKEND": "pervichka.core.notify.HTTPSMSBackend",
+        "PERVICHKA_SMS_URL": f"http://127.0.0.1:{server.server_port}/send",
+    }
+    run = uuid.uuid4().hex[:8]
+    started = time.monotonic()
+    try:
+        # One worker sends (the other stopped): the one killed holds the batch's message.
+        restart_workers(gateway_env)
+        ids = json.loads(
+            cluster_python(
+                "import json; from pervichka.core.services import notification_queue; "
+                "print(json.dumps([notification_queue(channel='sms', to='+7701%07d' % i, "
+                f"body='Рассылка {run} %d' % i, kind='fault-test', ref='fault:{run}').pk "
+                f"for i in range({batch})]))"
+            ).splitlines()[-1]  # after the shell's own notes
+        )
+        assert gateway.held.wait(60), "the batch reached the gateway"
+        killed_after = len(gateway.requests)
+        cluster("kill-part", "worker1")
+        killed = time.monotonic()
+        gateway.release.set()
+        # Redis's transport gives an unacknowledged task back once it is older than the
+        # visibility timeout (30 s in the cluster), checked 10 s after a worker starts and
+        # then every 100 s (kombu's restore_visible). The worker comes back after the
+        # timeout, as a supervisor's restart after a crash loop would; restarted at once
+        # it still gets the task, up to 100 s later.
+        time.sleep(max(0.0, VISIBILITY_TIMEOUT + 2 - (time.monotonic() - killed)))
+        restart_workers(gateway_env)
+        sent_at = None
+        while time.monotonic() - started < DEADLINE_SECONDS:
+            statuses = primary_rows(
+                "SELECT status, count(*) FROM core_notification WHERE ref = %s GROUP BY status",
+                (f"fault:{run}",),
+            )
+            if dict(statuses).get("sent") == batch:
+                sent_at = time.monotonic() - started
+                break
+            time.sleep(1)
+        attempts = dict(
+            primary_rows(
+                "SELECT attempts, count(*) FROM core_notification WHERE ref = %s GROUP BY attempts",
+                (f"fault:{run}",),
+            )
+        )
+    finally:
+        gateway.release.set()
+        restart_workers({})
+        cluster("start-part", "worker2")
+        server.shutdown()
+        server.server_close()
+    keys = {f"notification:{pk}" for pk in ids}
+    ours = {k: n for k, n in gateway.delivered.items() if k in keys}
+    received = [r for r in gateway.requests if r["id"] in keys]
+    assert sent_at is not None, f"every notification sent within {DEADLINE_SECONDS} s: {statuses}"
+    assert set(ours) == keys, "every notification reached the gateway"
+    assert set(ours.values()) == {1}, "and was delivered once"
+    repeats = len(received) - batch
+    assert repeats >= 1, "the message held when the worker died was sent again"
+    write_figures(
+        "worker-kill",
+        [
+            f"- {batch} SMS notifications queued (outbox rows, one task each) with one worker "
+            f"sending to a fake gateway on loopback; the worker SIGKILLed (master and child) "
+            f"while the gateway held its answer to message {gateway.hold_at} "
+            f"({killed_after} received by then), started again {VISIBILITY_TIMEOUT + 2} s "
+            "later",
+            f"- all {batch} rows `sent` after {sent_at:.1f} s (the unacknowledged task comes "
+            "back after the broker's visibility timeout, 30 s in the cluster, and the row's "
+            "claim expires after PERVICHKA_NOTIFICATION_CLAIM_SECONDS, 20 s in the cluster)",
+            f"- the gateway received {len(received)} requests for {batch} messages: "
+            f"{repeats} repeat(s) of the message in flight at the kill, each recognised by its "
+            "id and not delivered again; delivered exactly once: "
+            f"{sum(1 for n in ours.values() if n == 1)} of {batch}; attempts per row: "
+            f"{json.dumps(dict(sorted(attempts.items())))}",
+        ],
+    )
+
+
+# --- Point-in-time recovery ----------------------------------------------------------------
+PITR_PORT = os.environ.get("CLUSTER_PITR_PORT", "5435")
+
+
+def test_point_in_time_recovery_brings_back_members_archived_by_mistake():
+    """A base backup, then a mass archive of members by mistake; the archive replayed into a
+    new data directory to the moment before it has them active, and their rows are put back
+    on the primary from that copy."""
+    cluster("pitr", "base")
+    active = "SELECT id FROM people_membership WHERE status <> 'archived' ORDER BY id"
+    before = [row[0] for row in primary_rows(active)]
+    assert before, "the demo has members"
+    time.sleep(1.5)
+    target = primary_rows("SELECT now()::text")[0][0]
+    time.sleep(1.5)
+    # The mistake: every current membership archived, as a wrong bulk action would.
+    primary_execute(
+        "UPDATE people_membership SET status = 'archived', leave_reason = 'other',"
+        " \"left\" = GREATEST(joined, current_date) WHERE status <> 'archived'"
+    )
+    assert primary_rows(active) == []
+    started = time.monotonic()
+    restored_url = f"postgresql://postgres@127.0.0.1:{PITR_PORT}/pervichka"
+    try:
+        cluster("pitr", "switch")
+        cluster("pitr", "restore", target, PITR_PORT)
+        restore_seconds = time.monotonic() - started
+        with psycopg.connect(restored_url, autocommit=True) as restored:
+            rows = restored.execute(
+                'SELECT id, status, "left", leave_reason FROM people_membership WHERE id = ANY(%s)',
+                (before,),
+            ).fetchall()
+        # Back on the primary: the restored copy's values of the rows the mistake changed.
+        with psycopg.connect(PRIMARY) as primary, primary.cursor() as cursor:
+            cursor.executemany(
+                'UPDATE people_membership SET status = %s, "left" = %s, leave_reason = %s'
+                " WHERE id = %s",
+                [(status, left, reason, pk) for pk, status, left, reason in rows],
+            )
+    finally:
+        cluster("pitr", "stop", PITR_PORT)
+    assert sorted(pk for pk, status, _l, _r in rows if status != "archived") == before
+    assert [row[0] for row in primary_rows(active)] == before
+    write_figures(
+        "pitr",
+        [
+            f"- base backup (pg_basebackup), then {len(before)} current memberships archived "
+            "by one mistaken UPDATE; `deploy/cluster.sh pitr restore` replayed the WAL archive "
+            f"into a new data directory on port {PITR_PORT} to {target} (1.5 s before the "
+            f"mistake): {len(before)} of {len(before)} memberships current there; restored "
+            f"and promoted {restore_seconds:.1f} s after the WAL switch began; the rows copied "
+            "back to the primary, which has them all current again",
         ],
     )

@@ -3,6 +3,9 @@ or lock open, and its result recorded; two workers never both send it, and a cla
 worker that died is taken again later."""
 
 import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -24,9 +27,14 @@ class RecordingSMSBackend:
     # Runs during the send, as a second worker or a crash would interleave with it.
     during_send = None
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, *, message_id: str = "") -> None:
         RecordingSMSBackend.calls.append(
-            {"to": to, "text": text, "in_atomic_block": connection.in_atomic_block}
+            {
+                "to": to,
+                "text": text,
+                "message_id": message_id,
+                "in_atomic_block": connection.in_atomic_block,
+            }
         )
         if RecordingSMSBackend.during_send is not None:
             RecordingSMSBackend.during_send()
@@ -102,3 +110,74 @@ def test_a_failure_is_recorded_and_the_message_kept_for_the_retry(gateway):
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 2)
     assert len(gateway.calls) == 2
+
+
+class FakeGateway(BaseHTTPRequestHandler):
+    """An SMS gateway on loopback: records every request, answers with `status`."""
+
+    received: list[dict] = []
+    status = 200
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        FakeGateway.received.append(
+            {
+                "body": json.loads(body),
+                "key": self.headers.get("Idempotency-Key"),
+                "auth": self.headers.get("Authorization"),
+            }
+        )
+        self.send_response(FakeGateway.status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_gateway(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    FakeGateway.received, FakeGateway.status = [], 200
+    settings.PERVICHKA_SMS_BACKEND = "pervichka.core.notify.HTTPSMSBackend"
+    settings.PERVICHKA_SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.PERVICHKA_SMS_TOKEN = "gateway-token"
+    yield FakeGateway
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_http_backend_posts_the_message_with_its_outbox_id(http_gateway):
+    message = sms()
+    sent = notification_send(notification=message)
+    assert sent.status == "sent"
+    [request] = http_gateway.received
+    assert request["body"] == {
+        "id": f"notification:{message.pk}",
+        "to": "+77012345678",
+        "text": "Ваше обращение зарегистрировано",
+    }
+    assert request["key"] == f"notification:{message.pk}"
+    assert request["auth"] == "Bearer gateway-token"
+
+
+def test_a_gateway_refusing_the_message_leaves_it_failed_for_the_retry(http_gateway):
+    http_gateway.status = 503
+    failed = notification_send(notification=sms())
+    assert failed.status == "failed"
+    assert "503" in failed.error
+    http_gateway.status = 200
+    task_notifications_retry()
+    failed.refresh_from_db()
+    assert failed.status == "sent"
+    assert len(http_gateway.received) == 2
+
+
+def test_the_claim_expiry_is_a_setting(gateway, settings):
+    settings.PERVICHKA_NOTIFICATION_CLAIM_SECONDS = 30
+    now = timezone.now()
+    abandoned = sms(status="sending", claimed_at=now - dt.timedelta(seconds=31), attempts=1)
+    task_notifications_retry()
+    abandoned.refresh_from_db()
+    assert abandoned.status == "sent"
