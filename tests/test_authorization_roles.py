@@ -22,6 +22,7 @@ PAGE_RULES = {
     "people:history": (P.PEOPLE_HISTORY, "primary_a"),
     "people:import_report": None,  # the importer's own
     "people:import_decide": None,
+    "people:import_refused": None,  # the importer's own
     "people:transfer_decide": None,  # POST only: the keeper decides (tests/people)
     "people:consent_add": None,  # POST only (tests/people/test_consents.py)
     "people:consent_withdraw": None,  # POST only
@@ -71,12 +72,14 @@ PAGE_RULES = {
     "ideas:idea": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
     "ideas:shortlist": ((P.PROJECTS_ADMIN, P.IDEAS_JURY), "district"),
     "deputies:detail": (P.ORGS_VIEW, "district"),
+    "deputies:edit": (P.ORGS_MANAGE, "district"),
     "promises:detail": (P.PROMISES_VIEW, "district"),
     "promises:edit": (P.PROMISES_MANAGE, "district"),
     "promises:link": None,  # POST only
     "promises:evidence": (P.PROMISES_VIEW, "district"),
     "training:cohort": (P.TRAINING_VIEW, "district"),
     "training:cohort_act": None,  # POST only
+    "training:cohort_trainers": (P.TRAINING_MANAGE, "district"),
     "training:attendance": (P.TRAINING_MANAGE, "district"),
     # The holder's primary or the cohort's organizer: either scope shows the certificate.
     "training:certificate": (P.TRAINING_VIEW, "primary_a"),
@@ -88,6 +91,10 @@ PAGE_RULES = {
     "rating:objection": (P.RATING_VIEW, "primary_a"),
     "rating:objection_file": (P.RATING_VIEW, "primary_a"),
     "rating:adopt": None,  # POST only
+    "rating:methodology_edit": None,  # POST only (tests/rating/test_views.py)
+    "rating:methodology_approve": None,  # POST only
+    "rating:audit": (P.RATING_MANAGE, "district"),
+    "rating:audit_decide": None,  # POST only (tests/rating/test_audit.py)
     "media:item": (P.MEDIA_VIEW, "primary_a"),
     "media:edit": (P.MEDIA_WRITE, "primary_a"),
     "media:act": None,  # POST only

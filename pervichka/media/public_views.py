@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pervichka.core import siteurl
 from pervichka.core.counters import counter_value
 from pervichka.core.paginator import CappedPaginator
 from pervichka.media import selectors
@@ -54,7 +54,9 @@ def page(request: HttpRequest, part: dict, *, status: int = 200) -> HttpResponse
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """A full address for Open Graph, feeds and the sitemap (core.siteurl: the configured
+    PERVICHKA_SITE_URL, else the address the reader came in on)."""
+    return siteurl.absolute(path)
 
 
 def news_home(request: HttpRequest) -> HttpResponse:

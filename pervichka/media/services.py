@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pervichka.accounts.selectors import users_with_perm_in
+from pervichka.core import siteurl
 from pervichka.core.calendar import add_working_days
 from pervichka.core.counters import counter_bump
 from pervichka.core.history import save_as
@@ -238,7 +239,7 @@ _AUTHOR_TEXTS = {
 
 def _notify(item: NewsItem, action: str) -> None:
     """E-mails through the outbox, sent after commit and retried there."""
-    site = settings.SITE_URL.rstrip("/")
+    site = siteurl.site_url()
     if action == NewsAction.SUBMIT:
         link = site + reverse("media:item", args=[item.pk])
         for moderator in users_with_perm_in(Perm.MEDIA_MODERATE, item.unit):

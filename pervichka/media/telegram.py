@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pervichka.core import siteurl
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.media.enums import NewsStatus, Platform
@@ -37,7 +38,7 @@ class TelegramError(Exception):
 
 def _text(post: TelegramPost) -> str:
     item = post.news_item
-    link = settings.SITE_URL.rstrip("/") + reverse("public:news_item", args=[item.pk])
+    link = siteurl.site_url() + reverse("public:news_item", args=[item.pk])
     return f"{item.title_kk}\n{item.lead_kk}\n\n{item.title}\n{item.lead}\n\n{link}"[:4096]
 
 

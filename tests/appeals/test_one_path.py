@@ -105,11 +105,13 @@ def test_a_key_used_before_returns_the_first_appeal_on_both(tree, client, catego
     same = {"text": "На улице Абая нет освещения.", "phone": "+77051234567"}
     first = web(client, tree, idempotency_key=key)
     appeal = Appeal.objects.get()
-    assert first["Location"] == reverse("public:track_code", args=[appeal.tracking_code])
+    track = reverse("public:track_code", args=[appeal.tracking_code])
+    # The web form lands on the tracking page with the "keep this number" note (?sent=1).
+    assert first["Location"] == track + "?sent=1"
     again = api(client, tree, key=key, **same)
     assert again.status_code == 200
     assert again.json()["tracking_code"] == appeal.tracking_code
-    assert again.json()["tracking_url"].endswith(first["Location"])
+    assert again.json()["tracking_url"].endswith(track)
     assert web(client, tree, idempotency_key=key)["Location"] == first["Location"]
     assert api(client, tree, key=key, text="Другой текст").status_code == 409
     assert web(client, tree, idempotency_key=key, text="Другой текст").status_code == 409
