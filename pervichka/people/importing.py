@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from pervichka.core.bulk import insert_with_history
+from pervichka.core.dates import MEMBERSHIP, date_refusal
 from pervichka.core.exporting import XlsxSheet
 from pervichka.core.iin import generate_iin, parse_iin
 from pervichka.core.phones import normalize_phone
@@ -1068,6 +1069,8 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
         else:
             if joined > ctx.today:
                 result.error("joined", ctx.problem("joined", joined_raw, _("a date in the future")))
+            elif refusal := date_refusal(joined, MEMBERSHIP):  # before the party existed
+                result.error("joined", ctx.problem("joined", joined_raw, refusal))
             elif info is not None and _age(info.birth_date, joined) < MEMBERSHIP_AGE:
                 result.error(
                     "joined",

@@ -282,3 +282,15 @@ def test_a_person_kept_by_another_district_is_not_taken_over(tree, chair_a):
     member_import_confirm(actor=chair_a, job=job)
     citizen.refresh_from_db()
     assert (citizen.unit, citizen.surname) == (tree.other_district, "Чужойрайон")
+
+
+def test_a_membership_before_the_party_existed_is_refused(tree, chair_a, settings):
+    """Issue 13, point 6: the import ranges the joining date like the forms and the API."""
+    settings.PERVICHKA_PARTY_FOUNDED = "1999-03-01"
+    job = member_import_check(
+        actor=chair_a, upload=xlsx([row(joined="15.03.1998"), row(joined="15.03.1999")])
+    )
+    assert [e["row"] for e in job.errors] == [2]
+    assert list(job.errors[0]["errors"]) == ["joined"]
+    assert "1998" in str(job.errors[0]["errors"]["joined"])
+    assert job.valid_rows == 1
