@@ -1,6 +1,8 @@
 """Issue 14, point 10: the user guide in ru, kk and en, from a Help item of the staff menu,
 opening at the section of the page the user is on."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -48,3 +50,24 @@ def test_raw_html_in_a_guide_is_never_rendered():
     assert "<script>" not in html
     assert "<img" not in html  # escaped as text, never a tag
     assert 'href="javascript' not in html
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_every_guide_shows_the_screenshots_and_they_exist(district_admin, login, language):
+    """Where a picture explains faster (issue 14, point 10): the same phone screenshots in
+    every language's guide, served from static/pervichka/help/."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client = login(district_admin)
+    client.post(reverse("set_language"), {"language": language})
+    page = client.get(reverse("site:help")).content.decode()
+    shots = sorted(set(re.findall(r'<img src="/static/pervichka/help/([\w-]+\.png)"', page)))
+    assert shots == [
+        "appeals-list-360.png",
+        "district-dashboard-360.png",
+        "member-import-360.png",
+    ]
+    for name in shots:
+        assert (Path(settings.BASE_DIR) / "static" / "pervichka" / "help" / name).is_file()
