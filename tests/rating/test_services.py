@@ -36,8 +36,8 @@ def test_default_methodology_takes_in_the_registered_kpis(db):
     # Every registered KPI but the district's own programme figure, and the evidence-
     # qualified variants registered after version 1.
     later = {"events_with_evidence", "plantings_checked"}
-    # The media and outreach apps registered theirs after version 2: a later version of the
-    # default takes them in once approved (docs/rating.md).
+    # The media and outreach apps registered theirs after version 2: version 3, a draft
+    # until the party approves it, takes them in (below).
     newer = {
         "news_published",
         "posts_with_link",
@@ -62,6 +62,13 @@ def test_default_methodology_takes_in_the_registered_kpis(db):
     assert sum(d.weight for d in second.dimensions.all()) == 100
     assert second.status == "approved"
     assert second.dimensions.exclude(course_code="").count() == second.dimensions.count()
+    third = Methodology.objects.get(code="default", version=3)
+    assert third.status == "draft"
+    assert set(
+        Indicator.objects.filter(dimension__methodology=third).values_list("kpi", flat=True)
+    ) == set(REGISTRY) - {"promises_on_track_share", "events_held", "trees_planted"}
+    assert sum(d.weight for d in third.dimensions.all()) == 100
+    assert third.dimensions.get(code="information").indicators.count() == 3
 
 
 def test_compute_stores_a_version_with_every_primary_and_points_adding_up(

@@ -156,7 +156,12 @@ def test_every_chair_reads_the_methodology(login, chair_a, tree):
 def test_api_reads_methodology_table_and_breakdown_in_scope(login, tree, chair_a, chair_b, run):
     client = login(chair_a)
     methodologies = client.get("/api/v1/rating/methodologies").json()["items"]
-    assert [(m["code"], m["version"]) for m in methodologies] == [("default", 2), ("default", 1)]
+    # Version 3 is the party's draft taking in the media and outreach KPIs (readable too).
+    assert [(m["code"], m["version"]) for m in methodologies] == [
+        ("default", 3),
+        ("default", 2),
+        ("default", 1),
+    ]
     table = client.get(f"/api/v1/rating/runs/{run.pk}").json()
     assert {s["primary"] for s in table["scores"]} == {"ППО Талшик", "ППО Айсары"}
     assert {s["total"] for s in table["scores"]} == {None}  # a chair: bands, no totals
