@@ -31,7 +31,9 @@ def test_news_published_is_capped_per_month(correspondent_a, press_secretary, tr
         tree.district.pk: NEWS_PER_MONTH_CAP,
     }
     # Two in November count for November, not against December's cap.
-    NewsItem.objects.filter(pk__in=list(NewsItem.objects.values_list("pk", flat=True)[:2])).update(
+    # Two of the published ones (not the draft: without an order PostgreSQL may pick it).
+    published = NewsItem.objects.filter(status="published").order_by("pk")
+    NewsItem.objects.filter(pk__in=list(published.values_list("pk", flat=True)[:2])).update(
         published_at=dt.datetime(2026, 11, 10, 5, tzinfo=dt.UTC)
     )
     assert kpis.compute("news_published", ids, kpis.Period.year(2026))[tree.primary_a.pk] == (

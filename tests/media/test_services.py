@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pervichka.core.counters import counter_value
 from pervichka.core.models import Notification
@@ -92,7 +92,7 @@ def test_press_secretary_publishes_district_item(press_secretary, tree):
 
 
 def test_illegal_transition_named_in_the_refusal(draft, press_secretary):
-    with pytest.raises(ValidationError) as info:
+    with translation.override("en"), pytest.raises(ValidationError) as info:
         services.news_act(actor=press_secretary, item=draft, action="publish")
     assert "draft" in str(info.value.messages)
 

@@ -1,6 +1,7 @@
 """The newsroom's pages over HTTP: a correspondent writes and submits, the press secretary
 asks for a change and approves; outsiders get 404 and change nothing."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from pervichka.media.models import NewsItem, SocialPost
@@ -68,6 +69,7 @@ def test_correspondent_cannot_approve_through_the_page(login, correspondent_a, d
 
 def test_refusal_of_personal_data_is_shown(login, correspondent_a, draft, tree):
     client = login(correspondent_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English messages below
     client.post(
         reverse("media:edit", args=[draft.pk]), form(tree.primary_a, body="<p>+7 701 123 45 67</p>")
     )
@@ -104,6 +106,7 @@ def test_correspondent_cannot_write_for_another_primary(login, correspondent_b, 
 
 def test_post_log_validates_links_and_refuses_duplicates(login, correspondent_a, tree):
     client = login(correspondent_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English messages below
     data = {
         "unit": tree.primary_a.pk,
         "platform": "instagram",
@@ -143,6 +146,7 @@ def test_accounts_are_validated_per_platform_and_recorded_once(login, correspond
     from pervichka.media.models import SocialAccount
 
     client = login(correspondent_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English messages below
     data = {
         "kind": "account",
         "account-unit": tree.primary_a.pk,
