@@ -20,6 +20,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "pervichka.youth.migrations.0003_measure_descriptions_in_three_languages",
     "pervichka.projects.migrations.0002_catalog",
     "pervichka.rating.migrations.0002_default_methodology",
+    "pervichka.rating.migrations.0005_default_v2_evidence_and_knees",
+    "pervichka.rating.migrations.0006_default_v3_media_outreach_draft",
 ]
 
 
