@@ -505,8 +505,9 @@ PERVICHKA_NBK_RATES_URL = env_str(
 PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR = env_int("PERVICHKA_VOTE_CODES_PER_IP_PER_HOUR", 20)
 PERVICHKA_VOTE_KEY = env_str("PERVICHKA_VOTE_KEY", "")
 
-# Pension age by sex (men, women) for the "pensioner" category of the outreach segments:
-# the ages of the Social Code of RK; change them here when the law moves them.
+# Pension age by sex (men, women): the outreach "pensioner" category and the dues category
+# the member import proposes. Social Code of RK, art. 207: 63 for men; for women it rises
+# to 63 in steps and is held at 61 until 2028. Change them here when the law moves them.
 PERVICHKA_PENSION_AGE = {
     "M": env_int("PERVICHKA_PENSION_AGE_MEN", 63),
     "F": env_int("PERVICHKA_PENSION_AGE_WOMEN", 61),

@@ -32,10 +32,6 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def pension_ages() -> dict[str, int]:
-    return getattr(settings, "PERVICHKA_PENSION_AGE", {"M": 63, "F": 61})
-
-
 def age_q(age_min: int | None, age_max: int | None, today: dt.date) -> Q:
     """People aged from `age_min` to `age_max` full years today (either may be open)."""
     q = Q()
@@ -51,7 +47,7 @@ def category_q(code: str, today: dt.date) -> Q:
     if code == CitizenCategory.YOUTH:
         return age_q(*YOUTH_AGES, today)
     if code == CitizenCategory.PENSIONER:
-        ages = pension_ages()
+        ages = settings.PERVICHKA_PENSION_AGE
         women = Q(sex="F") & age_q(ages["F"], None, today)
         # Sex unknown (no IIN): the later age, so that nobody is called a pensioner early.
         others = ~Q(sex="F") & age_q(max(ages.values()), None, today)

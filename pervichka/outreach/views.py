@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pervichka.appeals.services import DuplicateSuspected
+from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, has_perm_at
@@ -32,14 +33,6 @@ SAMPLE_SIZE = 20
 def _require_view(user) -> None:
     if not has_perm_anywhere(user, Perm.OUTREACH_VIEW):
         raise Http404
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -77,7 +70,7 @@ def segment_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, segment=segment, settlements=form.cleaned_data["settlements"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Segment saved."))
             return redirect("outreach:segment", pk=segment.pk)
@@ -116,7 +109,7 @@ def segment(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("outreach:segment", pk=segment.pk)
         except ValidationError as exc:
             if form is not None:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     people = selectors.segment_people(request.user, segment)
@@ -185,7 +178,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             services.meeting_save(actor=request.user, meeting=meeting)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("outreach:meeting", pk=meeting.pk)
@@ -208,7 +201,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     services.question_add(actor=request.user, meeting=meeting, **data)
                 except ValidationError as exc:
-                    _apply_errors(question_form, exc)
+                    apply_validation_error(question_form, exc)
                 else:
                     messages.success(request, _("Question recorded."))
                     return redirect("outreach:meeting", pk=meeting.pk)
@@ -217,7 +210,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.meeting_save(actor=request.user, meeting=form.save(commit=False))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Meeting saved."))
                 return redirect("outreach:meeting", pk=meeting.pk)
@@ -279,7 +272,7 @@ def person_categories(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.category_record(actor=request.user, person=person, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Category recorded."))
                 return redirect("outreach:person_categories", pk=person.pk)

@@ -79,9 +79,6 @@ MEMBERSHIP_AGE = 18
 MEMBERSHIP_LAW = gettext_lazy(
     'the Law of the Republic of Kazakhstan of 15 July 2002 No. 344-II "On political parties"'
 )
-# Retirement age (Social Code of the Republic of Kazakhstan, art. 207): 63 for men; for
-# women it rises to 63 in steps and is held at 61 until 2028.
-PENSION_AGE = {"M": 63, "F": 61}
 
 
 def _norm(text: object) -> str:
@@ -952,13 +949,13 @@ def _propose_category(ctx, values, result, note: str, born: dt.date | None, sex:
         if note and any(stem in note for stem in stems):
             proposed, why = category, _("the note says «%(note)s»") % {"note": out["note"]}
             break
-    if proposed is None and born is not None and sex in PENSION_AGE:
+    if proposed is None and born is not None and sex in settings.PERVICHKA_PENSION_AGE:
         age = _age(born, ctx.today)
-        if age >= PENSION_AGE[sex]:
+        if age >= settings.PERVICHKA_PENSION_AGE[sex]:
             proposed = DuesCategory.PENSIONER
             why = _("%(age)d years old by the IIN (pension age %(pension)d)") % {
                 "age": age,
-                "pension": PENSION_AGE[sex],
+                "pension": settings.PERVICHKA_PENSION_AGE[sex],
             }
     if proposed is not None:
         out["proposed_category"] = proposed
