@@ -13,6 +13,7 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit, Settlement
 from tests import clock
 from tests.factories import MembershipFactory, SettlementFactory, UserFactory, grant, make_unit
+from tests.fakebotapi import bot_api  # noqa: F401 (a fixture for every test that talks to Telegram)
 
 # The data migrations that seed reference data every installation starts with.
 REFERENCE_DATA_MIGRATIONS = [

@@ -1,18 +1,13 @@
 """Posting a published news item to a Telegram channel through the Bot API.
 
-Real HTTP to `PERVICHKA_TELEGRAM_API_BASE` (the Bot API; tests point it at a fake server on
-loopback) with the bot's token from the environment (`PERVICHKA_TELEGRAM_BOT_TOKEN`). No lock
+Through the project's Bot API client (`core.telegram`, real HTTP; tests point it at a fake
+server on loopback). No lock
 or transaction is held across the call: the row is claimed by one UPDATE, the API is called,
 and the result is written by a second UPDATE, like the outbox (core.outbox)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -24,48 +19,19 @@ from django.utils.translation import gettext as _
 from pervichka.core import siteurl
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
+from pervichka.core.telegram import TelegramError
+from pervichka.core.telegram import call as _call
 from pervichka.media.enums import NewsStatus, Platform
 from pervichka.media.models import NewsItem, SocialAccount, TelegramPost
 from pervichka.orgs.selectors import district_of
 
 MAX_ATTEMPTS = 5
-TIMEOUT_SECONDS = 10
-
-
-class TelegramError(Exception):
-    pass
 
 
 def _text(post: TelegramPost) -> str:
     item = post.news_item
     link = siteurl.site_url() + reverse("public:news_item", args=[item.pk])
     return f"{item.title_kk}\n{item.lead_kk}\n\n{item.title}\n{item.lead}\n\n{link}"[:4096]
-
-
-def _call(method: str, payload: dict) -> dict:
-    token = settings.PERVICHKA_TELEGRAM_BOT_TOKEN
-    if not token:
-        raise TelegramError("PERVICHKA_TELEGRAM_BOT_TOKEN is not set")
-    url = f"{settings.PERVICHKA_TELEGRAM_API_BASE.rstrip('/')}/bot{token}/{method}"
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            body = json.loads(response.read(1_000_000))
-    except urllib.error.HTTPError as exc:
-        try:
-            body = json.loads(exc.read(100_000))
-        except ValueError:
-            raise TelegramError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-        raise TelegramError(str(exc)) from exc
-    if not body.get("ok"):
-        raise TelegramError(str(body.get("description") or body)[:500])
-    return body["result"]
 
 
 def _link(chat: str, result: dict) -> str:

@@ -73,6 +73,12 @@ class ConsentPurpose(models.TextChoices):
     IDEAS = "ideas", _("ideas contest")
     OUTREACH = "outreach", _("outreach: news and invitations")
     PHOTOS = "photos", _("publication of photos")
+    # Consent per contact channel (outreach issue): each channel is agreed to and stopped
+    # on its own; withdrawing one is the "opt-out from everything" on that channel.
+    CONTACT_SMS = "contact_sms", _("messages by SMS")
+    CONTACT_TELEGRAM = "contact_tg", _("messages in Telegram")
+    CONTACT_EMAIL = "contact_email", _("messages by e-mail")
+    CONTACT_CALL = "contact_call", _("phone calls")
 
 
 class ConsentChannel(models.TextChoices):

@@ -417,3 +417,41 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class TelegramChat(models.Model):
+    """A Telegram chat with the citizens' bot: who it is (once they share their contact or
+    register an appeal), which primary's deep link brought them, their language, and
+    whether they stopped the bot (/stop). The chat id is Telegram's and unique."""
+
+    chat_id = models.BigIntegerField(_("Telegram chat"), unique=True)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="telegram_chats",
+        verbose_name=_("person"),
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("primary organization"),
+    )
+    username = models.CharField(_("Telegram username"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone_now)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Telegram chat")
+        verbose_name_plural = _("Telegram chats")
+
+    def __str__(self) -> str:
+        return f"tg:{self.chat_id}"

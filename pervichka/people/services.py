@@ -756,3 +756,44 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
     save_as(consent, actor, reason=reason[:100])
     _consent_summary(consent.person)
     return consent
+
+
+def consent_give_by_subject(*, person: Person, purpose: str, channel: str) -> Consent:
+    """The person themselves agrees (a public form, the Telegram bot, an SMS reply): no
+    staff actor. An open consent to the same purpose is kept as it is."""
+    with transaction.atomic():
+        return _consent_insert(actor=None, person=person, purpose=purpose, channel=channel)
+
+
+@transaction.atomic
+def consent_stop_by_subject(*, person: Person, purpose: str, channel: str, reason: str) -> bool:
+    """The person themselves stops a purpose (an SMS reply STOP, /stop in the Telegram bot):
+    the open consent is withdrawn with `reason`, or, when none is open, a withdrawn row is
+    recorded (given and withdrawn through `channel`) so that `consent_withdrawn` answers
+    True from now on. Returns whether anything changed (a second STOP changes nothing)."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Choose the purpose of the consent.")})
+    now = timezone.now()
+    rows = Consent.objects.select_for_update().filter(person=person, purpose=purpose)
+    open_consent = rows.filter(withdrawn_at__isnull=True).first()
+    if open_consent is not None:
+        open_consent.withdrawn_at = max(now, open_consent.given_at)
+        open_consent.withdrawal_reason = reason[:500]
+        save_as(open_consent, None, reason=reason[:100])
+    elif rows.exists():
+        return False
+    else:
+        save_as(
+            Consent(
+                person=person,
+                purpose=purpose,
+                channel=channel,
+                given_at=now,
+                withdrawn_at=now,
+                withdrawal_reason=reason[:500],
+            ),
+            None,
+            reason=reason[:100],
+        )
+    _consent_summary(person)
+    return True
