@@ -422,7 +422,8 @@ class Consent(models.Model):
 class TelegramChat(models.Model):
     """A Telegram chat with the citizens' bot: who it is (once they share their contact or
     register an appeal), which primary's deep link brought them, their language, and
-    whether they stopped the bot (/stop). The chat id is Telegram's and unique."""
+    what they subscribed to in their village (news, field receptions), and whether they
+    stopped the bot (/stop). The chat id is Telegram's and unique."""
 
     chat_id = models.BigIntegerField(_("Telegram chat"), unique=True)
     person = models.ForeignKey(
@@ -441,6 +442,16 @@ class TelegramChat(models.Model):
         related_name="+",
         verbose_name=_("primary organization"),
     )
+    settlement = models.ForeignKey(
+        "orgs.Settlement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("village or town"),
+    )
+    subscribed_news = models.BooleanField(_("news of the village"), default=False)
+    subscribed_receptions = models.BooleanField(_("field receptions in the village"), default=False)
     username = models.CharField(_("Telegram username"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone_now)
