@@ -1240,7 +1240,18 @@ def ratings_execute_many(runs: list[RatingRun], *, tell: bool = True) -> list[Ra
             done.append(rating_execute(run=run, prefetched=prefetched, tell=tell, progress=False))
         except Exception as exc:  # recorded on the run
             run_fail(run=run, error=f"{type(exc).__name__}: {exc}")
+    _analyze_lines()
     return done
+
+
+def _analyze_lines() -> None:
+    """After a batch has copied a quarter's lines (140,000 at national scale), refresh the
+    planner's statistics of the lines and scores: a later version reads its period's first
+    version by run (`_snapshot`), and with the row counts from before the COPY PostgreSQL
+    scans every line instead of using the index (52 ms a district instead of 1 ms)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{IndicatorScore._meta.db_table}", "{Score._meta.db_table}"')
 
 
 def run_fail(*, run: RatingRun, error: str) -> None:

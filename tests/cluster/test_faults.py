@@ -617,3 +617,70 @@ def test_point_in_time_recovery_brings_back_members_archived_by_mistake():
             "back to the primary, which has them all current again",
         ],
     )
+
+
+# --- Figures computed on the replica only when it has replayed everything ------------------
+READ_CURRENT_CODE = """
+import json
+from django.db import connections
+from pervichka.appeals.models import Appeal
+from pervichka.core.dbrouter import read_current, replica_has_replayed_primary, REPLICA
+from django.db import DEFAULT_DB_ALIAS
+def compute():
+    return Appeal.objects.count()
+caught_up = replica_has_replayed_primary()
+figure = read_current(compute)
+with connections[REPLICA].cursor() as c:
+    c.execute("SELECT count(*) FROM appeals_appeal")
+    on_replica = c.fetchone()[0]
+with connections[DEFAULT_DB_ALIAS].cursor() as c:
+    c.execute("SELECT count(*) FROM appeals_appeal")
+    on_primary = c.fetchone()[0]
+print(json.dumps({"caught_up": caught_up, "figure": figure, "replica": on_replica,
+                  "primary": on_primary}))
+"""
+
+
+def read_current_state() -> dict:
+    return json.loads(cluster_python(READ_CURRENT_CODE).strip().splitlines()[-1])
+
+
+def test_figures_read_the_replica_only_when_it_has_replayed_the_primary():
+    """The start page's figures are cached until the next write, so they are computed on the
+    replica only when it holds everything the primary held at that moment (read_current):
+    with replay paused and a write on the primary, the figure is the primary's (the replica's
+    own count is behind); replay resumed, the replica has caught up and is used again."""
+    with psycopg.connect(REPLICA, autocommit=True) as replica:
+        replica.execute("SELECT pg_wal_replay_pause()")
+        try:
+            response = requests.post(
+                NGINX + "/api/v1/public/appeals",
+                json=appeal_payload(7),
+                headers={"Idempotency-Key": f"fault-current-{uuid.uuid4().hex[:8]}"},
+                timeout=15,
+            )
+            assert response.status_code == 201
+            paused = read_current_state()
+        finally:
+            replica.execute("SELECT pg_wal_replay_resume()")
+    resumed = None
+    for _ in range(30):
+        resumed = read_current_state()
+        if resumed["caught_up"]:
+            break
+        time.sleep(1)
+    assert paused["caught_up"] is False
+    assert paused["replica"] < paused["primary"], "the replica is behind while paused"
+    assert paused["figure"] == paused["primary"], "the figure is the primary's, not stale"
+    assert resumed["caught_up"] is True, "replay resumed, the replica catches up"
+    assert resumed["figure"] == resumed["replica"] == resumed["primary"]
+    write_figures(
+        "read-current",
+        [
+            "- figures cached under the write counter (the start page, `read_current`): with "
+            "replica replay paused and an appeal written on the primary, the figure was the "
+            f"primary's ({paused['primary']} appeals; the replica still had "
+            f"{paused['replica']}); replay resumed, the replica had caught up and computed "
+            f"the figure ({resumed['figure']})",
+        ],
+    )
