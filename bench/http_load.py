@@ -38,8 +38,10 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  prefix = string.format("%d-%d-", id, math.random(1, 1000000000))
+  -- Seeded first, and the second in the key: a key of an earlier run with other content is
+  -- refused (409), so every run's keys must be new (they were equal from run to run).
   math.randomseed(id * 7919 + os.time())
+  prefix = string.format("%d-%d-%d-", id, os.time(), math.random(1, 1000000000))
 end
 request = function()
   counter = counter + 1
