@@ -20,6 +20,7 @@ each chunk asks the database once about the IINs and card numbers it holds.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -446,7 +447,8 @@ def _rows_from_csv(path: Path) -> Iterator[list[object]]:
     # Excel in a Russian locale saves CSV in Windows-1251 with semicolons.
     for encoding in ("utf-8-sig", "cp1251"):
         try:
-            raw.decode(encoding)
+            # Incrementally, not final: the sample's last character may be cut in two.
+            codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
             break
         except UnicodeDecodeError:
             continue
