@@ -220,6 +220,9 @@ def news_act(
     elif action == NewsAction.REQUEST_CHANGES and not note:
         raise ValidationError({"note": _("Tell the author what to change.")})
     elif action == NewsAction.SCHEDULE:
+        if publish_at is not None and timezone.is_naive(publish_at):
+            # A moment given without its offset (the API) is the branch's local time.
+            publish_at = timezone.make_aware(publish_at)
         if publish_at is None or publish_at <= now:
             raise ValidationError({"publish_at": _("Choose a moment in the future.")})
         item.publish_at = publish_at

@@ -1,6 +1,7 @@
 """The news API: the public read of published news, and the newsroom for staff through the
 same services as the pages, scoped (404 outside), with idempotent creation."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -225,3 +226,25 @@ def test_a_correspondent_of_another_primary_and_a_press_secretary_of_another_dis
 def test_staff_operations_need_a_login(api, draft):
     response = api(None)("get", "/media/news")
     assert response.status_code == 401
+
+
+def test_scheduling_takes_a_moment_without_offset_as_local_time(
+    api, tree, draft, correspondent_a, press_secretary
+):
+    services.news_act(actor=correspondent_a, item=draft, action="submit")
+    services.news_act(actor=press_secretary, item=draft, action="approve")
+    moderator = api(press_secretary)
+    past = moderator(
+        "post",
+        f"/media/news/{draft.pk}/actions",
+        {"action": "schedule", "publish_at": "2001-01-01T10:00:00"},
+    )
+    assert past.status_code == 422
+    assert list(past.json()["errors"]) == ["publish_at"]
+    moment = f"{clock.TODAY.year + 1}-01-05T10:00:00"
+    response = moderator(
+        "post", f"/media/news/{draft.pk}/actions", {"action": "schedule", "publish_at": moment}
+    )
+    assert response.status_code == 200
+    stored = dt.datetime.fromisoformat(response.json()["publish_at"].replace("Z", "+00:00"))
+    assert stored == dt.datetime(clock.TODAY.year + 1, 1, 5, 10, tzinfo=clock.ALMATY)
