@@ -2,8 +2,9 @@
 
 The floor is a bare Django view (`/healthz`: a response with no database work) on the same
 server in the same run; ours are the public appeal submission (each request a new appeal
-with its own idempotency key) and the district dashboard (the start page of a district
-administrator, logged in).
+with its own idempotency key), the district dashboard (the start page of a district
+administrator, logged in) and the portal's home (anonymous readers, with a dozen published
+news items on it).
 """
 
 from __future__ import annotations
@@ -315,6 +316,42 @@ def list_pages() -> tuple[dict, dict]:
     return urls, sql
 
 
+def _news_for_the_portal(count: int = 12) -> None:
+    """Published news of the first district's primaries, so that the portal's home shows
+    what a reader sees (the generator writes no news). Written once per database."""
+    from django.utils import timezone
+
+    from pervichka.accounts.models import User
+    from pervichka.media.models import NewsItem
+    from pervichka.orgs.models import OrgUnit
+
+    if NewsItem.objects.filter(status="published").exists():
+        return
+    district = OrgUnit.objects.filter(kind="district").order_by("pk").first()
+    primaries = list(
+        OrgUnit.objects.filter(kind="primary", path__startswith=district.path).order_by("pk")[
+            :count
+        ]
+    )
+    author = User.objects.get(username="bench-district-admin")
+    now = timezone.now()
+    NewsItem.objects.bulk_create(
+        NewsItem(
+            unit=unit,
+            author=author,
+            title=f"Субботник в селе, новость {i}",
+            title_kk=f"Ауылдағы сенбілік, жаңалық {i}",
+            lead="Жители села убрали парк у школы и посадили сорок деревьев.",
+            lead_kk="Ауыл тұрғындары мектеп жанындағы саябақты тазалап, қырық ағаш отырғызды.",
+            body="<p>В субботу сорок человек вышли на уборку.</p>",
+            body_kk="<p>Сенбі күні қырық адам тазалыққа шықты.</p>",
+            status="published",
+            published_at=now,
+        )
+        for i, unit in enumerate(primaries * (count // max(len(primaries), 1) or 1))
+    )
+
+
 def _flush_redis() -> None:
     try:
         import redis
@@ -347,6 +384,7 @@ def run(database_url: str, *, smoke: bool, runs: int | None = None) -> dict:
         .values_list("pk", flat=True)[:500]
     )
     cookie = session_cookie_for("bench-district-admin")
+    _news_for_the_portal()
     urls, sql = list_pages()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -408,6 +446,8 @@ def run(database_url: str, *, smoke: bool, runs: int | None = None) -> dict:
                 server.url + "/", seconds=seconds, headers={"Cookie": f"sessionid={cookie}"}
             ),
         )
+        _warm(server.url + "/portal/", None)
+        out["portal"] = repeated(runs, lambda: wrk(server.url + "/portal/", seconds=seconds))
         out["lists"] = {}
         for name, (path, session) in urls.items():
             headers = {"Cookie": f"sessionid={session}"}

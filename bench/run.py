@@ -190,7 +190,10 @@ def rows_from(results: dict) -> list[tuple]:
         for key, label, goal in (
             ("submit", "public appeal submission", None),
             ("dashboard", "district dashboard", 0.3),
+            ("portal", "portal home (anonymous reader, cached page)", 0.5),
         ):
+            if key not in web:
+                continue
             r = web[key]
             ratio = _ratio(r["rps"], web["bare"]["rps"])
             add(

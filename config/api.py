@@ -12,6 +12,8 @@ from pervichka.dues.api import router as dues_router
 from pervichka.greening.api import router as greening_router
 from pervichka.ideas.api import public_router as public_ideas_router
 from pervichka.ideas.api import router as ideas_router
+from pervichka.media.api import public_router as public_news_router
+from pervichka.media.api import router as media_router
 from pervichka.orgs.api import router as orgs_router
 from pervichka.people.api import memberships_router, persons_router
 from pervichka.projects.api import router as projects_router
@@ -61,7 +63,9 @@ api.add_router("/deputies", deputies_router)
 api.add_router("/promises", promises_router)
 api.add_router("/training", training_router)
 api.add_router("/rating", rating_router)
+api.add_router("/media", media_router)
 api.add_router("/public", public_appeals_router)
 api.add_router("/public/ideas", public_ideas_router)
 api.add_router("/public/promises", public_promises_router)
 api.add_router("/public/certificates", public_certificates_router)
+api.add_router("/public/news", public_news_router)

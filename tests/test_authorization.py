@@ -641,6 +641,8 @@ API_OBJECT_OPERATIONS = {
     },
     "/api/v1/rating/runs/{run_id}": lambda c: {"run_id": c["rating"].pk},
     "/api/v1/rating/scores/{score_id}": lambda c: {"score_id": c["rating_score"].pk},
+    "/api/v1/media/news/{news_id}": lambda c: {"news_id": c["news"].pk},
+    "/api/v1/media/news/{news_id}/actions": lambda c: {"news_id": c["news"].pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -683,6 +685,8 @@ API_BODIES = {
     },
     "/api/v1/training/cohorts/{cohort_id}/enrolments": {"person_id": 1},
     "/api/v1/training/cohorts/{cohort_id}/enrolments/{enrolment_id}/assessment": {"score": 1},
+    "/api/v1/media/news/{news_id}": {"title": "Взлом"},
+    "/api/v1/media/news/{news_id}/actions": {"action": "submit"},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
@@ -696,6 +700,7 @@ API_LISTS = {
     ("/api/v1/deputies", "get"), ("/api/v1/promises", "get"),
     ("/api/v1/training/courses", "get"), ("/api/v1/training/cohorts", "get"),
     ("/api/v1/rating/methodologies", "get"), ("/api/v1/rating/runs", "get"),
+    ("/api/v1/media/news", "get"), ("/api/v1/media/queue", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -759,6 +764,15 @@ API_CREATES = {
         "site_kind": "yard",
         "planted_by": "x",
     },
+    "/api/v1/media/news": lambda c: {
+        "unit_id": c["tree"].primary_a.pk,
+        "title": "X",
+        "title_kk": "X",
+        "lead": "x",
+        "lead_kk": "x",
+        "body": "x",
+        "body_kk": "x",
+    },
 }
 # Public operations: no login; they show no personal data (tests/appeals/test_public.py).
 API_PUBLIC = {
@@ -767,6 +781,7 @@ API_PUBLIC = {
     ("/api/v1/public/ideas/{code}/vote-code", "post"), ("/api/v1/public/ideas/votes", "post"),
     ("/api/v1/public/promises", "get"), ("/api/v1/public/promises/totals", "get"),
     ("/api/v1/public/promises/{promise_id}", "get"), ("/api/v1/public/certificates/{code}", "get"),
+    ("/api/v1/public/news", "get"), ("/api/v1/public/news/{news_id}", "get"),
 }  # fmt: skip
 
 

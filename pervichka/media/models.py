@@ -66,8 +66,10 @@ class NewsItem(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    # The API's Idempotency-Key of the request that created the draft: a retry gets it back.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
 
     scope_path = "unit__path"
     objects = ScopedQuerySet.as_manager()

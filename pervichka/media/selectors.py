@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pervichka.core.counters import counter_value
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.media.enums import NewsStatus
 from pervichka.media.models import NewsItem, SocialAccount, SocialPost
+from pervichka.media.services import NEWS_COUNTER
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
 from pervichka.projects.selectors import events_visible, projects_active
@@ -101,6 +103,45 @@ def news_published() -> QuerySet[NewsItem]:
         .select_related("unit")
         .order_by("-published_at", "-pk")
     )
+
+
+def news_latest(count: int) -> QuerySet[NewsItem]:
+    """The newest published items, for the portal's home."""
+    return news_published()[:count]
+
+
+def news_public_filtered(*, unit_id: int = 0, project: str = "", month: str = "") -> QuerySet:
+    """Published items, optionally of a unit and everything under it, of a project (its
+    code) and of a month (YYYY-MM); a unit or month that does not exist matches nothing."""
+    items = news_published()
+    if unit_id:
+        unit = OrgUnit.objects.filter(pk=unit_id, kind__in=("primary", "district")).first()
+        items = items.filter(unit__path__startswith=unit.path) if unit else items.none()
+    if project:
+        items = items.filter(projects__code=project)
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= number <= 12):
+            return items.none()
+        items = items.filter(published_at__year=year, published_at__month=number)
+    return items
+
+
+def news_with_key_exists(key: str) -> bool:
+    return NewsItem.objects.filter(idempotency_key=key).exists()
+
+
+def event_of_unit(user, unit: OrgUnit, event_id: int | None):
+    """The event of `unit` the user may see, None for none; 404 for another's or missing."""
+    if not event_id:
+        return None
+    return get_or_404(events_visible(user).filter(primary_id=unit.pk), pk=event_id)
+
+
+def news_version() -> int:
+    """The version of what readers see of the news: a key of every cached page that shows
+    news, moved on when an item is published, changed or withdrawn."""
+    return counter_value(NEWS_COUNTER)
 
 
 def news_published_get(pk: object) -> NewsItem:

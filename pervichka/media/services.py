@@ -24,6 +24,7 @@ from pervichka.core import siteurl
 from pervichka.core.calendar import add_working_days
 from pervichka.core.counters import counter_bump
 from pervichka.core.history import save_as
+from pervichka.core.idempotency import IdempotencyConflict, ensure_same_submission
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
@@ -92,18 +93,47 @@ def _apply(item: NewsItem, data: NewsData, cover) -> None:
         item.cover_thumb.save(f"n{item.unit_id}-t.jpg", renditions["thumb"], save=False)
 
 
-@transaction.atomic
-def news_create(*, actor, unit: OrgUnit, data: NewsData, cover=None) -> NewsItem:
-    """A draft of `unit` (a primary, or a district's own item) written by `actor`."""
+def news_create(
+    *, actor, unit: OrgUnit, data: NewsData, cover=None, idempotency_key: str | None = None
+) -> NewsItem:
+    """A draft of `unit` (a primary, or a district's own item) written by `actor`.
+
+    With an idempotency key (the API's), a retry returns the draft the first request made;
+    the same key with other content, another unit or from another author is refused
+    (IdempotencyConflict), never answered with somebody else's item."""
     _require(actor, Perm.MEDIA_WRITE, unit.path)
     if unit.kind not in NEWS_UNIT_KINDS:
         raise ValidationError({"unit": _("News is written for a primary or a district.")})
-    item = NewsItem(unit=unit, author=actor)
-    _apply(item, data, cover)
-    item.full_clean(exclude=["cover", "cover_medium", "cover_thumb"])
-    save_as(item, actor, reason="create")
-    item.projects.set(data.projects)
-    return item
+    if idempotency_key:
+        existing = NewsItem.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_draft(existing, actor=actor, unit=unit, data=data)
+    try:
+        with transaction.atomic():
+            item = NewsItem(unit=unit, author=actor, idempotency_key=idempotency_key or None)
+            _apply(item, data, cover)
+            item.full_clean(exclude=["cover", "cover_medium", "cover_thumb", "idempotency_key"])
+            save_as(item, actor, reason="create")
+            item.projects.set(data.projects)
+            return item
+    except IntegrityError:
+        # The same key a moment ago in another request: answer with what that one made.
+        existing = (
+            idempotency_key and NewsItem.objects.filter(idempotency_key=idempotency_key).first()
+        )
+        if not existing:
+            raise
+        return _same_draft(existing, actor=actor, unit=unit, data=data)
+
+
+def _same_draft(existing: NewsItem, *, actor, unit: OrgUnit, data: NewsData) -> NewsItem:
+    if existing.author_id != actor.pk or existing.unit_id != unit.pk:
+        raise IdempotencyConflict()
+    ensure_same_submission(
+        {name: getattr(existing, name) for name in ("title", "title_kk", "lead", "lead_kk")},
+        {name: getattr(data, name) for name in ("title", "title_kk", "lead", "lead_kk")},
+    )
+    return existing
 
 
 @transaction.atomic
@@ -190,6 +220,9 @@ def news_act(
     elif action == NewsAction.REQUEST_CHANGES and not note:
         raise ValidationError({"note": _("Tell the author what to change.")})
     elif action == NewsAction.SCHEDULE:
+        if publish_at is not None and timezone.is_naive(publish_at):
+            # A moment given without its offset (the API) is the branch's local time.
+            publish_at = timezone.make_aware(publish_at)
         if publish_at is None or publish_at <= now:
             raise ValidationError({"publish_at": _("Choose a moment in the future.")})
         item.publish_at = publish_at

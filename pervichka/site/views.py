@@ -1,9 +1,12 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -24,6 +27,7 @@ from pervichka.core.exporting import xlsx_response
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, remember_scope
+from pervichka.media import selectors as media
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
 from pervichka.site import figures, health
@@ -33,6 +37,15 @@ from pervichka.site import help as user_guide
 # members). They are cached under the write counter (core.freshness): fresh after every
 # write, and not recounted while nothing changes. A day bounds what a stale key can cost.
 FIGURES_SECONDS = 24 * 3600
+
+# The portal's home is built once per news version, language and day, and served from the
+# cache to every reader (a bare view's speed is the goal: docs/benchmarks.md). Publishing,
+# changing or withdrawing news makes a new version at once; the field receptions and the
+# branch line, which carry no version, are at most this old.
+PORTAL_SECONDS = 300
+PORTAL_NEWS = 6
+# Stands for the reader's CSRF token in the cached page (letters only: escaping keeps it).
+CSRF_PLACEHOLDER = "PERVICHKAPORTALCSRFTOKENPLACEHOLDER"
 
 
 def _figures(user) -> dict:
@@ -147,14 +160,38 @@ def _appeal_counts(user) -> dict | None:
     }
 
 
-@replica_reads
 def portal_home(request: HttpRequest) -> HttpResponse:
-    """The public portal's home: what citizens can do here, and the field receptions ahead."""
-    return render(
-        request,
-        "site/portal_home.html",
-        {"receptions": field_receptions_upcoming_public()[:5], "branches": branches_public()},
+    """The public portal's home: the latest news, the branch's sections, what citizens can
+    do here and the field receptions ahead. Served from the cache; see `portal_page`."""
+    messages = list(get_messages(request))
+    if messages:  # a flash message is the reader's own: this one page is built for them
+        return HttpResponse(_portal_page(request, messages=messages))
+    today = timezone.localdate()
+    key = f"site:portal:{media.news_version()}:{get_language()}:{today}"
+    page = cache.get(key)
+    if page is None:
+        page = _portal_page(None, messages=[])
+        cache.set(key, page, PORTAL_SECONDS)
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _portal_page(request: HttpRequest | None, *, messages: list) -> str:
+    """The home page's HTML. For the cache (`request` None) the CSRF token of the language
+    switch is a placeholder that every response fills with the reader's own token.
+
+    Computed on the replica only when it holds all the primary held: the page is cached
+    under the news version, and a lagging replica would cache the news from before it."""
+    context = read_current(
+        lambda: {
+            "news": list(media.news_latest(PORTAL_NEWS)),
+            "receptions": list(field_receptions_upcoming_public()[:5]),
+            "branches": branches_public(),
+        }
     )
+    context |= {"messages": messages, "language_next": reverse("public:home")}
+    if request is None:
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return render_to_string("site/portal_home.html", context, request=request)
 
 
 @login_required
