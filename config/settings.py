@@ -498,6 +498,12 @@ PERVICHKA_NEWS_MODERATION_DAYS = env_int("PERVICHKA_NEWS_MODERATION_DAYS", 2)
 # and the bot's token (secret: from the environment or a *_FILE).
 PERVICHKA_TELEGRAM_API_BASE = env_str("PERVICHKA_TELEGRAM_API_BASE", "https://api.telegram.org")
 PERVICHKA_TELEGRAM_BOT_TOKEN = env_str("PERVICHKA_TELEGRAM_BOT_TOKEN", "")
+# The citizens' bot (appeals.bot): its @username for the deep links a primary prints on its
+# posters (https://t.me/<username>?start=p<primary id>; empty: no link is offered), and the
+# secret Telegram sends in X-Telegram-Bot-Api-Secret-Token with every webhook update (set it
+# with setWebhook; without it the webhook answers 404 and only the polling worker runs).
+PERVICHKA_TELEGRAM_BOT_USERNAME = env_str("PERVICHKA_TELEGRAM_BOT_USERNAME", "")
+PERVICHKA_TELEGRAM_WEBHOOK_SECRET = env_str("PERVICHKA_TELEGRAM_WEBHOOK_SECRET", "")
 # The National Bank's daily exchange rates feed (the portal's page chrome).
 PERVICHKA_NBK_RATES_URL = env_str(
     "PERVICHKA_NBK_RATES_URL", "https://nationalbank.kz/rss/get_rates.cfm"

@@ -166,6 +166,8 @@ PUBLIC_PAGES = {
     "public:news", "public:news_search", "public:news_archive", "public:news_item",
     "public:news_cover", "public:news_rss", "public:news_atom", "public:primaries",
     "public:primary", "public:sitemap",
+    # Telegram's webhook: no user at all; the secret token guards it (tests/appeals/test_bot.py).
+    "public:telegram_webhook",
 }  # fmt: skip
 
 

@@ -11,6 +11,8 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("letter")
     # A question a resident raised at a primary's meeting or door-to-door visit (outreach).
     MEETING = "meeting", _("meeting or door-to-door visit")
+    # Written to the citizens' Telegram bot (appeals.bot).
+    TELEGRAM = "telegram", _("Telegram bot")
 
 
 class Status(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.appeals.enums import Channel
 from pervichka.appeals.models import Appeal
 from pervichka.core.kpis import Period, Record, register, register_records
 from pervichka.orgs.selectors import units_and_primaries
@@ -19,9 +20,25 @@ def appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[in
     """Of the appeals answered in the period, the share answered by their deadline.
 
     Counted for the organization responsible for the appeal and every unit above it."""
+    return _answered_on_time(unit_ids, period, Q())
+
+
+@register(
+    "bot_appeals_answered_on_time",
+    _("bot appeals answered on time"),
+    list_url="appeals:list",
+)
+def bot_appeals_answered_on_time(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """Of the appeals written in the citizens' Telegram bot and answered in the period, the
+    share answered by their deadline (issue 17): the bot is only as good as its answers."""
+    return _answered_on_time(unit_ids, period, Q(channel=Channel.TELEGRAM))
+
+
+def _answered_on_time(unit_ids: Iterable[int], period: Period, which: Q) -> dict[int, float]:
     groups = units_and_primaries(unit_ids, kinds=("primary", "district"))
     rows = (
         Appeal.objects.filter(
+            which,
             unit_id__anyof=groups.members,
             answered_at__date__gte=period.start,
             answered_at__date__lte=period.end,

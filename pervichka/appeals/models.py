@@ -424,3 +424,46 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class BotAppeal(models.Model):
+    """An appeal written in the citizens' Telegram bot and the chat that wrote it: status
+    changes and the answer go back to that chat, and only that chat may rate the answer."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.PROTECT, related_name="bot")
+    chat_id = models.BigIntegerField(_("Telegram chat"), db_index=True)
+
+    scope_path = "appeal__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appeal from the Telegram bot")
+        verbose_name_plural = _("appeals from the Telegram bot")
+
+    def __str__(self) -> str:
+        return f"tg:{self.chat_id} → {self.appeal_id}"
+
+
+class BotConversation(models.Model):
+    """Where a chat is in a conversation with the bot (aiogram's FSM state and the draft of
+    an appeal), kept in the database so that any application node or the polling worker
+    goes on from where the last update left it."""
+
+    chat_id = models.BigIntegerField(unique=True)
+    state = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"tg:{self.chat_id} {self.state}"
+
+
+class BotUpdate(models.Model):
+    """A Telegram update the bot has handled: Telegram delivers an update again when it got
+    no answer in time, and a repeat is answered without doing anything twice."""
+
+    update_id = models.BigIntegerField(unique=True)
+    handled_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.update_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -281,3 +282,36 @@ def appeals_overdue_total() -> int:
     return Appeal.objects.filter(
         status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()
     ).count()
+
+
+# The start parameter of a primary's deep link: Telegram passes it to the bot with /start.
+# Only [A-Za-z0-9_-] and at most 64 characters are allowed; the primary's id is stable
+# (a code or a name may change after the posters are printed).
+BOT_START_PREFIX = "p"
+
+
+def bot_start_code(unit: OrgUnit) -> str:
+    return f"{BOT_START_PREFIX}{unit.pk}"
+
+
+def bot_deep_link(unit: OrgUnit) -> str:
+    """The link a primary prints on its posters (QR code): it opens the citizens' bot with
+    the primary already chosen, `https://t.me/<bot>?start=p<primary id>`. Empty when the
+    installation has no bot (PERVICHKA_TELEGRAM_BOT_USERNAME unset): offer no link then."""
+    username = (settings.PERVICHKA_TELEGRAM_BOT_USERNAME or "").strip().lstrip("@")
+    if not username:
+        return ""
+    return f"https://t.me/{username}?start={bot_start_code(unit)}"
+
+
+def primary_by_start_code(code: str) -> OrgUnit | None:
+    """The active primary a deep link's start parameter names, or None (a stale or
+    hand-typed parameter: the bot then asks nothing about the primary)."""
+    code = (code or "").strip()
+    if not code.startswith(BOT_START_PREFIX) or not code[1:].isdigit() or len(code) > 20:
+        return None
+    return (
+        OrgUnit.objects.filter(pk=int(code[1:]), kind=OrgKind.PRIMARY, is_active=True)
+        .select_related("settlement")
+        .first()
+    )

@@ -8,6 +8,7 @@ notification outbox in the same transaction and sent after commit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pervichka.appeals import numbering, throttle
 from pervichka.appeals.enums import (
@@ -37,6 +39,7 @@ from pervichka.appeals.models import (
     AppealEvent,
     AppealRules,
     Attachment,
+    BotAppeal,
     Category,
     FieldReception,
     ReceptionOffice,
@@ -56,6 +59,7 @@ from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import ConsentMethod, ConsentPurpose
 from pervichka.people.models import Person
+from pervichka.people.selectors import telegram_chat_reachable
 from pervichka.people.services import (
     PersonData,
     person_find_or_create,
@@ -247,6 +251,73 @@ def _citizen_message(appeal: Appeal, kind: str) -> None:
                 "to": appeal.redirected_to,
             },
         )
+
+
+# What the bot tells the chat an appeal came from, per action; the answer itself follows.
+BOT_STATUS_MESSAGES = {
+    Action.ASSIGN: gettext_lazy("Your appeal %(number)s was given to %(unit)s."),
+    Action.START: gettext_lazy("Your appeal %(number)s was taken into work."),
+    Action.EXTEND: gettext_lazy("The term of your appeal %(number)s is extended to %(due)s."),
+    Action.REDIRECT: gettext_lazy(
+        "Your appeal %(number)s is outside our competence and was sent to: %(to)s."
+    ),
+    Action.ANSWER: gettext_lazy("There is an answer to your appeal %(number)s:"),
+    Action.RETURN: gettext_lazy("The answer to your appeal %(number)s was returned for rework."),
+    Action.CLOSE: gettext_lazy("Your appeal %(number)s is closed."),
+    Action.REOPEN: gettext_lazy("Your appeal %(number)s was reopened."),
+}
+BOT_RATE_CHOICES = (
+    (Satisfaction.SATISFIED, "👍"),
+    (Satisfaction.PARTLY, "🤔"),
+    (Satisfaction.NOT_SATISFIED, "👎"),
+)
+
+
+def _tell_bot_chat(appeal: Appeal, action: str) -> None:
+    """A status change of an appeal written in the bot goes back to its chat through the
+    outbox (sent after commit, never inside this transaction), unless the chat stopped."""
+    message = BOT_STATUS_MESSAGES.get(action)
+    link = BotAppeal.objects.filter(appeal_id=appeal.pk).values_list("chat_id", flat=True).first()
+    if message is None or link is None or not telegram_chat_reachable(link):
+        return
+    markup = ""
+    with translation.override(appeal.language):
+        text = str(message) % {
+            "number": appeal.number,
+            "unit": appeal.unit,
+            "due": appeal.due_date.strftime("%d.%m.%Y"),
+            "to": appeal.redirected_to,
+        }
+        if action == Action.ANSWER:
+            if appeal.answer_published:
+                text += "\n\n" + appeal.answer_text[:3500]
+            else:
+                text = str(
+                    _(
+                        "The answer to your appeal %(number)s was sent to you by letter or "
+                        "given to you in person."
+                    )
+                ) % {"number": appeal.number}
+            text += "\n\n" + str(_("Are you satisfied with the answer?"))
+            markup = json.dumps(
+                {
+                    "inline_keyboard": [
+                        [
+                            {"text": label, "callback_data": f"rate:{appeal.pk}:{value}"}
+                            for value, label in BOT_RATE_CHOICES
+                        ]
+                    ]
+                },
+                ensure_ascii=False,
+            )
+    notification_queue(
+        channel="telegram",
+        to=str(link),
+        body=text,
+        kind=f"bot_{action}",
+        ref=f"appeal:{appeal.pk}",
+        subject=markup,
+    )
 
 
 def _tell_assignee(appeal: Appeal, kind: str, message: str, dedupe_key: str | None = None) -> None:
@@ -523,6 +594,7 @@ def appeal_submit_public(
     idempotency_key: str,
     honeypot: str = "",
     language: str = "ru",
+    channel: str = Channel.WEB,
 ) -> PublicSubmission:
     """A citizen's appeal from the web form or the public API: every check of both in one
     place, in this order.
@@ -536,6 +608,8 @@ def appeal_submit_public(
     6. One transaction makes the appeal; a valid submission over the hourly limit
        (PERVICHKA_PUBLIC_RATE_PER_HOUR) is rolled back, so nothing stays and no number
        is used up.
+
+    `channel` is the web's unless the Telegram bot submits (its `client_ip` is the chat).
     """
     key = (idempotency_key or "").strip()
     existing = Appeal.objects.filter(idempotency_key=key).first() if key else None
@@ -559,7 +633,7 @@ def appeal_submit_public(
     settlement = data.settlement
     district = settlement.district
     intake = Intake(
-        channel=Channel.WEB,
+        channel=channel,
         category=category_for_public(district=district, code=data.category),
         text=data.text,
         settlement=settlement,
@@ -578,6 +652,41 @@ def appeal_submit_public(
     if created and files:
         attachments_add(actor=None, appeal=appeal, uploads=files)
     return PublicSubmission(appeal, created=created)
+
+
+def appeal_submit_bot(
+    *,
+    chat_id: int,
+    update_id: int,
+    data: PublicAppeal,
+    files: list,
+    language: str,
+) -> PublicSubmission:
+    """An appeal written in the citizens' Telegram bot: the public submission with all its
+    rules (consent, files, routing, deadlines), the chat standing for the client address in
+    the rate limits, and the update that sent it as the idempotency key, so that Telegram
+    delivering that update again never makes a second appeal. The appeal is linked to the
+    chat, which then hears of its status changes and may rate the answer."""
+    submission = appeal_submit_public(
+        data=data,
+        files=files,
+        client_ip=f"tg:{chat_id}",
+        idempotency_key=f"telegram-update-{update_id}",
+        language=language,
+        channel=Channel.TELEGRAM,
+    )
+    if submission.appeal is not None:
+        BotAppeal.objects.get_or_create(appeal=submission.appeal, defaults={"chat_id": chat_id})
+    return submission
+
+
+def appeal_rate_from_bot(*, chat_id: int, appeal_id: int, satisfaction: str) -> Appeal | None:
+    """The citizen rates the answer with the buttons under it in the bot. Only the chat the
+    appeal was written from may; any other chat (or a forged button) gets None."""
+    link = BotAppeal.objects.filter(appeal_id=appeal_id, chat_id=chat_id).first()
+    if link is None or satisfaction not in Satisfaction.values:
+        return None
+    return appeal_rate_by_citizen(appeal=link.appeal, satisfaction=satisfaction)
 
 
 def _ensure_same_appeal(existing: Appeal, data: PublicAppeal | None) -> None:
@@ -680,6 +789,7 @@ def _move(
         details=details,
         by_citizen=by_citizen,
     )
+    _tell_bot_chat(appeal, action)
     return appeal
 
 

@@ -59,6 +59,9 @@ class Notification(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("email")
+        # `to` is the chat id; `subject`, when set, is the message's reply_markup as JSON
+        # (the buttons to rate an answer).
+        TELEGRAM = "telegram", _("Telegram")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

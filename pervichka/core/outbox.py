@@ -5,11 +5,13 @@ in `core.tasks` call these functions."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pervichka.core import telegram
 from pervichka.core.models import Notification
 from pervichka.core.notify import send_email, send_sms
 
@@ -51,6 +53,11 @@ def notification_send(*, notification: Notification) -> Notification:
             send_sms(
                 notification.to, notification.body, message_id=f"notification:{notification.pk}"
             )
+        elif notification.channel == Notification.Channel.TELEGRAM:
+            payload = {"chat_id": int(notification.to), "text": notification.body}
+            if notification.subject:
+                payload["reply_markup"] = json.loads(notification.subject)
+            telegram.call("sendMessage", payload)
         else:
             send_email(
                 notification.to, notification.subject or notification.kind, notification.body

@@ -17,6 +17,7 @@ from pervichka.people.models import (
     Membership,
     Person,
     PersonTransferRequest,
+    TelegramChat,
 )
 
 
@@ -237,3 +238,18 @@ def subject_get(user, pk: object) -> Person:
     return get_or_404(
         Person.objects.visible_to(user, Perm.PRIVACY_SUBJECTS).select_related("unit"), pk=pk
     )
+
+
+def telegram_chat(chat_id: int) -> TelegramChat | None:
+    """The bot's record of a chat (for the bot itself: the chat is its own key)."""
+    return (
+        TelegramChat.objects.select_related("person", "settlement", "unit__settlement")
+        .filter(chat_id=chat_id)
+        .first()
+    )
+
+
+def telegram_chat_reachable(chat_id: int) -> bool:
+    """May the bot write to this chat unasked (a status change, an announcement)? Not after
+    /stop."""
+    return TelegramChat.objects.filter(chat_id=chat_id, stopped_at__isnull=True).exists()

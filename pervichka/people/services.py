@@ -39,6 +39,7 @@ from pervichka.people.models import (
     Membership,
     Person,
     PersonTransferRequest,
+    TelegramChat,
 )
 from pervichka.people.selectors import person_linkable
 
@@ -797,3 +798,77 @@ def consent_stop_by_subject(*, person: Person, purpose: str, channel: str, reaso
         )
     _consent_summary(person)
     return True
+
+
+# --- the citizens' Telegram bot --------------------------------------------------------------
+# The bot (appeals.bot) keeps who it talks to here: the chat is the citizen's own record of
+# what they asked for, written by the citizen's actions in the bot, never by staff.
+
+
+@transaction.atomic
+def telegram_chat_start(
+    *, chat_id: int, username: str = "", language: str = "", unit=None
+) -> TelegramChat:
+    """/start (again): the chat is (re)opened; a deep link's primary and its village are
+    kept, a chat that was stopped starts again (its subscriptions stay off until asked)."""
+    chat, _new = TelegramChat.objects.select_for_update().get_or_create(
+        chat_id=chat_id, defaults={"language": language}
+    )
+    chat.username = (username or "")[:64]
+    if unit is not None:
+        chat.unit = unit
+        chat.settlement = unit.settlement or chat.settlement
+    if chat.stopped_at is not None:
+        chat.stopped_at = None
+        chat.started_at = timezone.now()
+    if not chat.language:
+        chat.language = language
+    chat.save()
+    return chat
+
+
+@transaction.atomic
+def telegram_chat_update(*, chat: TelegramChat, **changes) -> TelegramChat:
+    """Change what the citizen chose in the bot: `language`, `settlement`, `person`,
+    `subscribed_news`, `subscribed_receptions`. Subscribing records the citizen's consent
+    to messages in Telegram when the chat is linked to a person."""
+    allowed = {"language", "settlement", "person", "subscribed_news", "subscribed_receptions"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not a chat setting: {sorted(unknown)}")
+    chat = TelegramChat.objects.select_for_update().get(pk=chat.pk)
+    for name, value in changes.items():
+        setattr(chat, name, value)
+    chat.save()
+    if chat.person_id and (chat.subscribed_news or chat.subscribed_receptions):
+        _consent_insert(
+            actor=None,
+            person=chat.person,
+            purpose=ConsentPurpose.CONTACT_TELEGRAM,
+            channel=ConsentChannel.TELEGRAM,
+        )
+    return chat
+
+
+def telegram_chat_stop(*, chat: TelegramChat) -> bool:
+    """/stop: no more messages of any kind to this chat (status changes, news, field
+    receptions, mailings); the person's consent to Telegram messages is withdrawn in the
+    register. Returns whether anything changed (a second /stop changes nothing)."""
+    with transaction.atomic():
+        chat = TelegramChat.objects.select_for_update().get(pk=chat.pk)
+        changed = chat.stopped_at is None
+        if changed:
+            chat.stopped_at = timezone.now()
+            chat.subscribed_news = chat.subscribed_receptions = False
+            chat.save()
+        if chat.person_id:
+            changed = (
+                consent_stop_by_subject(
+                    person=chat.person,
+                    purpose=ConsentPurpose.CONTACT_TELEGRAM,
+                    channel=ConsentChannel.TELEGRAM,
+                    reason="/stop in Telegram",
+                )
+                or changed
+            )
+    return changed

@@ -23,6 +23,7 @@ from pervichka.appeals.enums import (
 from pervichka.appeals.models import (
     Appeal,
     AppealEvent,
+    BotAppeal,
     FieldReception,
     ReceptionOffice,
 )
@@ -35,8 +36,10 @@ from pervichka.appeals.services import (
 )
 from pervichka.core.calendar import calendar
 from pervichka.devdata.fake import fake_person, next_working_day
+from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit
 from pervichka.people.enums import ConsentMethod
-from pervichka.people.models import Person
+from pervichka.people.models import Person, TelegramChat
 
 SUBJECTS = {
     "housing": [
@@ -250,6 +253,68 @@ def seed(ctx: dict) -> None:
                 for a, f, t, at, who, reason in events
             ]
         )
+
+    _bot_conversations(district)
+
+
+# Demo chat ids: far above any real private chat a test or a person would send from.
+DEMO_CHAT_BASE = 9_000_000_001
+
+
+def _bot_conversations(district) -> None:
+    """Citizens who wrote to the Telegram bot (issue 17): the first web appeals of a few
+    people become bot appeals, each with its chat (the primary of the deep link, the
+    village, the language, subscriptions); one more chat subscribed without writing, and
+    one stopped with /stop. No random draws: the rest of the demo stays as it was."""
+    web = (
+        Appeal.objects.filter(district=district, channel=Channel.WEB)
+        .select_related("person", "settlement")
+        .order_by("pk")
+    )
+    chats: dict[int, TelegramChat] = {}
+    for appeal in web:
+        if len(chats) >= 6 and appeal.person_id not in chats:
+            continue
+        chat = chats.get(appeal.person_id)
+        if chat is None:
+            number = len(chats)
+            primary = OrgUnit.objects.filter(
+                kind=OrgKind.PRIMARY, settlement=appeal.settlement, path__startswith=district.path
+            ).first()
+            chat = TelegramChat.objects.create(
+                chat_id=DEMO_CHAT_BASE + number,
+                person=appeal.person,
+                unit=primary,
+                settlement=appeal.settlement,
+                language=("ru", "kk")[number % 2],
+                subscribed_news=number % 3 != 2,
+                subscribed_receptions=number % 2 == 0,
+                started_at=appeal.received_at,
+            )
+            chats[appeal.person_id] = chat
+        appeal.channel = Channel.TELEGRAM
+        appeal.language = chat.language
+        appeal.save(update_fields=["channel", "language"])
+        BotAppeal.objects.create(appeal=appeal, chat_id=chat.chat_id)
+    if not chats:
+        return
+    some = next(iter(chats.values()))
+    TelegramChat.objects.create(
+        chat_id=DEMO_CHAT_BASE + 100,
+        unit=some.unit,
+        settlement=some.settlement,
+        language="kk",
+        subscribed_news=True,
+        subscribed_receptions=True,
+    )
+    TelegramChat.objects.create(
+        chat_id=DEMO_CHAT_BASE + 101,
+        unit=some.unit,
+        settlement=some.settlement,
+        language="ru",
+        started_at=timezone.now() - dt.timedelta(days=40),
+        stopped_at=timezone.now() - dt.timedelta(days=3),
+    )
 
 
 def _primaries_near(settlement_id, primaries: list) -> list:
