@@ -99,7 +99,7 @@ def seed(ctx: dict) -> None:
     # 200 posts over the year, across every primary and platform: the chair or the
     # correspondent where the primary has one, the district's administrator elsewhere.
     admin = ctx["users"]["admin"]
-    own = {ctx["primaries"][0].pk: ctx["users"]["reporter"], ctx["primaries"][3].pk: author}
+    own = _own_writers(ctx)
     primaries = ctx["primaries"]
     for n in range(200):
         platform, url = PLATFORMS[n % len(PLATFORMS)]
@@ -130,11 +130,18 @@ KITS = [
 ]  # fmt: skip
 
 
+def _own_writers(ctx: dict) -> dict:
+    """The primaries with a writer of their own: the correspondent and the second chair."""
+    primaries = ctx["primaries"]
+    return {primaries[0].pk: ctx["users"]["reporter"], primaries[3].pk: ctx["users"]["chair2"]}
+
+
 def _kits(ctx: dict, rng: random.Random) -> None:
     """Three messages of the week (the last three weeks), each picked up by some primaries
     on one or two platforms; the others did not (the district's table shows them)."""
     press = ctx["users"]["press"]
     admin = ctx["users"]["admin"]
+    own = _own_writers(ctx)
     today = ctx["now"].date()
     monday = today - dt.timedelta(days=today.weekday())
     for index, (title, text, text_kk, tags) in enumerate(KITS):
@@ -151,7 +158,7 @@ def _kits(ctx: dict, rng: random.Random) -> None:
                 continue  # did not pick it up
             for platform, url in PLATFORMS[: 1 + number % 2]:
                 services.kit_use(
-                    actor=admin,
+                    actor=own.get(unit.pk, admin),
                     kit=kit,
                     primary=unit,
                     platform=platform,
