@@ -308,6 +308,9 @@ PERVICHKA_IMPORT_MAX_ROWS = env_int("PERVICHKA_IMPORT_MAX_ROWS", 200_000)
 # A bank statement: its size and lines.
 PERVICHKA_STATEMENT_MAX_BYTES = env_int("PERVICHKA_STATEMENT_MAX_BYTES", 5 * 1024 * 1024)
 PERVICHKA_STATEMENT_MAX_ROWS = env_int("PERVICHKA_STATEMENT_MAX_ROWS", 20_000)
+# The CSV of reach that a platform's statistics export (media.reach): its size and lines.
+PERVICHKA_REACH_IMPORT_MAX_BYTES = env_int("PERVICHKA_REACH_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+PERVICHKA_REACH_IMPORT_MAX_ROWS = env_int("PERVICHKA_REACH_IMPORT_MAX_ROWS", 20_000)
 # What an uploaded XLSX may expand to (core/uploads.py: check_xlsx), checked on the ZIP
 # directory before any XML is parsed: zip bombs are refused with a message.
 PERVICHKA_XLSX_MAX_ENTRIES = env_int("PERVICHKA_XLSX_MAX_ENTRIES", 200)

@@ -111,6 +111,9 @@ OBJECT_PAGES = {
     "media:act": lambda c: [c["news"].pk, "submit"],
     "media:cover": lambda c: [c["news"].pk, "medium"],
     "media:telegram": lambda c: [c["news"].pk],
+    "media:kit": lambda c: [c["kit"].pk],
+    "media:kit_picture": lambda c: [c["kit"].pk, "full"],
+    "media:kit_use": lambda c: [c["kit"].pk, c["tree"].primary_a.pk],
     "rating:methodology_edit": lambda c: [c["methodology"].pk],
     "rating:methodology_approve": lambda c: [c["methodology"].pk],
     "rating:audit": lambda c: [c["rating"].pk],
@@ -133,6 +136,7 @@ SCOPED_PAGES = {
     "training:courses", "training:course_new", "training:course_edit",
     "rating:rollup", "privacy:subjects", "privacy:breaches",
     "media:news", "media:queue", "media:new", "media:posts",
+    "media:kits", "media:kit_new", "media:reach_import",
     "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
@@ -140,7 +144,12 @@ SCOPED_PAGES = {
 # is no outsider to it, so on these pages and operations the outsider is the chair of a
 # primary in another district.
 # The same holds for the district's rating: every chair of the district reads its bands.
-PROGRAMME_PAGES = {"promises:detail", "promises:evidence", "promises:list", "rating:run"}
+# So does the district's message of the week: every primary of the district reads it (and
+# marks only its own use of it: media:kit_use stays 404 for primary B).
+PROGRAMME_PAGES = {
+    "promises:detail", "promises:evidence", "promises:list", "rating:run", "media:kit",
+    "media:kit_picture",
+}  # fmt: skip
 PROGRAMME_API = {
     ("/api/v1/promises", "get"), ("/api/v1/promises/{promise_id}", "get"),
     ("/api/v1/rating/runs", "get"), ("/api/v1/rating/runs/{run_id}", "get"),
@@ -432,6 +441,23 @@ def cast(tree, chair_a, member_a, district_admin):
     news = media.news_create(
         actor=chair_a, unit=tree.primary_a, data=news_data("Ахметова"), cover=jpeg_upload()
     )
+    # The district's message of the week, which primary A posted.
+    kit = media.kit_create(
+        actor=district_admin,
+        district=tree.district,
+        data=media.KitData(
+            week=dt.date(2026, 12, 7), title="Неделя чистоты", text="Текст", text_kk="Мәтін"
+        ),
+        picture=jpeg_upload(),
+    )
+    media.kit_use(
+        actor=chair_a,
+        kit=kit,
+        primary=tree.primary_a,
+        platform="instagram",
+        url="https://instagram.com/p/ahmetova-kit",
+        posted_on=dt.date(2026, 12, 7),
+    )
     # Primary A's segment of pensioners and a held meeting with a resident's question.
     from pervichka.outreach import services as outreach
     from pervichka.outreach.models import Meeting, Segment
@@ -464,6 +490,7 @@ def cast(tree, chair_a, member_a, district_admin):
         "meeting": meeting,
         "question": question,
         "news": news,
+        "kit": kit,
         "methodology": methodology,
         "rating": rating_run,
         "rating_score": rating_score,
@@ -546,6 +573,7 @@ def unchanged(cast):
     cast["news"].refresh_from_db()
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"
+    assert list(cast["kit"].posts.values_list("unit_id", flat=True)) == [cast["tree"].primary_a.pk]
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

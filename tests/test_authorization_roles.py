@@ -100,12 +100,17 @@ PAGE_RULES = {
     "media:act": None,  # POST only
     "media:cover": (P.MEDIA_VIEW, "primary_a"),
     "media:telegram": None,  # POST only
+    "media:kit": (P.MEDIA_VIEW, "district"),  # read from below: every primary of the district
+    "media:kit_picture": (P.MEDIA_VIEW, "district"),
+    "media:kit_use": None,  # POST only (tests/media/test_kits.py)
 }
 
 
 # The election programme is the district's: its promises are read by whoever holds the
 # permission at the district or anywhere inside it (a primary's chair), not only above it.
-READ_FROM_BELOW = {"promises:detail", "promises:evidence", "rating:run"}
+READ_FROM_BELOW = {
+    "promises:detail", "promises:evidence", "rating:run", "media:kit", "media:kit_picture",
+}  # fmt: skip
 READ_FROM_BELOW_API = {
     "/api/v1/promises/{promise_id}",
     "/api/v1/rating/runs/{run_id}",

@@ -89,3 +89,46 @@ class AccountForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class KitForm(BootstrapMixin, forms.Form):
+    district = forms.ModelChoiceField(queryset=None, label=_("District"))
+    week = forms.DateField(
+        label=_("Week (any day of it)"),
+        widget=DateInput(),
+        help_text=_("The message is for the week from Monday to Sunday."),
+    )
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    text = forms.CharField(
+        label=_("Text (Russian)"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    text_kk = forms.CharField(
+        label=_("Text (Kazakh)"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    hashtags = forms.CharField(
+        label=_("Suggested hashtags"),
+        max_length=300,
+        required=False,
+        help_text=_("Separated by spaces, for example #Amanat #Akzhar."),
+    )
+    picture = forms.FileField(label=_("Picture (JPG or PNG)"), required=False)
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+
+
+class KitUseForm(BootstrapMixin, forms.Form):
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    url = forms.URLField(label=_("Link to the post"), max_length=500, assume_scheme="https")
+    posted_on = forms.DateField(label=_("Posted on"), widget=DateInput())
+
+
+class ReachImportForm(BootstrapMixin, forms.Form):
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    which = forms.ChoiceField(
+        label=_("The reach it holds"),
+        choices=[("24h", _("after 24 hours")), ("7d", _("after 7 days"))],
+        initial="7d",
+    )
+    file = forms.FileField(label=_("CSV file exported from the platform's statistics"))

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from pervichka.core import tree
 from pervichka.core.kpis import Period, register
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import NewsItem, SocialPost
+from pervichka.media.models import MessageKit, NewsItem, SocialPost
+from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import units_and_primaries
 from pervichka.people.selectors import member_counts_on
 from pervichka.projects.kpis import sum_by_owner
@@ -58,3 +60,32 @@ def reach_per_100_members(unit_ids: Iterable[int], period: Period) -> dict[int, 
     reach = sum_by_owner(groups, rows)
     members = sum_by_owner(groups, member_counts_on(groups.members, period.end).items())
     return {u: 100 * reach[u] / members[u] for u in groups.asked if members.get(u)}
+
+
+@register("kit_picked_up", _("messages of the week picked up (share)"), list_url="media:kits")
+def kit_picked_up(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
+    """The share of the district's messages of the week of the period (by their week) that
+    the primary posted; for a district, of all (primary, message) pairs under it. A unit
+    whose district sent no message in the period is left out (nothing to divide by)."""
+    groups = units_and_primaries(unit_ids)
+    paths = dict(OrgUnit.objects.filter(pk__anyof=groups.members).values_list("pk", "path"))
+    sent_in = dict(
+        MessageKit.objects.filter(week__gte=period.start, week__lte=period.end)
+        .values_list("district__path")
+        .annotate(n=Count("pk"))
+    )
+    if not sent_in:
+        return {}
+    sent = [(pk, sent_in.get(tree.district_path(path) or "", 0)) for pk, path in paths.items()]
+    used = (
+        SocialPost.objects.filter(
+            unit_id__anyof=groups.members,
+            kit__week__gte=period.start,
+            kit__week__lte=period.end,
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("kit_id", distinct=True))
+    )
+    owed = sum_by_owner(groups, sent)
+    done = sum_by_owner(groups, used)
+    return {u: done[u] / owed[u] for u in groups.asked if owed.get(u)}

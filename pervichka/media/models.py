@@ -129,6 +129,48 @@ class SocialAccount(models.Model):
         return f"{self.get_platform_display()}: {self.url}"
 
 
+class MessageKit(models.Model):
+    """The district's message of the week: a text in Russian and Kazakh, a picture and the
+    hashtags it suggests, which its primaries post in their own accounts. A primary's use of
+    it is a post of the post log tied to the kit (`SocialPost.kit`)."""
+
+    district = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="message_kits",
+        verbose_name=_("district"),
+    )
+    # The Monday of the week the message is for: one message a week per district.
+    week = models.DateField(_("week"))
+    title = models.CharField(_("topic"), max_length=200)
+    text = models.TextField(_("text (Russian)"), max_length=5000)
+    text_kk = models.TextField(_("text (Kazakh)"), max_length=5000)
+    hashtags = models.CharField(_("suggested hashtags"), max_length=300, blank=True)
+    # Re-encoded without metadata (media.sanitize.image_renditions), like a news cover.
+    picture = models.FileField(_("picture"), upload_to="kits/%Y/%m/", max_length=255, blank=True)
+    picture_thumb = models.FileField(upload_to="kits/%Y/%m/", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message of the week")
+        verbose_name_plural = _("messages of the week")
+        ordering = ["-week", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "week"], name="message_kit_district_week")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class SocialPost(models.Model):
     """A post made on a social network, with its reach after 24 hours and after 7 days."""
 
@@ -149,6 +191,15 @@ class SocialPost(models.Model):
         on_delete=models.SET_NULL,
         related_name="posts",
         verbose_name=_("news item"),
+    )
+    # Set when the post carries the district's message of the week: the kit's pick-up.
+    kit = models.ForeignKey(
+        MessageKit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("message of the week"),
     )
     reach_24h = models.PositiveIntegerField(_("reach after 24 hours"), null=True, blank=True)
     reach_7d = models.PositiveIntegerField(_("reach after 7 days"), null=True, blank=True)

@@ -13,7 +13,7 @@ from pervichka.core.counters import counter_value
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import NewsItem, SocialAccount, SocialPost
+from pervichka.media.models import MessageKit, NewsItem, SocialAccount, SocialPost
 from pervichka.media.services import NEWS_COUNTER
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
@@ -247,3 +247,92 @@ def accounts_visible(user) -> QuerySet[SocialAccount]:
 
 def telegram_posts_of(item: NewsItem) -> QuerySet:
     return item.telegram_posts.order_by("-created_at", "-pk")
+
+
+# The message of the week -------------------------------------------------------------------
+
+
+def kits_visible(user) -> QuerySet[MessageKit]:
+    """The kits of the user's districts: those the user works in and, for a primary's chair
+    or correspondent, the district above (the kit is sent to them)."""
+    return (
+        MessageKit.objects.readable_upwards(user, Perm.MEDIA_VIEW)
+        .select_related("district", "created_by")
+        .order_by("-week", "-pk")
+    )
+
+
+def kit_get(user, pk: object) -> MessageKit:
+    """One kit the user may read; 404 for missing and forbidden alike."""
+    return get_or_404(kits_visible(user), pk=pk)
+
+
+def kit_sees_district(user, kit: MessageKit) -> bool:
+    """Does the user see the whole district's pick-up table (not only their primary's)?"""
+    return has_perm_at(user, Perm.MEDIA_VIEW, kit.district.path)
+
+
+def kit_primaries_to_mark(user, kit: MessageKit) -> QuerySet[OrgUnit]:
+    """The primaries of the kit's district for which the user marks the kit as used."""
+    return (
+        OrgUnit.objects.visible_to(user, Perm.MEDIA_WRITE)
+        .filter(kind="primary", path__startswith=kit.district.path)
+        .order_by("path")
+    )
+
+
+def kit_posts(user, kit: MessageKit) -> QuerySet[SocialPost]:
+    """The kit's pick-ups the user may see (a primary sees its own)."""
+    return (
+        posts_visible(user)
+        .filter(kit=kit)
+        .select_related("unit", "created_by")
+        .order_by("unit__path", "posted_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PickupRow:
+    primary: OrgUnit
+    posts: list[SocialPost]  # empty: the primary did not pick the kit up
+
+
+def kit_pickups(user, kit: MessageKit) -> list[PickupRow]:
+    """Every primary of the kit's district the user sees, with the posts in which it used
+    the kit: who picked it up, where and when, and who did not (those come first)."""
+    by_unit: dict[int, list[SocialPost]] = {}
+    for post in kit_posts(user, kit):
+        by_unit.setdefault(post.unit_id, []).append(post)
+    primaries = (
+        OrgUnit.objects.visible_to(user, Perm.MEDIA_VIEW)
+        .filter(kind="primary", path__startswith=kit.district.path)
+        .order_by("path")
+    )
+    rows = [PickupRow(primary=p, posts=by_unit.get(p.pk, [])) for p in primaries]
+    return sorted(rows, key=lambda r: bool(r.posts))
+
+
+def kit_pickup_counts(kits: list[MessageKit]) -> dict[int, int]:
+    """How many primaries picked up each kit (for the district's list)."""
+    rows = (
+        SocialPost.objects.filter(kit__in=kits)
+        .values("kit_id")
+        .annotate(n=Count("unit_id", distinct=True))
+    )
+    return {row["kit_id"]: row["n"] for row in rows}
+
+
+def kit_current(user, *, today: dt.date | None = None) -> MessageKit | None:
+    """This week's message of the user's district, if the district sent one."""
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    return kits_visible(user).filter(week=monday).first()
+
+
+def kit_districts(user) -> QuerySet[OrgUnit]:
+    """The districts for which the user writes the message of the week."""
+    return (
+        OrgUnit.objects.visible_to(user, Perm.MEDIA_MODERATE)
+        .filter(kind="district")
+        .order_by("path")
+    )

@@ -7,6 +7,7 @@ cached pages after commit when what readers see has changed (`NEWS_COUNTER`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,8 +38,8 @@ from pervichka.media.enums import (
     NewsStatus,
     Platform,
 )
-from pervichka.media.models import NewsItem, SocialAccount, SocialPost
-from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in
+from pervichka.media.models import MessageKit, NewsItem, SocialAccount, SocialPost
+from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in, plain_text
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
@@ -354,21 +355,32 @@ def post_log(
     url: str,
     posted_on: dt.date,
     news_item: NewsItem | None = None,
+    kit: MessageKit | None = None,
     reach_24h: int | None = None,
     reach_7d: int | None = None,
 ) -> SocialPost:
-    """Log a post of `unit`; a link logged before is refused."""
+    """Log a post of `unit`; a link logged before is refused. With `kit`, the post is the
+    unit's pick-up of the district's message of the week."""
     _require(actor, Perm.MEDIA_WRITE, unit.path)
     if posted_on > timezone.localdate():
         raise ValidationError({"posted_on": _("The date is in the future.")})
     if news_item is not None and district_of(news_item.unit) != district_of(unit):
         raise ValidationError({"news_item": _("Choose a news item of this district.")})
+    if kit is not None:
+        if unit.kind != OrgKind.PRIMARY or not unit.path.startswith(kit.district.path):
+            raise ValidationError({"unit": _("Choose a primary of the kit's district.")})
+        # A kit may be sent before its week starts; a post a week before that is another one.
+        if posted_on < kit.week - dt.timedelta(days=7):
+            raise ValidationError(
+                {"posted_on": _("The post is older than the message of the week.")}
+            )
     post = SocialPost(
         unit=unit,
         platform=platform,
         url=post_url_normalise(platform, url),
         posted_on=posted_on,
         news_item=news_item,
+        kit=kit,
         reach_24h=reach_24h,
         reach_7d=reach_7d,
         created_by=actor,
@@ -393,3 +405,101 @@ def post_reach(
     post.reach_24h, post.reach_7d = reach_24h, reach_7d
     save_as(post, actor)
     return post
+
+
+# The message of the week -------------------------------------------------------------------
+
+HASHTAG = re.compile(r"#?([^\W_][\w]{0,49})")
+MAX_HASHTAGS = 10
+
+
+def hashtags_normalise(value: str) -> str:
+    """The suggested hashtags as `#one #two`: words of letters, digits and underscores,
+    separated by spaces or commas, at most ten; anything else is refused."""
+    tags: list[str] = []
+    for word in re.split(r"[\s,;]+", (value or "").strip()):
+        if not word:
+            continue
+        match = HASHTAG.fullmatch(word)
+        if match is None:
+            raise ValidationError(
+                {"hashtags": _("«%(tag)s» is not a hashtag (letters, digits, _).") % {"tag": word}}
+            )
+        tag = "#" + match.group(1)
+        if tag.lower() not in (t.lower() for t in tags):
+            tags.append(tag)
+    if len(tags) > MAX_HASHTAGS:
+        raise ValidationError(
+            {"hashtags": _("Suggest at most %(n)d hashtags.") % {"n": MAX_HASHTAGS}}
+        )
+    return " ".join(tags)
+
+
+@dataclass
+class KitData:
+    week: dt.date
+    title: str
+    text: str
+    text_kk: str
+    hashtags: str = ""
+
+
+@transaction.atomic
+def kit_create(*, actor, district: OrgUnit, data: KitData, picture=None) -> MessageKit:
+    """The district's message of the week for the week holding `data.week` (one a week).
+
+    Written by whoever moderates the district's news (its press secretary, an
+    administrator). The texts are plain text and may hold no IIN or private phone; the
+    picture is re-encoded without its metadata (GPS included)."""
+    _require(actor, Perm.MEDIA_MODERATE, district.path)
+    if district.kind != OrgKind.DISTRICT:
+        raise ValidationError({"district": _("The message of the week is the district's.")})
+    today = timezone.localdate()
+    week = data.week - dt.timedelta(days=data.week.weekday())
+    if not today - dt.timedelta(days=366) <= week <= today + dt.timedelta(days=366):
+        raise ValidationError({"week": _("Choose a week within a year from today.")})
+    kit = MessageKit(
+        district=district,
+        week=week,
+        title=plain_text(clean_html(data.title)).strip(),
+        text=plain_text(clean_html(data.text)).strip(),
+        text_kk=plain_text(clean_html(data.text_kk)).strip(),
+        hashtags=hashtags_normalise(data.hashtags),
+        created_by=actor,
+    )
+    if not (kit.title and kit.text and kit.text_kk):
+        raise ValidationError(_("Write the topic and the text in Russian and Kazakh."))
+    findings = personal_data_in(kit.title, kit.text, kit.text_kk)
+    if findings:
+        raise ValidationError(
+            {"text": _("The text holds personal data (%(found)s); remove it.")
+             % {"found": ", ".join(f.text for f in findings)}}
+        )  # fmt: skip
+    if MessageKit.objects.filter(district=district, week=week).exists():
+        raise ValidationError({"week": _("The district already has a message for this week.")})
+    if picture is not None:
+        renditions = image_renditions(picture)
+        kit.picture.save(f"k{district.pk}.jpg", renditions["cover"], save=False)
+        kit.picture_thumb.save(f"k{district.pk}-t.jpg", renditions["thumb"], save=False)
+    kit.full_clean(exclude=["picture", "picture_thumb"])
+    try:
+        with transaction.atomic():
+            save_as(kit, actor, reason="create")
+    except IntegrityError as exc:  # the same week written a moment ago
+        raise ValidationError(
+            {"week": _("The district already has a message for this week.")}
+        ) from exc
+    return kit
+
+
+def kit_use(
+    *, actor, kit: MessageKit, primary: OrgUnit, platform: str, url: str, posted_on: dt.date
+) -> SocialPost:
+    """Mark that `primary` posted the message of the week: the post is logged in the post
+    log tied to the kit (its link checked against the platform, a link logged before
+    refused), and counts for the kit-picked-up KPI. 404 unless the actor writes for the
+    primary."""
+    _require(actor, Perm.MEDIA_WRITE, primary.path)
+    return post_log(
+        actor=actor, unit=primary, platform=platform, url=url, posted_on=posted_on, kit=kit
+    )

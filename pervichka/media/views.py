@@ -16,9 +16,17 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
-from pervichka.media import selectors, services, telegram
+from pervichka.media import reach, selectors, services, telegram
 from pervichka.media.enums import TRANSITIONS, NewsAction, NewsStatus
-from pervichka.media.forms import AccountForm, ActForm, NewsForm, PostForm
+from pervichka.media.forms import (
+    AccountForm,
+    ActForm,
+    KitForm,
+    KitUseForm,
+    NewsForm,
+    PostForm,
+    ReachImportForm,
+)
 
 
 def _need(user, perm: Perm) -> None:
@@ -99,6 +107,7 @@ def news(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": NewsStatus.choices,
             "can_write": has_perm_anywhere(request.user, Perm.MEDIA_WRITE),
+            "kit": selectors.kit_current(request.user),
             "summary": selectors.queue_summary(request.user)
             if has_perm_anywhere(request.user, Perm.MEDIA_MODERATE)
             else None,
@@ -296,3 +305,150 @@ def telegram_post(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The item is sent to Telegram."))
     return redirect("media:item", news_item.pk)
+
+
+# The message of the week -------------------------------------------------------------------
+
+
+@login_required
+def kits(request: HttpRequest) -> HttpResponse:
+    """The district's messages of the week: a primary sees what it is sent and marks its use;
+    the district sees how many primaries picked each up."""
+    _need(request.user, Perm.MEDIA_VIEW)
+    page = CappedPaginator(selectors.kits_visible(request.user), 25).get_page(
+        request.GET.get("page") or 1
+    )
+    kits_on_page = list(page)
+    counts = selectors.kit_pickup_counts(
+        [k for k in kits_on_page if selectors.kit_sees_district(request.user, k)]
+    )
+    return render(
+        request,
+        "media/staff/kits.html",
+        {
+            "page": page,
+            "rows": [(k, counts.get(k.pk)) for k in kits_on_page],
+            "current": selectors.kit_current(request.user),
+            "can_create": selectors.kit_districts(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def kit_new(request: HttpRequest) -> HttpResponse:
+    districts = selectors.kit_districts(request.user)
+    if not districts.exists():
+        raise Http404
+    only = list(districts[:2])
+    form = KitForm(
+        request.POST or None,
+        request.FILES or None,
+        districts=districts,
+        initial={"district": only[0] if len(only) == 1 else None, "week": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            kit = services.kit_create(
+                actor=request.user,
+                district=data["district"],
+                data=services.KitData(
+                    week=data["week"],
+                    title=data["title"],
+                    text=data["text"],
+                    text_kk=data["text_kk"],
+                    hashtags=data["hashtags"],
+                ),
+                picture=data["picture"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The message of the week is sent to the primaries."))
+            return redirect("media:kit", kit.pk)
+    return render(request, "media/staff/kit_new.html", {"form": form})
+
+
+def _kit_page(request: HttpRequest, kit, *, unit=None, form: KitUseForm | None = None):
+    primaries = list(selectors.kit_primaries_to_mark(request.user, kit))
+    if unit is None and primaries:
+        # One who writes for several primaries (a district) chooses which one marks.
+        chosen = request.GET.get("primary", "")
+        unit = next((p for p in primaries if str(p.pk) == chosen), primaries[0])
+    if form is None and unit is not None:
+        form = KitUseForm(initial={"posted_on": timezone.localdate()})
+    sees_district = selectors.kit_sees_district(request.user, kit)
+    return render(
+        request,
+        "media/staff/kit.html",
+        {
+            "kit": kit,
+            "form": form,
+            "unit": unit,
+            "primaries": primaries,
+            "sees_district": sees_district,
+            "pickups": selectors.kit_pickups(request.user, kit) if sees_district else None,
+            "own_posts": None if sees_district else selectors.kit_posts(request.user, kit),
+        },
+    )
+
+
+@login_required
+def kit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _kit_page(request, selectors.kit_get(request.user, pk))
+
+
+@login_required
+@require_POST
+def kit_use(request: HttpRequest, pk: int, primary: int) -> HttpResponse:
+    message_kit = selectors.kit_get(request.user, pk)
+    unit = selectors.kit_primaries_to_mark(request.user, message_kit).filter(pk=primary).first()
+    if unit is None:  # not a primary the user writes for: as if it did not exist
+        raise Http404
+    form = KitUseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.kit_use(actor=request.user, kit=message_kit, primary=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Marked: the post is in the post log."))
+            return redirect("media:kit", message_kit.pk)
+    return _kit_page(request, message_kit, unit=unit, form=form)
+
+
+@login_required
+def kit_picture(request: HttpRequest, pk: int, rendition: str) -> HttpResponse:
+    message_kit = selectors.kit_get(request.user, pk)
+    field = {"full": message_kit.picture, "thumb": message_kit.picture_thumb}.get(rendition)
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    if rendition == "full":
+        response["Content-Disposition"] = f'attachment; filename="kit-{message_kit.pk}.jpg"'
+    return response
+
+
+# The reach from the platforms' statistics ---------------------------------------------------
+
+
+@login_required
+def reach_import(request: HttpRequest) -> HttpResponse:
+    _need(request.user, Perm.MEDIA_WRITE)
+    form = ReachImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = reach.reach_import(
+                actor=request.user,
+                platform=form.cleaned_data["platform"],
+                which=form.cleaned_data["which"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    return render(
+        request,
+        "media/staff/reach_import.html",
+        {"form": form, "report": report, "headers": reach.HEADERS},
+    )

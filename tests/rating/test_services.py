@@ -42,6 +42,7 @@ def test_default_methodology_takes_in_the_registered_kpis(db):
         "news_published",
         "posts_with_link",
         "reach_per_100_members",
+        "kit_picked_up",
         "residents_reached_per_100",
         "meetings_held_against_plan",
         "questions_to_appeals",
@@ -68,7 +69,7 @@ def test_default_methodology_takes_in_the_registered_kpis(db):
         Indicator.objects.filter(dimension__methodology=third).values_list("kpi", flat=True)
     ) == set(REGISTRY) - {"promises_on_track_share", "events_held", "trees_planted"}
     assert sum(d.weight for d in third.dimensions.all()) == 100
-    assert third.dimensions.get(code="information").indicators.count() == 3
+    assert third.dimensions.get(code="information").indicators.count() == 4
 
 
 def test_compute_stores_a_version_with_every_primary_and_points_adding_up(

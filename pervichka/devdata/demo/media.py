@@ -43,8 +43,10 @@ STEPS = {
 PLATFORMS = [
     ("instagram", "https://instagram.com/p/demo{n}"),
     ("telegram", "https://t.me/akzhar_amanat/{n}"),
-    ("whatsapp", "https://whatsapp.com/channel/demo/{n}"),
-    ("tiktok", "https://tiktok.com/@akzhar/video/{n}"),
+    ("whatsapp", "https://whatsapp.com/channel/demo{unit}/{n}"),
+    ("tiktok", "https://tiktok.com/@akzhar{unit}/video/{n}"),
+    ("facebook", "https://facebook.com/akzhar{unit}/posts/{n}"),
+    ("vk", "https://vk.com/wall-{unit}_{n}"),
 ]
 
 
@@ -94,17 +96,72 @@ def seed(ctx: dict) -> None:
             NewsItem.objects.filter(pk=item.pk).update(published_at=when)
         items.append(item)
     published = [i for i in items if i.status == "published"]
-    for n in range(40):
+    # 200 posts over the year, across every primary and platform: the chair or the
+    # correspondent where the primary has one, the district's administrator elsewhere.
+    admin = ctx["users"]["admin"]
+    own = _own_writers(ctx)
+    primaries = ctx["primaries"]
+    for n in range(200):
         platform, url = PLATFORMS[n % len(PLATFORMS)]
-        author, unit = writers[n % 2]
+        unit = primaries[(n * 7) % len(primaries)]
         services.post_log(
-            actor=author,
+            actor=own.get(unit.pk, admin),
             unit=unit,
             platform=platform,
-            url=url.format(n=1000 + n),
-            posted_on=(now - dt.timedelta(days=rng.randint(0, 90))).date(),
-            news_item=published[n % len(published)] if published else None,
+            url=url.format(n=1000 + n, unit=unit.pk),
+            posted_on=(now - dt.timedelta(days=rng.randint(0, 364))).date(),
+            news_item=published[n % len(published)] if published and n % 3 == 0 else None,
             reach_24h=rng.randint(50, 800),
             reach_7d=rng.randint(200, 2500) if n % 5 else None,
         )
-    assert SocialPost.objects.count() >= 40
+    _kits(ctx, rng)
+    assert SocialPost.objects.count() >= 200
+
+
+KITS = [
+    ("Неделя чистоты", "Выходим на субботник: приберём дворы, улицы и берега в каждом селе.",
+     "Сенбілікке шығамыз: әр ауылда аулаларды, көшелерді және жағалауларды тазалаймыз.",
+     "#Аманат #Акжар #TazaLike"),
+    ("Поможем пожилым к зиме", "Волонтёры первичек развозят уголь и продукты одиноким пенсионерам.",
+     "Бастауыш ұйымдардың еріктілері жалғыз зейнеткерлерге көмір мен азық жеткізеді.",
+     "#Аманат #Социум #Акжар"),
+    ("Молодёжь выбирает село", "Программа «С дипломом в село»: что получают молодые специалисты.",
+     "«Дипломмен – ауылға!» бағдарламасы: жас мамандар не алады.", "#Аманат #Өрлеу"),
+]  # fmt: skip
+
+
+def _own_writers(ctx: dict) -> dict:
+    """The primaries with a writer of their own: the correspondent and the second chair."""
+    primaries = ctx["primaries"]
+    return {primaries[0].pk: ctx["users"]["reporter"], primaries[3].pk: ctx["users"]["chair2"]}
+
+
+def _kits(ctx: dict, rng: random.Random) -> None:
+    """Three messages of the week (the last three weeks), each picked up by some primaries
+    on one or two platforms; the others did not (the district's table shows them)."""
+    press = ctx["users"]["press"]
+    admin = ctx["users"]["admin"]
+    own = _own_writers(ctx)
+    today = ctx["now"].date()
+    monday = today - dt.timedelta(days=today.weekday())
+    for index, (title, text, text_kk, tags) in enumerate(KITS):
+        week = monday - dt.timedelta(weeks=2 - index)
+        kit = services.kit_create(
+            actor=press,
+            district=ctx["district"],
+            data=services.KitData(
+                week=week, title=title, text=text, text_kk=text_kk, hashtags=tags
+            ),
+        )
+        for number, unit in enumerate(ctx["primaries"]):
+            if rng.random() < 0.35:
+                continue  # did not pick it up
+            for platform, url in PLATFORMS[: 1 + number % 2]:
+                services.kit_use(
+                    actor=own.get(unit.pk, admin),
+                    kit=kit,
+                    primary=unit,
+                    platform=platform,
+                    url=url.format(n=f"kit{kit.pk}x{unit.pk}", unit=unit.pk),
+                    posted_on=min(today, week + dt.timedelta(days=rng.randint(0, 4))),
+                )
