@@ -459,6 +459,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-publish-due": {"task": "media.publish_due", "schedule": 300.0},
     "media-telegram-retry": {"task": "media.telegram_retry", "schedule": 900.0},
     "media-rates-fetch": {"task": "media.rates_fetch", "schedule": 3600.0 * 3},
+    "outreach-mailings-tick": {"task": "outreach.mailings_tick", "schedule": 60.0},
 }
 # Retention of personal data (issue 13, docs/privacy.md): appeals closed longer ago than
 # this lose the citizen's contacts and texts (the registration number, dates and outcome
@@ -521,3 +522,16 @@ PERVICHKA_PENSION_AGE = {
     "M": env_int("PERVICHKA_PENSION_AGE_MEN", 63),
     "F": env_int("PERVICHKA_PENSION_AGE_WOMEN", 61),
 }
+
+# Outreach mailings (docs/outreach.md): the channels' limits (Telegram allows about 30
+# messages a second per bot; the SMS gateway's contract says its own), how often a failed
+# message is tried, after how long a message claimed by a worker that died is given up
+# (Telegram: recorded as unknown, never sent again; SMS: sent again with the same id, which
+# the gateway drops as a repeat), and the shared secret of the SMS gateway's inbound webhook
+# (replies such as STOP); empty: the webhook answers 404.
+PERVICHKA_TELEGRAM_PER_SECOND = env_int("PERVICHKA_TELEGRAM_PER_SECOND", 30)
+PERVICHKA_SMS_PER_SECOND = env_int("PERVICHKA_SMS_PER_SECOND", 10)
+PERVICHKA_MAILING_MAX_ATTEMPTS = env_int("PERVICHKA_MAILING_MAX_ATTEMPTS", 5)
+PERVICHKA_MAILING_CLAIM_SECONDS = env_int("PERVICHKA_MAILING_CLAIM_SECONDS", 600)
+PERVICHKA_SMS_INBOUND_SECRET = env_str("PERVICHKA_SMS_INBOUND_SECRET", "")
+PERVICHKA_SMS_INBOUND_PER_MINUTE = env_int("PERVICHKA_SMS_INBOUND_PER_MINUTE", 600)

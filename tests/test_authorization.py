@@ -51,6 +51,8 @@ OBJECT_PAGES = {
     "outreach:meeting": lambda c: [c["meeting"].pk],
     "outreach:question_to_appeal": lambda c: [c["meeting"].pk, c["question"].pk],
     "outreach:person_categories": lambda c: [c["member"].person_id],
+    "outreach:mailing": lambda c: [c["mailing"].pk],
+    "outreach:mailing_log": lambda c: [c["mailing"].pk],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -138,6 +140,7 @@ SCOPED_PAGES = {
     "media:news", "media:queue", "media:new", "media:posts",
     "media:kits", "media:kit_new", "media:reach_import",
     "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
+    "outreach:mailings", "outreach:mailing_new",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -177,6 +180,7 @@ PUBLIC_PAGES = {
     "public:primary", "public:sitemap",
     # Telegram's webhook: no user at all; the secret token guards it (tests/appeals/test_bot.py).
     "public:telegram_webhook",
+    "outreach:sms_inbound",  # the SMS gateway's, with its secret (tests/outreach)
 }  # fmt: skip
 
 
@@ -485,7 +489,22 @@ def cast(tree, chair_a, member_a, district_admin):
         name="Айгерим",
         consent=True,
     )
+    # Primary A's mailing to that segment, a draft.
+    from pervichka.outreach import mailings
+    from pervichka.outreach.models import Mailing
+
+    mailing = mailings.mailing_save(
+        actor=chair_a,
+        mailing=Mailing(
+            unit=tree.primary_a,
+            segment=segment,
+            channel="sms",
+            title="Ахметова: рассылка",
+            text_ru="Ахметова приглашает",
+        ),
+    )
     return {
+        "mailing": mailing,
         "segment": segment,
         "meeting": meeting,
         "question": question,
@@ -568,6 +587,9 @@ def unchanged(cast):
     assert cast["segment"].name == "Ахметова: пенсионеры"
     cast["meeting"].refresh_from_db()
     assert cast["meeting"].topic == "Ахметова: встреча"
+    cast["mailing"].refresh_from_db()
+    assert cast["mailing"].status == "draft"
+    assert cast["mailing"].title == "Ахметова: рассылка"
     cast["question"].refresh_from_db()
     assert cast["question"].appeal_id is None
     cast["news"].refresh_from_db()

@@ -43,3 +43,30 @@ class SegmentKind(models.TextChoices):
 class MeetingKind(models.TextChoices):
     MEETING = "meeting", _("meeting with residents")
     VISIT = "visit", _("door-to-door visits")
+
+
+class MailingChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AWAITING = "awaiting", _("awaiting the district's approval")
+    SCHEDULED = "scheduled", _("scheduled")
+    SENDING = "sending", _("sending")
+    PAUSED = "paused", _("paused")
+    DONE = "done", _("sent")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    NO_CONSENT = "no_consent", _("skipped: no consent on the channel")
+    OPTED_OUT = "opted_out", _("skipped: opted out of the list")
+    NO_ADDRESS = "no_address", _("skipped: no phone or Telegram chat")
+    INTERRUPTED = "interrupted", _("unknown: the sender stopped mid-call, not sent again")
+    CANCELLED = "cancelled", _("not sent: the mailing was cancelled")

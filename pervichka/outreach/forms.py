@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.forms import BootstrapMixin
 from pervichka.outreach.enums import RECORDED, CategorySource, CitizenCategory
-from pervichka.outreach.models import Meeting, Segment
+from pervichka.outreach.models import Mailing, Meeting, Segment
 
 
 class SegmentForm(BootstrapMixin, forms.ModelForm):
@@ -93,3 +93,42 @@ class ToAppealForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+
+class MailingForm(BootstrapMixin, forms.ModelForm):
+    scheduled_for = forms.DateTimeField(
+        label=_("send at (empty: as soon as it may go)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Mailing
+        fields = ["unit", "title", "segment", "channel", "text_ru", "text_kk", "scheduled_for"]
+        widgets = {
+            "text_ru": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "text_kk": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args, units=None, segments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["segment"].queryset = segments
+        self.fields["text_kk"].help_text = _("Empty: Kazakh speakers get the Russian text.")
+        if units is not None and units.count() == 1:
+            self.fields["unit"].initial = units.first()
+
+
+class MailingPolicyForm(BootstrapMixin, forms.Form):
+    approval_above = forms.IntegerField(
+        label=_("approval needed above this many recipients"), min_value=0, max_value=1_000_000
+    )
+
+
+class ListOptOutForm(BootstrapMixin, forms.Form):
+    segment = forms.ModelChoiceField(label=_("list"), queryset=None)
+
+    def __init__(self, *args, segments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments

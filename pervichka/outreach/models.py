@@ -11,6 +11,9 @@ from pervichka.outreach.enums import (
     RECORDED,
     CategorySource,
     CitizenCategory,
+    DeliveryStatus,
+    MailingChannel,
+    MailingStatus,
     MeetingKind,
     Membership,
     SegmentKind,
@@ -227,3 +230,160 @@ class MeetingQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- mailings (docs/outreach.md, "Mailings") ----------------------------------------------
+
+
+class ListOptOut(models.Model):
+    """A person asked not to get the messages of one list or segment (a mailing series).
+    The opt-out from everything on a channel is the withdrawal of the channel's consent
+    (people.Consent, purpose contact_*); both are checked when each message is sent."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="opt_outs", verbose_name=_("list")
+    )
+    noted_at = models.DateTimeField(_("noted"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    scope_path = "segment__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opt-out from a list")
+        verbose_name_plural = _("opt-outs from lists")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "segment"], name="list_optout_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ∉ {self.segment_id}"
+
+
+class MailingPolicy(models.Model):
+    """What a district sets for the mailings of its units: above how many recipients a
+    mailing waits for the district's approval."""
+
+    district = models.OneToOneField(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
+    )
+    approval_above = models.PositiveIntegerField(
+        _("approval needed above this many recipients"), default=200
+    )
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mailing policy")
+        verbose_name_plural = _("mailing policies")
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.approval_above}"
+
+
+class Mailing(models.Model):
+    """A message to the people of a segment or list on one channel, a text per language.
+    Its deliveries (one per person, unique) are created when sending starts."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.PROTECT,
+        related_name="mailings",
+        verbose_name=_("segment or list"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=MailingChannel.choices)
+    text_ru = models.TextField(_("text in Russian"), max_length=1000)
+    text_kk = models.TextField(_("text in Kazakh"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailingStatus.choices, default=MailingStatus.DRAFT
+    )
+    scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
+    recipients_expected = models.PositiveIntegerField(_("recipients"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_path = "unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "scheduled_for"], name="mailing_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One message of a mailing to one person: created before anything is sent (unique per
+    mailing and person), claimed by one UPDATE, its result written by a second one, so a
+    worker killed mid-mailing and started again sends nobody a second message."""
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("mailing")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    address = models.CharField(_("address"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ru")
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    opted_out_at = models.DateTimeField(_("opted out after it"), null=True, blank=True)
+
+    scope_path = "mailing__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "person"], name="delivery_once_per_person")
+        ]
+        indexes = [
+            models.Index(fields=["mailing", "status"], name="delivery_mailing_status"),
+            models.Index(fields=["address", "sent_at"], name="delivery_address_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id}→{self.person_id}: {self.status}"

@@ -17,7 +17,13 @@ from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.outreach.enums import CitizenCategory, Membership
-from pervichka.outreach.models import Meeting, MeetingQuestion, PersonCategory, Segment
+from pervichka.outreach.models import (
+    ListOptOut,
+    Meeting,
+    MeetingQuestion,
+    PersonCategory,
+    Segment,
+)
 from pervichka.people.enums import MembershipStatus
 from pervichka.people.models import Membership as PartyMembership
 from pervichka.people.models import Person
@@ -81,10 +87,16 @@ def segment_people(user, segment: Segment, *, today: dt.date | None = None) -> Q
     """Who is in a segment now: the people the user may see, kept under the segment's unit,
     that match every filter (any one of its categories). One query, counted in the database.
     A fixed list is its entries, within the same scope."""
+    return segment_filter(Person.objects.visible_to(user, Perm.OUTREACH_VIEW), segment, today)
+
+
+def segment_filter(
+    people: QuerySet[Person], segment: Segment, today: dt.date | None = None
+) -> QuerySet[Person]:
+    """`people` narrowed to the segment: kept under its unit and matching its filters (the
+    worker sending a mailing has no user; it starts from every person)."""
     today = today or timezone.localdate()
-    people = Person.objects.visible_to(user, Perm.OUTREACH_VIEW).filter(
-        unit__path__startswith=segment.unit.path
-    )
+    people = people.filter(unit__path__startswith=segment.unit.path)
     if segment.kind == "static":
         return people.filter(Exists(segment.entries.filter(person_id=OuterRef("pk")))).order_by(
             "surname", "name", "pk"
@@ -236,3 +248,12 @@ def question_get(user, meeting: Meeting, pk: object) -> MeetingQuestion:
 def can_register_appeals(user, meeting: Meeting) -> bool:
     path = tree.district_path(meeting.unit.path)
     return bool(path) and has_perm_at(user, Perm.APPEALS_MANAGE, path)
+
+
+def list_optout_get(user, pk: object) -> ListOptOut:
+    return get_or_404(ListOptOut.objects.visible_to(user, Perm.OUTREACH_MANAGE), pk=pk)
+
+
+def segment_optouts(segment: Segment) -> int:
+    """How many people opted out of this list (they get none of its mailings)."""
+    return ListOptOut.objects.filter(segment=segment).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.outreach import views
+from pervichka.outreach import mailing_views, views
 
 app_name = "outreach"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
         name="question_to_appeal",
     ),
     path("people/<int:pk>/categories/", views.person_categories, name="person_categories"),
+    # Mailings (outreach.mailings) and the SMS gateway's inbound webhook (public, secret).
+    path("mailings/", mailing_views.mailing_list, name="mailings"),
+    path("mailings/new/", mailing_views.mailing_new, name="mailing_new"),
+    path("mailings/<int:pk>/", mailing_views.mailing, name="mailing"),
+    path("mailings/<int:pk>/log/", mailing_views.mailing_log, name="mailing_log"),
+    path("sms/inbound/", mailing_views.sms_inbound, name="sms_inbound"),
 ]

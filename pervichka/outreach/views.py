@@ -18,9 +18,10 @@ from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere, has_perm_at
-from pervichka.outreach import selectors, services
+from pervichka.outreach import mailings, selectors, services
 from pervichka.outreach.forms import (
     CategoryForm,
+    ListOptOutForm,
     MeetingForm,
     QuestionForm,
     SegmentForm,
@@ -119,6 +120,7 @@ def segment(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "segment": segment,
             "count": people.count(),
+            "opted_out": selectors.segment_optouts(segment),
             "sample": people.select_related("settlement")[:SAMPLE_SIZE],
             "form": form,
             "can_manage": can_manage,
@@ -262,8 +264,25 @@ def question_to_appeal(request: HttpRequest, pk: int, question: int) -> HttpResp
 def person_categories(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_categories(request.user, pk)
     form = CategoryForm(request.POST or None, initial={"noted_on": timezone.localdate()})
+    optout_form = ListOptOutForm(prefix="o", segments=mailings.segments_for_mailing(request.user))
     if request.method == "POST":
-        if request.POST.get("action") == "remove":
+        if request.POST.get("action") == "optout":
+            optout_form = ListOptOutForm(
+                request.POST, prefix="o", segments=mailings.segments_for_mailing(request.user)
+            )
+            if optout_form.is_valid():
+                mailings.list_optout_record(
+                    actor=request.user, person=person, segment=optout_form.cleaned_data["segment"]
+                )
+                messages.success(request, _("Opt-out from the list recorded."))
+                return redirect("outreach:person_categories", pk=person.pk)
+            form = CategoryForm(initial={"noted_on": timezone.localdate()})
+        elif request.POST.get("action") == "optout_remove":
+            optout = selectors.list_optout_get(request.user, request.POST.get("optout"))
+            mailings.list_optout_remove(actor=request.user, optout=optout)
+            messages.success(request, _("Opt-out from the list removed."))
+            return redirect("outreach:person_categories", pk=person.pk)
+        elif request.POST.get("action") == "remove":
             record = selectors.category_record_get(request.user, request.POST.get("record"))
             services.category_remove(actor=request.user, record=record)
             messages.success(request, _("Category removed."))
@@ -284,5 +303,8 @@ def person_categories(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "records": selectors.person_categories(person),
             "all_categories": selectors.categories_of(person),
+            "optout_form": optout_form,
+            "optouts": mailings.list_optouts_of(person),
+            "contact_consents": mailings.contact_consents_of(person),
         },
     )

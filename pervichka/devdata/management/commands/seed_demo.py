@@ -11,6 +11,7 @@ from pervichka.devdata.demo import deputies as deputies_demo
 from pervichka.devdata.demo import dues as dues_demo
 from pervichka.devdata.demo import greening as greening_demo
 from pervichka.devdata.demo import ideas as ideas_demo
+from pervichka.devdata.demo import mailings as mailings_demo
 from pervichka.devdata.demo import media as media_demo
 from pervichka.devdata.demo import orgs as orgs_demo
 from pervichka.devdata.demo import outreach as outreach_demo
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         promises_demo.seed(ctx)
         training_demo.seed(ctx)
         outreach_demo.seed(ctx)
+        mailings_demo.seed(ctx)
         media_demo.seed(ctx)
         rating_demo.seed(ctx)
         self.stdout.write(
