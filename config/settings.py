@@ -129,7 +129,8 @@ MIDDLEWARE = [
     # After CommonMiddleware, which has checked the Host header against ALLOWED_HOSTS.
     "pervichka.core.siteurl.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user's row and roles read from the cache (accounts.authcache).
+    "pervichka.accounts.authcache.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG (`make run`) too, the site's 404 and 500 pages, never the URL list.
     "pervichka.core.errors.FriendlyErrorsMiddleware",
