@@ -395,6 +395,10 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The logged-in user and their roles read through the shared cache (accounts.authcache).
+# Only with a cache every worker shares: with each process's own memory, a revoked role
+# would outlive the revocation in the other workers for the entry's five minutes.
+PERVICHKA_AUTH_CACHE = env_bool("PERVICHKA_AUTH_CACHE", bool(REDIS_URL) or TESTING)
 
 # JSON lines (PERVICHKA_JSON_LOGS=1, the cluster and production): one object per line with
 # the request id that nginx passed on, so a request is found in nginx's log and ours.

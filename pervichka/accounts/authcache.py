@@ -11,7 +11,8 @@ password hash still matches (a changed password logs the session out, as Django 
 
 The counters are moved on at once and again after the commit: a request that read the old
 rows while the write was in flight stored them under a counter that no longer matches.
-Anything odd — no counters (Redis down or evicted), another backend, a hash that does not
+Only with a cache that every worker shares (`PERVICHKA_AUTH_CACHE`, on with Redis). Anything
+odd — no counters (Redis down or evicted), another backend, a hash that does not
 match — falls back to Django's own `get_user`, which also does what a mismatch requires
 (the fallback secret keys, flushing the session).
 """
@@ -65,7 +66,11 @@ def get_user(request: HttpRequest):
     session = request.session
     pk = session.get(auth.SESSION_KEY)
     backend = session.get(auth.BACKEND_SESSION_KEY)
-    if pk is None or backend not in settings.AUTHENTICATION_BACKENDS:
+    if (
+        not settings.PERVICHKA_AUTH_CACHE
+        or pk is None
+        or backend not in settings.AUTHENTICATION_BACKENDS
+    ):
         return auth.get_user(request)
     keys = [_entry_key(pk), _version_key(pk), TREE_KEY]
     got = cache.get_many(keys)

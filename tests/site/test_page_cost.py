@@ -166,3 +166,13 @@ def test_the_cached_page_parts_keep_language_token_and_messages_apart(
     assert _csrf_secret(first_page) != _csrf_secret(second_page)
     again = client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Только первому" not in again
+
+
+def test_without_a_shared_cache_the_user_is_read_from_the_database(
+    settings, login, district_admin, appeal_a
+):
+    # A per-process cache (no Redis) would keep a revoked role alive in the other workers.
+    settings.PERVICHKA_AUTH_CACHE = False
+    queries, _page = warm_queries(login(district_admin), reverse("site:home"))
+    assert len(queries) == 2  # the user's row and the roles
+    assert "accounts_user" in queries[0]
