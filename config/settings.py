@@ -129,7 +129,8 @@ MIDDLEWARE = [
     # After CommonMiddleware, which has checked the Host header against ALLOWED_HOSTS.
     "pervichka.core.siteurl.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user's row and roles read from the cache (accounts.authcache).
+    "pervichka.accounts.authcache.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG (`make run`) too, the site's 404 and 500 pages, never the URL list.
     "pervichka.core.errors.FriendlyErrorsMiddleware",
@@ -397,6 +398,10 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The logged-in user and their roles read through the shared cache (accounts.authcache).
+# Only with a cache every worker shares: with each process's own memory, a revoked role
+# would outlive the revocation in the other workers for the entry's five minutes.
+PERVICHKA_AUTH_CACHE = env_bool("PERVICHKA_AUTH_CACHE", bool(REDIS_URL) or TESTING)
 
 # JSON lines (PERVICHKA_JSON_LOGS=1, the cluster and production): one object per line with
 # the request id that nginx passed on, so a request is found in nginx's log and ours.

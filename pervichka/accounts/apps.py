@@ -8,9 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
-        from pervichka.accounts.models import User
+        from pervichka.accounts import authcache
+        from pervichka.accounts.models import RoleAssignment, User
         from pervichka.accounts.services import api_tokens_revoke_all
 
         # Every path that changes a password (the page, the admin, changepassword) revokes
@@ -30,3 +31,15 @@ class AccountsConfig(AppConfig):
             _remember_password, sender=User, dispatch_uid="password-remember", weak=False
         )
         post_save.connect(_revoke_tokens, sender=User, dispatch_uid="password-tokens", weak=False)
+        # The user and roles cached for requests (authcache) are read afresh after a change.
+        for model, receiver in (
+            (User, authcache.on_user_write),
+            (RoleAssignment, authcache.on_assignment_write),
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receiver,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"authcache-{model.__name__}-{signal is post_save}",
+                )

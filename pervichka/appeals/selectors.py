@@ -183,9 +183,35 @@ def settlements_visible(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[Set
     return Settlement.objects.filter(district__in=districts_for(user, perm=perm)).order_by("name")
 
 
-def units_with_appeals(user) -> QuerySet[OrgUnit]:
-    """The organizations that hold an appeal the user may see: the list's filter."""
-    return OrgUnit.objects.filter(pk__in=appeals_visible(user).values("unit_id")).order_by("path")
+def units_for_filter(user) -> QuerySet[OrgUnit]:
+    """The organizations that may hold an appeal the user sees (districts and primaries in
+    the scope): the list's filter. Read from the tree alone, never from the appeals: a
+    semi-join over every appeal in scope cost as much as the page."""
+    return (
+        OrgUnit.objects.visible_to(user, Perm.APPEALS_VIEW)
+        .filter(kind__in=[OrgKind.DISTRICT, OrgKind.PRIMARY])
+        .order_by("path")
+    )
+
+
+def list_choices(user) -> dict:
+    """What the list's filters offer and whether the user may register: the same for every
+    holder of one role set, so the view caches it per scope."""
+    return {
+        "categories": list(categories_visible(user)),
+        "settlements": list(settlements_visible(user)),
+        "units": list(units_for_filter(user)),
+        "can_register": districts_for(user).exists(),
+    }
+
+
+def queue_counts(user, cap: int) -> dict[str, int]:
+    """The queues' sizes for their tabs, each counted up to `cap + 1` (a count past the cap
+    is shown as "cap+"): an exact count over a region's open appeals is a scan of them."""
+    return {
+        queue: appeals_list(user, AppealFilters(queue=queue)).order_by()[: cap + 1].count()
+        for queue in ("mine", "overdue", "due_soon")
+    }
 
 
 def offices_for(user, *, perm: Perm = Perm.APPEALS_VIEW) -> QuerySet[ReceptionOffice]:

@@ -28,17 +28,23 @@ from pervichka.appeals.forms import (
     RedirectForm,
 )
 from pervichka.appeals.models import FieldReception, ReceptionOffice
+from pervichka.core import freshness
 from pervichka.core.actions import FormAction, form_action
 from pervichka.core.dbrouter import replica_reads
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_signature
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
 from pervichka.people.access import pii_view_record, records_export
 from pervichka.people.services import person_lookup as find_person_by_iin
 from pervichka.people.services import records_transfer_requests
+
+# How far a queue's tab counts, and how long its choices and counts may stay cached with no
+# write (a write makes them fresh at once).
+QUEUE_CAP = 999
+CHOICES_SECONDS = 3600
 
 
 def _require_anywhere(user, perm: Perm) -> None:
@@ -66,26 +72,32 @@ def _filters(request: HttpRequest) -> tuple[selectors.AppealFilters, int]:
 def appeal_list(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, page_number = _filters(request)
-    page = CappedPaginator(selectors.appeals_list(request.user, filters), 50).get_page(page_number)
+    user = request.user
+    page = CappedPaginator(selectors.appeals_list(user, filters), 50).get_page(page_number)
+    # The filters' choices depend on the scope alone, the queues' sizes on the user: both are
+    # cached until the next write (core.freshness), so a page costs its own query and count.
+    today = timezone.localdate()
+    choices = freshness.cached_fresh(
+        f"appeal-choices:{scope_signature(user)}",
+        lambda: selectors.list_choices(user),
+        CHOICES_SECONDS,
+    )
+    counts = freshness.cached_fresh(
+        f"appeal-queues:{user.pk}:{scope_signature(user)}:{today}",
+        lambda: selectors.queue_counts(user, QUEUE_CAP),
+        CHOICES_SECONDS,
+    )
     context = {
         "page": page,
         "filters": filters,
-        "today": timezone.localdate(),
+        "today": today,
         "due_soon": selectors.due_soon_limit(),
         "statuses": Status.choices,
         "channels": Channel.choices,
-        "categories": selectors.categories_visible(request.user),
-        "settlements": selectors.settlements_visible(request.user),
-        "units": selectors.units_with_appeals(request.user),
-        "can_register": has_perm_anywhere(request.user, Perm.APPEALS_MANAGE)
-        and selectors.districts_for(request.user).exists(),
-        "show_pii": has_perm_anywhere(request.user, Perm.APPEALS_PII),
-        "counts": {
-            queue: selectors.appeals_list(
-                request.user, selectors.AppealFilters(queue=queue)
-            ).count()
-            for queue in ("mine", "overdue", "due_soon")
-        },
+        **choices,
+        "can_register": choices["can_register"] and has_perm_anywhere(user, Perm.APPEALS_MANAGE),
+        "show_pii": has_perm_anywhere(user, Perm.APPEALS_PII),
+        "counts": {queue: f"{QUEUE_CAP}+" if n > QUEUE_CAP else n for queue, n in counts.items()},
     }
     template = "appeals/appeal_list.html"
     if request.htmx and request.htmx.target == "appeal-table":

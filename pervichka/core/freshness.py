@@ -11,7 +11,14 @@ while nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
 from pervichka.core.counters import counter_bump, counter_value
+
+T = TypeVar("T")
 
 KEY = "pervichka:write-generation"
 
@@ -38,3 +45,28 @@ class WriteCounterMiddleware:
         if request.method not in self.SAFE and response.status_code < 400:
             bump()
         return response
+
+
+def cached_fresh(key: str, compute: Callable[[], T], timeout: int) -> T:
+    """`compute()` cached under `key` until the next write: the value is stored beside the
+    generation it was computed at, and the generation and the value are read in one round
+    trip (one MGET), not two. The generation is read before computing, so a write that lands
+    while computing leaves a value that the next read refuses."""
+    got = cache.get_many([KEY, key])
+    current, hit = got.get(KEY), got.get(key)
+    if current is not None and isinstance(hit, tuple) and len(hit) == 2 and hit[0] == current:
+        return hit[1]
+    at = generation()
+    value = compute()
+    cache.set(key, (at, value), timeout)
+    return value
+
+
+# The org tree's own counter: what caches of scopes (the user's assignments with their units'
+# paths, see accounts.authcache) are checked against. Moved on by every save or delete of an
+# org unit (orgs' AppConfig), not by other writes, so that appeals coming in do not empty them.
+TREE_KEY = "pervichka:tree-generation"
+
+
+def bump_tree(**_kwargs: object) -> None:
+    counter_bump(TREE_KEY)

@@ -12,6 +12,7 @@ learn that an object exists by asking for it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -57,6 +58,18 @@ def forget_scope(user: User) -> None:
     """Drop the cached scope after the user's assignments changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def scope_signature(user: User | AnonymousUser | None) -> str:
+    """A short name for everything the user's scoped reads depend on (superuser, active, the
+    roles and where they are held): users with the same signature see the same rows, so a
+    cache of figures or filter choices is shared by all holders of one role set."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "none"
+    if user.is_superuser:
+        return "all"
+    held = repr(sorted(set(_assignment_paths(user))))
+    return hashlib.sha256(held.encode()).hexdigest()[:24]
 
 
 def _collapse(paths: Iterable[str]) -> list[str]:

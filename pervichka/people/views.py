@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pervichka.core import freshness
 from pervichka.core.dbrouter import replica_reads
 from pervichka.core.exporting import download
 from pervichka.core.forms import apply_validation_error
 from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at
+from pervichka.core.scoping import get_or_404, has_perm_anywhere, has_perm_at, scope_signature
 from pervichka.orgs.selectors import primaries_for
 from pervichka.people import exporting, history, importing, selectors, services
 from pervichka.people.access import pii_view_record, records_export
@@ -61,7 +62,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "primaries": primaries_for(request.user, perm=Perm.MEMBERS_VIEW),
+        # The same for every holder of one role set: cached per scope until the next write.
+        "primaries": freshness.cached_fresh(
+            f"member-primaries:{scope_signature(request.user)}",
+            lambda: list(primaries_for(request.user, perm=Perm.MEMBERS_VIEW)),
+            3600,
+        ),
         "statuses": MembershipStatus.choices,
         "can_manage": has_perm_anywhere(request.user, Perm.MEMBERS_MANAGE),
     }

@@ -1,4 +1,8 @@
-from django.urls import reverse
+from functools import lru_cache
+
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.roles import Perm
@@ -34,7 +38,19 @@ def navigation(request):
         or has_perm_anywhere(user, Perm.IDEAS_JURY),
         "admin": user.is_staff,
     }
-    return {"nav": nav, "nav_menu": menu(nav)}
+    items, html = _menu_rendered(
+        tuple(key for key, on in nav.items() if on), get_language() or "", get_script_prefix()
+    )
+    return {"nav": nav, "nav_menu": items, "nav_html": html}
+
+
+@lru_cache(maxsize=512)
+def _menu_rendered(keys: tuple[str, ...], language: str, prefix: str) -> tuple[dict, str]:
+    """The menu and its rendered items for one set of sections in one language: the same for
+    every user holding that role set, so each process renders it once. Nothing of the user,
+    the request, the CSRF token or the messages is in it (base.html renders those)."""
+    items = menu(dict.fromkeys(keys, True))
+    return items, render_to_string("includes/nav_menu.html", {"nav_menu": items})
 
 
 # The staff menu in its order: (flag in `nav`, URL name, label). Projects stand for the

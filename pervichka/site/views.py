@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from pervichka.accounts.selectors import roles_of
+from pervichka.accounts.authcache import roles_cached
 from pervichka.appeals.enums import OPEN_STATUSES
 from pervichka.appeals.selectors import (
     appeals_visible,
@@ -26,7 +26,7 @@ from pervichka.core.dbrouter import read_current, replica_reads
 from pervichka.core.exporting import xlsx_response
 from pervichka.core.kpis import Period
 from pervichka.core.roles import Perm
-from pervichka.core.scoping import has_perm_anywhere, remember_scope
+from pervichka.core.scoping import has_perm_anywhere, scope_signature
 from pervichka.media import selectors as media
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
@@ -59,34 +59,41 @@ def _figures(user) -> dict:
     }
 
 
+def _sections(user, today: dt.date) -> dict:
+    """The dashboard's figures and their HTML, rendered once for the cache: the fragment
+    holds the figures and their links only (no user, CSRF token or messages)."""
+    sections = figures.district_sections(user, today=today)
+    html = render_to_string("site/includes/sections.html", {"sections": sections, "linked": True})
+    return {"sections": sections, "sections_html": str(html)}
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: who I am here, and the size of what I look after. Citizens (not
     logged in) get the public portal."""
     if not request.user.is_authenticated:
         return redirect("public:home")
     user = request.user
-    # One query for the roles shown and the scope that every check below uses.
-    roles = list(roles_of(user))
-    remember_scope(user, roles)
-    # The figures depend on the assignments (a new or revoked one makes a new key), on every
-    # write (the counter), on the day (deadlines) and on the language (labels).
-    assignments = ",".join(str(a.pk) for a in roles)
+    # The roles come with the user from the cache (accounts.authcache): no query.
+    roles = roles_cached(user)
+    # The figures depend on the scope (users holding the same roles at the same units share
+    # them), on every write (the counter, read in the same round trip as the figures), on
+    # the day (deadlines) and on the language (labels).
     today = timezone.localdate()
-    key = f"home-figures:{user.pk}:{assignments}:{today}:{get_language()}:{freshness.generation()}"
+    key = f"home-figures:{scope_signature(user)}:{today}:{get_language()}"
     # Computed on the replica only when it has replayed all the primary held at the moment
     # (read_current): the figures are cached until the next write, and a lagging replica
     # would cache the figures from before it.
     if figures.shows_dashboard(user):
-        computed = lambda: read_current(  # noqa: E731
-            lambda: {"sections": figures.district_sections(user, today=today)}
-        )
+        computed = lambda: read_current(lambda: _sections(user, today))  # noqa: E731
     else:
         computed = lambda: read_current(lambda: _figures(user))  # noqa: E731
     context = {
         "roles": roles,
+        "sections_html": "",
         "can_members": has_perm_anywhere(user, Perm.MEMBERS_VIEW),
-        **cache.get_or_set(key, computed, FIGURES_SECONDS),
+        **freshness.cached_fresh(key, computed, FIGURES_SECONDS),
     }
+    context["sections_html"] = mark_safe(context["sections_html"])  # rendered by us, escaped
     return render(request, "site/home.html", context)
 
 
