@@ -5,7 +5,8 @@
 `/bench/submit-floor?template=CODE`: what a public appeal submission writes, and only that,
 as raw SQL in one transaction from a bare view: the person and its history version, the
 district's registration counter, the appeal and its history version, its first event and the
-citizen's notification. The rows are copies of the rows that one real submission wrote
+citizen's notification; for a citizen new to the registry also the consent to the appeals
+purpose and its history version. The rows are copies of the rows that one real submission wrote
 (the appeal with tracking code CODE), with the unique columns made fresh: the same tables,
 the same indexes, the same commit. It reads nothing per request and checks nothing: the
 least any submission that stores what the real one stores can cost on this database and disk.
@@ -57,6 +58,19 @@ def _templates(code: str) -> dict[str, dict]:
                 c,
                 "SELECT * FROM people_historicalperson WHERE id = %s "
                 "ORDER BY history_id DESC LIMIT 1",
+                [appeal["person_id"]],
+            ),
+            # The citizen's consent to the appeals purpose, which a new person's submission
+            # records in the consent register (and its history version).
+            "consent": _row(
+                c,
+                "SELECT * FROM people_consent WHERE person_id = %s ORDER BY id LIMIT 1",
+                [appeal["person_id"]],
+            ),
+            "hconsent": _row(
+                c,
+                "SELECT * FROM people_historicalconsent WHERE person_id = %s "
+                "ORDER BY history_id LIMIT 1",
                 [appeal["person_id"]],
             ),
             "happeal": _row(
@@ -120,6 +134,18 @@ def submit_floor(request):
             "history_id",
             id=person_id,
             surname=f"Floor{fresh}",
+            history_date=now,
+        )
+        consent_id = _insert(
+            c, "people_consent", t["consent"], "id", person_id=person_id, given_at=now
+        )
+        _insert(
+            c,
+            "people_historicalconsent",
+            t["hconsent"],
+            "history_id",
+            id=consent_id,
+            person_id=person_id,
             history_date=now,
         )
         c.execute(

@@ -40,6 +40,20 @@ def _copy(model: type[Model], columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
+def insert_rows(model: type[Model], columns: list[str], rows: Sequence[tuple]) -> None:
+    """Insert plain rows (no history, no pks needed back): COPY on PostgreSQL, the ids from
+    the column's default; `bulk_create` elsewhere. `columns` are attribute names (attname)."""
+    if not rows:
+        return
+    transaction.on_commit(bump)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=1000
+        )
+        return
+    _copy(model, [model._meta.get_field(c).column for c in columns], rows)
+
+
 def insert_with_history(
     model: type[Model], objects: Sequence[Model], *, actor, reason: str = ""
 ) -> None:
@@ -73,6 +87,15 @@ def insert_with_history(
     )
     # The history versions are copies of the rows just written: the database makes them
     # (INSERT … SELECT), so they are not formatted and sent a second time.
+    sql, params = history_copy_sql(model, reason=reason, user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, [obj.pk for obj in objects]])
+
+
+def history_copy_sql(model: type[Model], *, reason: str = "", user=None) -> tuple[str, list]:
+    """`INSERT INTO <history> … SELECT … FROM <table> WHERE id = ANY(%s)`: a '+' history
+    version of each row whose id is in the last parameter (a list), made by PostgreSQL from
+    the stored row. Returns the SQL and its parameters but the last."""
     history_model = model.history.model
     columns, values = [], []
     params: list = []
@@ -93,9 +116,8 @@ def insert_with_history(
             params.append(user.pk if user else None)
         else:
             values.append(f'"{model._meta.get_field(field.name).column}"')
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{history_model._meta.db_table}" ({", ".join(columns)}) '
-            f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE id = ANY(%s)',
-            [*params, [obj.pk for obj in objects]],
-        )
+    sql = (
+        f'INSERT INTO "{history_model._meta.db_table}" ({", ".join(columns)}) '
+        f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE id = ANY(%s)'
+    )
+    return sql, params

@@ -25,21 +25,28 @@ def notification_queue(
     """
     if not to:
         return None
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                channel=channel,
-                to=to,
-                body=body,
-                kind=kind,
-                ref=ref,
-                subject=subject[:255],
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
+    row = Notification(
+        channel=channel,
+        to=to,
+        body=body,
+        kind=kind,
+        ref=ref,
+        subject=subject[:255],
+        dedupe_key=dedupe_key,
+    )
+    if dedupe_key is None:
+        # Nothing unique to collide with: no savepoint (two round trips) around the insert.
+        row.save(force_insert=True)
+        notification = row
+    else:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+                notification = row
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
     # robust: with the broker (Redis) away the request still succeeds; the stored message is
     # sent by the periodic retry (core.notifications_retry) once the broker is back.
     transaction.on_commit(

@@ -643,6 +643,8 @@ def clean_iin(value: object, *, today: dt.date | None = None) -> str:
     """The IIN as 12 digits where it can be read so: spaces and dashes removed, a number
     stored as a float ("900501123456.0", 9.00501123456e+11) made whole again, and leading
     zeros that a number cell lost put back when the check digit then holds."""
+    if type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():
+        return value  # the common form, as the registry writes it: nothing to clean
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, int):
@@ -707,6 +709,7 @@ def clean_phone(value: object) -> tuple[str, str]:
 
 
 _DMY = re.compile(r"(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4}|\d{2})")
+_DMY_DOTTED = re.compile(r"(\d\d)\.(\d\d)\.(\d{4})")
 _YMD = re.compile(r"(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -724,6 +727,9 @@ def parse_date(value: object, *, today: dt.date) -> dt.date:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(value)
     text = _text(value)
+    if match := _DMY_DOTTED.fullmatch(text):  # the common form, dd.mm.yyyy: no clean-up needed
+        day, month, year = match.groups()
+        return dt.date(int(year), int(month), int(day))
     text = re.sub(r"\s*(г\.?|года|ж\.?|жыл|жылы)\s*$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # "2024-03-15 00:00:00"
     if re.fullmatch(r"\d{4,5}(\.0+)?", text) and not re.fullmatch(r"(19|20)\d\d", text):
@@ -752,8 +758,8 @@ def title_case(text: str) -> str:
 
 
 def _in_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and text.isupper()
+    # isupper() first: it is False for almost every name, and cheaper than counting letters.
+    return text.isupper() and sum(c.isalpha() for c in text) >= 2
 
 
 def _age(born: dt.date, on: dt.date) -> int:

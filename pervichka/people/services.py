@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pervichka.core import ratelimit
+from pervichka.core.bulk import insert_rows
 from pervichka.core.history import save_as
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
@@ -565,9 +566,12 @@ def person_find_or_create(
             birth_date=data.birth_date,
         )
         _consent(person, data, required=True, renew=False)
-        person.full_clean(validate_constraints=False)
+        # The unit and the village are instances the caller holds, and the database's
+        # foreign keys guard them anyway: a query each to check they exist would repeat it.
+        person.full_clean(exclude=["unit", "settlement"], validate_constraints=False)
         save_as(person, actor)
-        _consent_register(actor, person, data, consent_purpose)
+        _consent_register(actor, person, data, consent_purpose, new_person=True)
+        person.created_now = True  # the caller may skip looking for its earlier records
         return person
     may_update = update and not public and has_perm_at(actor, Perm.PEOPLE_MANAGE, person.unit.path)
     if may_update:
@@ -613,14 +617,18 @@ METHOD_OF_CHANNEL = {
 }
 
 
-def _consent_register(actor, person: Person, data: PersonData, purpose: str) -> None:
-    """A consent the form gave now, into the register (nothing when none was given)."""
+def _consent_register(
+    actor, person: Person, data: PersonData, purpose: str, *, new_person: bool = False
+) -> None:
+    """A consent the form gave now, into the register (nothing when none was given).
+    `new_person`: the person was inserted in this transaction and has no consent yet."""
     if data.consent_method and purpose:
         _consent_insert(
             actor=actor,
             person=person,
             purpose=purpose,
             channel=CHANNEL_OF_METHOD[data.consent_method],
+            new_person=new_person,
         )
 
 
@@ -672,10 +680,16 @@ def _consent_insert(
     given_at: dt.datetime | None = None,
     document=None,
     document_ref: str = "",
+    new_person: bool = False,
 ) -> Consent:
     """Record a person's consent to `purpose`. An open consent to the same purpose is kept
     as it is (and returned): a form that asks again records nothing twice. The caller has
-    checked the actor's right (a public form has no actor)."""
+    checked the actor's right (a public form has no actor).
+
+    `new_person`: the person's row was inserted in this transaction, so no other consent of
+    theirs exists or can be written concurrently, and their summary was set with the row:
+    the open-consent read, the savepoint for a concurrent duplicate and the summary's read
+    are skipped (three round trips of the public appeal form)."""
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Choose the purpose of the consent.")})
     if channel not in ConsentChannel.values:
@@ -683,7 +697,9 @@ def _consent_insert(
     if given_at is not None and given_at > timezone.now():
         raise ValidationError({"given_at": _("A consent cannot be given in the future.")})
     open_consent = (
-        Consent.objects.select_for_update()
+        None
+        if new_person
+        else Consent.objects.select_for_update()
         .filter(person=person, purpose=purpose, withdrawn_at__isnull=True)
         .first()
     )
@@ -700,6 +716,9 @@ def _consent_insert(
     if document is not None:
         consent.document = document
     consent.full_clean(exclude=["person", "document"], validate_constraints=False)
+    if new_person and person.consent_at is not None:
+        save_as(consent, actor)
+        return consent
     try:
         with transaction.atomic():
             save_as(consent, actor)
@@ -719,18 +738,41 @@ def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -
             withdrawn_at__isnull=True,
         ).values_list("person_id", flat=True)
     )
+    # COPY on PostgreSQL (core.bulk): building 100,000 INSERT rows in the ORM cost more than
+    # the database's work. Every column is given, as bulk_create gave them.
+    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     rows = [
-        Consent(
-            person_id=pk,
-            purpose=ConsentPurpose.MEMBERSHIP,
-            channel=ConsentChannel.IMPORTED,
-            given_at=at,
-            recorded_by=actor,
+        (
+            pk,
+            ConsentPurpose.MEMBERSHIP.value,
+            ConsentChannel.IMPORTED.value,
+            at,
+            "",
+            "",
+            recorded_by,
+            None,
+            None,
+            "",
         )
         for pk in dict.fromkeys(person_ids)
         if pk not in have
     ]
-    Consent.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(
+        Consent,
+        [
+            "person_id",
+            "purpose",
+            "channel",
+            "given_at",
+            "document",
+            "document_ref",
+            "recorded_by_id",
+            "withdrawn_at",
+            "withdrawn_by_id",
+            "withdrawal_reason",
+        ],
+        rows,
+    )
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from pervichka.appeals.district_cache import all_changed
 from pervichka.appeals.enums import DEFAULT_CATEGORIES
 from pervichka.appeals.models import (
     Appeal,
@@ -317,3 +318,4 @@ def generate(ctx: ScaleContext) -> None:
     )
     for model in (AppealRules, Category, Appeal, AppealEvent, RegistrationCounter):
         reset_sequence(model)
+    all_changed()  # COPY sends no signals: the intake's cached rules and categories are stale
