@@ -111,6 +111,11 @@ OBJECT_PAGES = {
     "media:act": lambda c: [c["news"].pk, "submit"],
     "media:cover": lambda c: [c["news"].pk, "medium"],
     "media:telegram": lambda c: [c["news"].pk],
+    "media:cover_people": lambda c: [c["news"].pk],
+    "media:photo_add": lambda c: [c["news"].pk],
+    "media:photo_edit": lambda c: [c["news"].pk, c["news_photo"].pk],
+    "media:photo_remove": lambda c: [c["news"].pk, c["news_photo"].pk],
+    "media:photo_image": lambda c: [c["news"].pk, c["news_photo"].pk, "thumb"],
     "rating:methodology_edit": lambda c: [c["methodology"].pk],
     "rating:methodology_approve": lambda c: [c["methodology"].pk],
     "rating:audit": lambda c: [c["rating"].pk],
@@ -164,8 +169,8 @@ PUBLIC_PAGES = {
     "public:idea_vote_confirm", "public:shortlist", "public:promises", "public:promise",
     "public:promise_evidence", "public:verify_certificate",
     "public:news", "public:news_search", "public:news_archive", "public:news_item",
-    "public:news_cover", "public:news_rss", "public:news_atom", "public:primaries",
-    "public:primary", "public:sitemap",
+    "public:news_cover", "public:news_photo", "public:news_rss", "public:news_atom",
+    "public:primaries", "public:primary", "public:sitemap",
 }  # fmt: skip
 
 
@@ -430,6 +435,9 @@ def cast(tree, chair_a, member_a, district_admin):
     news = media.news_create(
         actor=chair_a, unit=tree.primary_a, data=news_data("Ахметова"), cover=jpeg_upload()
     )
+    news_photo = media.photo_add(
+        actor=chair_a, item=news, upload=jpeg_upload(), caption="Ахметова на субботнике"
+    )
     # Primary A's segment of pensioners and a held meeting with a resident's question.
     from pervichka.outreach import services as outreach
     from pervichka.outreach.models import Meeting, Segment
@@ -462,6 +470,7 @@ def cast(tree, chair_a, member_a, district_admin):
         "meeting": meeting,
         "question": question,
         "news": news,
+        "news_photo": news_photo,
         "methodology": methodology,
         "rating": rating_run,
         "rating_score": rating_score,
@@ -544,6 +553,10 @@ def unchanged(cast):
     cast["news"].refresh_from_db()
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"
+    assert cast["news"].cover_people == ""
+    cast["news_photo"].refresh_from_db()
+    assert (cast["news_photo"].caption, cast["news_photo"].people) == ("Ахметова на субботнике", "")
+    assert cast["news"].photos.count() == 1
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

@@ -100,6 +100,11 @@ PAGE_RULES = {
     "media:act": None,  # POST only
     "media:cover": (P.MEDIA_VIEW, "primary_a"),
     "media:telegram": None,  # POST only
+    "media:cover_people": None,  # POST only (tests/media/test_photos.py)
+    "media:photo_add": None,  # POST only
+    "media:photo_edit": None,  # POST only
+    "media:photo_remove": None,  # POST only
+    "media:photo_image": (P.MEDIA_VIEW, "primary_a"),
 }
 
 
