@@ -503,6 +503,9 @@ PERVICHKA_MAP_ATTRIBUTION = env_str("PERVICHKA_MAP_ATTRIBUTION", "© OpenStreetM
 # separately so that rotating SECRET_KEY does not let people vote twice).
 # News: working days the district's moderators have for a submitted item (issue 16).
 PERVICHKA_NEWS_MODERATION_DAYS = env_int("PERVICHKA_NEWS_MODERATION_DAYS", 2)
+# A news item's gallery: how many photos, and how large one uploaded file may be.
+PERVICHKA_NEWS_GALLERY_MAX_PHOTOS = env_int("PERVICHKA_NEWS_GALLERY_MAX_PHOTOS", 20)
+PERVICHKA_NEWS_PHOTO_MAX_BYTES = env_int("PERVICHKA_NEWS_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 # Posting news to Telegram channels: the Bot API's address (a fake one on loopback in tests)
 # and the bot's token (secret: from the environment or a *_FILE).
 PERVICHKA_TELEGRAM_API_BASE = env_str("PERVICHKA_TELEGRAM_API_BASE", "https://api.telegram.org")

@@ -116,6 +116,11 @@ OBJECT_PAGES = {
     "media:kit": lambda c: [c["kit"].pk],
     "media:kit_picture": lambda c: [c["kit"].pk, "full"],
     "media:kit_use": lambda c: [c["kit"].pk, c["tree"].primary_a.pk],
+    "media:cover_people": lambda c: [c["news"].pk],
+    "media:photo_add": lambda c: [c["news"].pk],
+    "media:photo_edit": lambda c: [c["news"].pk, c["news_photo"].pk],
+    "media:photo_remove": lambda c: [c["news"].pk, c["news_photo"].pk],
+    "media:photo_image": lambda c: [c["news"].pk, c["news_photo"].pk, "thumb"],
     "rating:methodology_edit": lambda c: [c["methodology"].pk],
     "rating:methodology_approve": lambda c: [c["methodology"].pk],
     "rating:audit": lambda c: [c["rating"].pk],
@@ -176,8 +181,8 @@ PUBLIC_PAGES = {
     "public:idea_vote_confirm", "public:shortlist", "public:promises", "public:promise",
     "public:promise_evidence", "public:verify_certificate",
     "public:news", "public:news_search", "public:news_archive", "public:news_item",
-    "public:news_cover", "public:news_rss", "public:news_atom", "public:primaries",
-    "public:primary", "public:sitemap",
+    "public:news_cover", "public:news_photo", "public:news_rss", "public:news_atom",
+    "public:primaries", "public:primary", "public:sitemap",
     # Telegram's webhook: no user at all; the secret token guards it (tests/appeals/test_bot.py).
     "public:telegram_webhook",
     "outreach:sms_inbound",  # the SMS gateway's, with its secret (tests/outreach)
@@ -462,6 +467,9 @@ def cast(tree, chair_a, member_a, district_admin):
         url="https://instagram.com/p/ahmetova-kit",
         posted_on=dt.date(2026, 12, 7),
     )
+    news_photo = media.photo_add(
+        actor=chair_a, item=news, upload=jpeg_upload(), caption="Ахметова на субботнике"
+    )
     # Primary A's segment of pensioners and a held meeting with a resident's question.
     from pervichka.outreach import services as outreach
     from pervichka.outreach.models import Meeting, Segment
@@ -510,6 +518,7 @@ def cast(tree, chair_a, member_a, district_admin):
         "question": question,
         "news": news,
         "kit": kit,
+        "news_photo": news_photo,
         "methodology": methodology,
         "rating": rating_run,
         "rating_score": rating_score,
@@ -596,6 +605,10 @@ def unchanged(cast):
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"
     assert list(cast["kit"].posts.values_list("unit_id", flat=True)) == [cast["tree"].primary_a.pk]
+    assert cast["news"].cover_people == ""
+    cast["news_photo"].refresh_from_db()
+    assert (cast["news_photo"].caption, cast["news_photo"].people) == ("Ахметова на субботнике", "")
+    assert cast["news"].photos.count() == 1
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))

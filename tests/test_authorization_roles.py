@@ -105,6 +105,11 @@ PAGE_RULES = {
     "media:kit": (P.MEDIA_VIEW, "district"),  # read from below: every primary of the district
     "media:kit_picture": (P.MEDIA_VIEW, "district"),
     "media:kit_use": None,  # POST only (tests/media/test_kits.py)
+    "media:cover_people": None,  # POST only (tests/media/test_photos.py)
+    "media:photo_add": None,  # POST only
+    "media:photo_edit": None,  # POST only
+    "media:photo_remove": None,  # POST only
+    "media:photo_image": (P.MEDIA_VIEW, "primary_a"),
 }
 
 

@@ -71,3 +71,10 @@ PLATFORM_HOSTS: dict[str, tuple[str, ...]] = {
     Platform.FACEBOOK: ("facebook.com", "fb.com", "fb.watch"),
     Platform.VK: ("vk.com", "vk.ru"),
 }
+
+
+class PhotoPeople(models.TextChoices):
+    """What the author states about the people in a photo before it may be submitted."""
+
+    NONE = "none", pgettext_lazy("photo people", "No identifiable people")
+    CONSENTED = "consented", pgettext_lazy("photo people", "Identifiable people, consent on file")

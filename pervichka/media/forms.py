@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.forms import BootstrapMixin, DateInput, DateTimeInput
-from pervichka.media.enums import Platform
+from pervichka.core.iin import mask_iin
+from pervichka.media.enums import PhotoPeople, Platform
 
 
 class NewsForm(BootstrapMixin, forms.Form):
@@ -132,3 +133,50 @@ class ReachImportForm(BootstrapMixin, forms.Form):
         initial="7d",
     )
     file = forms.FileField(label=_("CSV file exported from the platform's statistics"))
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):
+    """Persons by name and masked IIN: enough to tell namesakes apart, nothing more."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.full_name} ({mask_iin(obj.iin)})"
+
+
+class PhotoPeopleForm(BootstrapMixin, forms.Form):
+    """The statement about the people in a picture (the cover or a gallery photo)."""
+
+    people = forms.ChoiceField(
+        label=_("People in the photo"),
+        choices=[("", _("— not stated yet —")), *PhotoPeople.choices],
+        required=False,
+    )
+    persons = PersonChoice(
+        queryset=None,
+        label=_("Who is in it (persons with consent to the publication of photos on file)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].queryset = persons
+
+
+class PhotoForm(PhotoPeopleForm):
+    caption = forms.CharField(label=_("Caption (Russian)"), max_length=300, required=False)
+    caption_kk = forms.CharField(label=_("Caption (Kazakh)"), max_length=300, required=False)
+    position = forms.IntegerField(
+        label=_("Place in the gallery"), min_value=0, max_value=1000, required=False
+    )
+
+    field_order = ["caption", "caption_kk", "position", "people", "persons"]
+
+
+class PhotoAddForm(PhotoForm):
+    upload = forms.FileField(label=_("Photo (JPG or PNG)"))
+
+    field_order = ["upload", "caption", "caption_kk", "people", "persons"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["position"]

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from pervichka.core.i18n import pick_name
 from pervichka.core.scoping import ScopedQuerySet
-from pervichka.media.enums import NewsStatus, Platform
+from pervichka.media.enums import NewsStatus, PhotoPeople, Platform
 
 
 class NewsItem(models.Model):
@@ -42,6 +42,15 @@ class NewsItem(models.Model):
     cover = models.FileField(_("cover image"), upload_to="news/%Y/%m/", max_length=255, blank=True)
     cover_medium = models.FileField(upload_to="news/%Y/%m/", max_length=255, blank=True)
     cover_thumb = models.FileField(upload_to="news/%Y/%m/", max_length=255, blank=True)
+    # The author's statement about the people in the cover (empty: not stated yet), the
+    # persons it names, and when it was taken down because one of them withdrew consent.
+    cover_people = models.CharField(
+        _("people in the cover"), max_length=10, choices=PhotoPeople.choices, blank=True
+    )
+    cover_persons = models.ManyToManyField(
+        "people.Person", blank=True, related_name="+", verbose_name=_("persons in the cover")
+    )
+    cover_taken_down_at = models.DateTimeField(_("cover taken down"), null=True, blank=True)
     projects = models.ManyToManyField(
         "projects.Project", blank=True, related_name="news_items", verbose_name=_("projects")
     )
@@ -100,6 +109,55 @@ class NewsItem(models.Model):
     @property
     def display_body(self) -> str:
         return pick_name(self.body, self.body_kk, self.body_en)
+
+    @property
+    def cover_shown(self) -> bool:
+        """A cover readers may see: there is one, the author said who is in it (a cover
+        replaced on a published item waits for its statement) and it was not taken down."""
+        return bool(self.cover) and bool(self.cover_people) and self.cover_taken_down_at is None
+
+
+class NewsPhoto(models.Model):
+    """A photo of a news item's gallery: re-encoded without metadata into the same
+    renditions as the cover (`media.sanitize.image_renditions`), with a caption, a place in
+    the order, and the author's statement about the people in it. A photo showing a person
+    who withdrew consent is taken down (hidden everywhere), not deleted."""
+
+    news_item = models.ForeignKey(
+        NewsItem, on_delete=models.CASCADE, related_name="photos", verbose_name=_("news item")
+    )
+    position = models.PositiveSmallIntegerField(_("place in the gallery"), default=0)
+    caption = models.CharField(_("caption (Russian)"), max_length=300, blank=True)
+    caption_kk = models.CharField(_("caption (Kazakh)"), max_length=300, blank=True)
+    image = models.FileField(upload_to="news/%Y/%m/", max_length=255)
+    image_medium = models.FileField(upload_to="news/%Y/%m/", max_length=255)
+    image_thumb = models.FileField(upload_to="news/%Y/%m/", max_length=255)
+    people = models.CharField(
+        _("people in the photo"), max_length=10, choices=PhotoPeople.choices, blank=True
+    )
+    persons = models.ManyToManyField(
+        "people.Person", blank=True, related_name="+", verbose_name=_("persons in the photo")
+    )
+    taken_down_at = models.DateTimeField(_("taken down"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "news_item__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.news_item_id}/{self.pk}"
+
+    @property
+    def display_caption(self) -> str:
+        return pick_name(self.caption, self.caption_kk, "")
 
 
 class SocialAccount(models.Model):

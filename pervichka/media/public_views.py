@@ -81,7 +81,9 @@ def news_item(request: HttpRequest, pk: int) -> HttpResponse:
         item = selectors.news_published_get(pk)
         url = absolute(reverse("public:news_item", args=[item.pk]))
         image = (
-            absolute(reverse("public:news_cover", args=[item.pk, "cover"])) if item.cover else ""
+            absolute(reverse("public:news_cover", args=[item.pk, "cover"]))
+            if item.cover_shown
+            else ""
         )
         return {
             "title": item.display_title,
@@ -95,7 +97,12 @@ def news_item(request: HttpRequest, pk: int) -> HttpResponse:
             },
             "content": render_to_string(
                 "media/portal/_item.html",
-                {"item": item, "url": url, "projects": list(item.projects.all())},
+                {
+                    "item": item,
+                    "url": url,
+                    "projects": list(item.projects.all()),
+                    "photos": list(selectors.photos_shown(item)),
+                },
             ),
         }
 
@@ -140,12 +147,30 @@ def news_search(request: HttpRequest) -> HttpResponse:
 
 def news_cover(request: HttpRequest, pk: int, rendition: str) -> HttpResponse:
     item = selectors.news_published_get(pk)
+    if not item.cover_shown:
+        raise Http404
     field = {"cover": item.cover, "medium": item.cover_medium, "thumb": item.cover_thumb}.get(
         rendition
     )
+    return _jpeg(field)
+
+
+def news_photo(request: HttpRequest, pk: int, photo: int, rendition: str) -> HttpResponse:
+    """A gallery photo of a published item; a taken-down one is missing."""
+    found = selectors.photo_published_get(pk, photo)
+    field = {
+        "cover": found.image,
+        "medium": found.image_medium,
+        "thumb": found.image_thumb,
+    }.get(rendition)
+    return _jpeg(field)
+
+
+def _jpeg(field) -> HttpResponse:
     if not field:
         raise Http404
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    # Short: a picture taken down must leave the readers' caches soon.
     response["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -185,6 +210,20 @@ class NewsRss(Feed):
 
     def item_link(self, item) -> str:
         return reverse("public:news_item", args=[item.pk])
+
+    def item_enclosure_url(self, item) -> str | None:
+        # The cover as the item's picture, while readers may see it.
+        if not item.cover_shown:
+            return None
+        return absolute(reverse("public:news_cover", args=[item.pk, "medium"]))
+
+    def item_enclosure_length(self, item) -> int:
+        try:
+            return item.cover_medium.size
+        except (OSError, ValueError):
+            return 0
+
+    item_enclosure_mime_type = "image/jpeg"
 
     def item_pubdate(self, item):
         return item.published_at

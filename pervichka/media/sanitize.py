@@ -54,29 +54,35 @@ RENDITIONS = (("cover", 1600), ("medium", 800), ("thumb", 320))
 # More pixels than this is refused before decoding (a decompression bomb): 40 megapixels is
 # more than any phone's camera gives.
 MAX_PIXELS = 40_000_000
+# A side longer than this is no photo (a strip of 100,000 × 10 pixels passes MAX_PIXELS).
+MAX_SIDE = 12_000
 
 
-def image_renditions(upload) -> dict[str, ContentFile]:
-    """The cover re-encoded as JPEG in every rendition, with no metadata at all.
+def image_renditions(upload, *, max_bytes: int | None = None) -> dict[str, ContentFile]:
+    """A cover or a gallery photo re-encoded as JPEG in every rendition, with no metadata.
 
-    Raises ValidationError for anything that is not a JPEG or PNG picture, is too large, or
-    has more pixels than `MAX_PIXELS`."""
+    Raises ValidationError for anything that is not a JPEG or PNG picture, is larger than
+    `max_bytes` (the attachment limit by default), has more pixels than `MAX_PIXELS` or a
+    side longer than `MAX_SIDE` (checked from the header, before any pixel is decoded)."""
     name = getattr(upload, "name", "") or "image"
-    if upload.size > settings.PERVICHKA_ATTACHMENT_MAX_BYTES:
+    limit = max_bytes or settings.PERVICHKA_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
         raise ValidationError(
-            _("%(name)s is larger than %(mb)d MB.")
-            % {"name": name, "mb": settings.PERVICHKA_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)}
         )
+    too_large = _("%(name)s has too many pixels.") % {"name": name}
     try:
         upload.seek(0)
         image = Image.open(upload)
         if image.format not in ("JPEG", "PNG"):
             raise ValidationError(_("%(name)s: only JPG and PNG pictures.") % {"name": name})
-        if image.width * image.height > MAX_PIXELS:
-            raise ValidationError(_("%(name)s has too many pixels.") % {"name": name})
+        if image.width * image.height > MAX_PIXELS or max(image.size) > MAX_SIDE:
+            raise ValidationError(too_large)
         image.load()
         image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(too_large) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(_("%(name)s is not a picture.") % {"name": name}) from exc
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pervichka.core import tree
 from pervichka.core.counters import counter_value
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import MessageKit, NewsItem, SocialAccount, SocialPost
+from pervichka.media.models import MessageKit, NewsItem, NewsPhoto, SocialAccount, SocialPost
 from pervichka.media.services import NEWS_COUNTER
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
+from pervichka.people.enums import ConsentPurpose
+from pervichka.people.models import Person
+from pervichka.people.selectors import persons_with_open_consent
 from pervichka.projects.selectors import events_visible, projects_active
 
 
@@ -94,7 +98,49 @@ def queue_summary(user, *, today: dt.date | None = None) -> dict[str, int]:
     return {"waiting": len(rows), "overdue": sum(r.overdue for r in rows)}
 
 
+def photos_of(item: NewsItem) -> QuerySet[NewsPhoto]:
+    """The whole gallery for staff, taken-down photos included (marked, not shown)."""
+    return item.photos.prefetch_related("persons").order_by("position", "pk")
+
+
+def photo_get(user, item_pk: object, pk: object) -> NewsPhoto:
+    """A photo of an item the user may read; 404 for missing and forbidden alike."""
+    return get_or_404(
+        NewsPhoto.objects.visible_to(user, Perm.MEDIA_VIEW).select_related("news_item__unit"),
+        news_item_id=item_pk,
+        pk=pk,
+    )
+
+
+def photo_people_choices(units) -> QuerySet[Person]:
+    """Persons an author of these units may name in a photo: kept in their districts, with
+    an open consent to the publication of photos."""
+    paths = {tree.district_path(unit.path) or unit.path for unit in units}
+    found = Person.objects.none()
+    for path in sorted(paths):
+        found = found | persons_with_open_consent(ConsentPurpose.PHOTOS, under_path=path)
+    return found.select_related("unit").distinct().order_by("surname", "name", "pk")
+
+
 # The portal ----------------------------------------------------------------------------
+
+
+def photos_shown(item: NewsItem) -> QuerySet[NewsPhoto]:
+    """The gallery readers see: taken-down photos never, nor one added to a published item
+    whose people are not stated yet."""
+    return (
+        item.photos.filter(taken_down_at__isnull=True).exclude(people="").order_by("position", "pk")
+    )
+
+
+def photo_published_get(item_pk: object, pk: object) -> NewsPhoto:
+    return get_or_404(
+        NewsPhoto.objects.filter(
+            news_item__status=NewsStatus.PUBLISHED, taken_down_at__isnull=True
+        ).exclude(people=""),
+        news_item_id=item_pk,
+        pk=pk,
+    )
 
 
 def news_published() -> QuerySet[NewsItem]:

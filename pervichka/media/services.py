@@ -36,13 +36,17 @@ from pervichka.media.enums import (
     TRANSITIONS,
     NewsAction,
     NewsStatus,
+    PhotoPeople,
     Platform,
 )
-from pervichka.media.models import MessageKit, NewsItem, SocialAccount, SocialPost
+from pervichka.media.models import MessageKit, NewsItem, NewsPhoto, SocialAccount, SocialPost
 from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in, plain_text
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
+from pervichka.people.enums import ConsentPurpose
+from pervichka.people.models import Person
+from pervichka.people.selectors import is_minor, open_consents
 
 # The version of everything the portal shows about news: bumped when an item is published,
 # changed while published, or withdrawn, so every cached page and feed is built afresh.
@@ -88,10 +92,15 @@ def _apply(item: NewsItem, data: NewsData, cover) -> None:
         raise ValidationError({"event": _("Choose an event of the same organization.")})
     item.event = data.event
     if cover is not None:
-        renditions = image_renditions(cover)
+        renditions = image_renditions(cover, max_bytes=settings.PERVICHKA_NEWS_PHOTO_MAX_BYTES)
         item.cover.save(f"n{item.unit_id}.jpg", renditions["cover"], save=False)
         item.cover_medium.save(f"n{item.unit_id}-m.jpg", renditions["medium"], save=False)
         item.cover_thumb.save(f"n{item.unit_id}-t.jpg", renditions["thumb"], save=False)
+        # A new picture needs its own statement about the people in it.
+        item.cover_people = ""
+        item.cover_taken_down_at = None
+        if item.pk:
+            item.cover_persons.clear()
 
 
 def news_create(
@@ -142,14 +151,7 @@ def news_update(*, actor, item: NewsItem, data: NewsData, cover=None) -> NewsIte
     """Change the text: the author while it is a draft or sent back, a moderator until it
     is archived. A published item changed is shown changed at once."""
     item = NewsItem.objects.select_for_update().get(pk=item.pk)
-    moderator = has_perm_at(actor, Perm.MEDIA_MODERATE, item.unit.path)
-    _require(actor, Perm.MEDIA_WRITE, item.unit.path)
-    allowed = MODERATOR_EDITABLE if moderator else AUTHOR_EDITABLE
-    if item.status not in allowed:
-        raise ValidationError(
-            _("An item that is «%(status)s» cannot be changed.")
-            % {"status": item.get_status_display()}
-        )
+    _require_editable(actor, item)
     _apply(item, data, cover)
     item.full_clean(exclude=["cover", "cover_medium", "cover_thumb"])
     if item.status == NewsStatus.PUBLISHED:
@@ -159,6 +161,18 @@ def news_update(*, actor, item: NewsItem, data: NewsData, cover=None) -> NewsIte
     if item.status in _VISIBLE:
         _readers_changed()
     return item
+
+
+def _require_editable(actor, item: NewsItem) -> None:
+    """The author changes an item while it is theirs, a moderator until it is archived."""
+    _require(actor, Perm.MEDIA_WRITE, item.unit.path)
+    moderator = has_perm_at(actor, Perm.MEDIA_MODERATE, item.unit.path)
+    allowed = MODERATOR_EDITABLE if moderator else AUTHOR_EDITABLE
+    if item.status not in allowed:
+        raise ValidationError(
+            _("An item that is «%(status)s» cannot be changed.")
+            % {"status": item.get_status_display()}
+        )
 
 
 def _refuse_personal_data(item: NewsItem) -> None:
@@ -213,6 +227,7 @@ def news_act(
     now = timezone.now()
     if action in (NewsAction.SUBMIT, NewsAction.APPROVE, NewsAction.SCHEDULE, NewsAction.PUBLISH):
         _refuse_personal_data(item)
+        _refuse_unstated_photos(item)
     if action == NewsAction.SUBMIT:
         item.submitted_at = now
         item.due_on = add_working_days(
@@ -295,6 +310,233 @@ def _notify(item: NewsItem, action: str) -> None:
             body=str(_AUTHOR_TEXTS[action])
             % {"title": item.title, "note": item.status_note, "link": link},
             kind=f"media.{action}",
+            ref=f"news:{item.pk}",
+        )
+
+
+# Photos: the gallery and the people in the pictures ----------------------------------------
+
+
+def _statement_problems(item: NewsItem, people: str, persons) -> list[str]:
+    """What is wrong with a statement about the people in a photo of `item` (empty: none).
+
+    "Identifiable people" must name them, each kept in the item's district and with an
+    open consent to the publication of photos; for a person under 18 (by the birth date
+    of their IIN) that consent must name the parent or legal representative who gave it."""
+    persons = list(persons)
+    if people not in PhotoPeople.values:
+        return [_("Say whether the photo shows identifiable people.")]
+    if people == PhotoPeople.NONE:
+        if persons:
+            return [_("The photo shows no identifiable people: name nobody.")]
+        return []
+    if not persons:
+        return [_("Name the people in the photo whose consent is on file.")]
+    district = district_of(item.unit)
+    consents = open_consents([p.pk for p in persons], ConsentPurpose.PHOTOS)
+    today = timezone.localdate()
+    problems = []
+    for person in persons:
+        consent = consents.get(person.pk)
+        if consent is None or not person.unit.path.startswith(district.path):
+            problems.append(
+                _("%(name)s has no consent to the publication of photos on file.")
+                % {"name": person.full_name}
+            )
+        elif is_minor(person, today) and not consent.representative:
+            problems.append(
+                _(
+                    "%(name)s is under 18: the consent must be given by a parent or legal "
+                    "representative, named in the consent register."
+                )
+                % {"name": person.full_name}
+            )
+    return problems
+
+
+def _refuse_unstated_photos(item: NewsItem) -> None:
+    """Submission (and every step towards publication) is refused while the cover or a
+    gallery photo shown to readers has no statement, or names a person without consent."""
+    problems = []
+    if item.cover and item.cover_taken_down_at is None:
+        for problem in _statement_problems(item, item.cover_people, item.cover_persons.all()):
+            problems.append(_("Cover: %(problem)s") % {"problem": problem})
+    photos = item.photos.filter(taken_down_at__isnull=True).prefetch_related("persons__unit")
+    for number, photo in enumerate(photos, start=1):
+        for problem in _statement_problems(item, photo.people, photo.persons.all()):
+            problems.append(
+                _("Photo %(number)d: %(problem)s") % {"number": number, "problem": problem}
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_statement(item: NewsItem, people: str, persons) -> None:
+    """An empty statement may wait until submission; a given one must hold."""
+    if people or list(persons):
+        problems = _statement_problems(item, people, persons)
+        if problems:
+            raise ValidationError({"people": problems})
+
+
+def _photos_changed(item: NewsItem, actor, reason: str) -> None:
+    """The item's history notes the change; readers see it at once if it is published."""
+    save_as(item, actor, reason=reason)
+    if item.status in _VISIBLE:
+        _readers_changed()
+
+
+@transaction.atomic
+def cover_state(*, actor, item: NewsItem, people: str, persons: list[Person]) -> NewsItem:
+    """The author's statement about the people in the cover (see `_statement_problems`)."""
+    item = NewsItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
+    _require_editable(actor, item)
+    if not item.cover:
+        raise ValidationError(_("The item has no cover."))
+    _check_statement(item, people, persons)
+    item.cover_people = people
+    item.cover_persons.set(persons)
+    _photos_changed(item, actor, "cover: people stated")
+    return item
+
+
+@transaction.atomic
+def photo_add(
+    *,
+    actor,
+    item: NewsItem,
+    upload,
+    caption: str = "",
+    caption_kk: str = "",
+    people: str = "",
+    persons: list[Person] | None = None,
+) -> NewsPhoto:
+    """Add a photo at the end of the gallery: re-encoded without metadata into renditions
+    like the cover; at most PERVICHKA_NEWS_GALLERY_MAX_PHOTOS photos per item."""
+    item = NewsItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
+    _require_editable(actor, item)
+    persons = list(persons or [])
+    limit = settings.PERVICHKA_NEWS_GALLERY_MAX_PHOTOS
+    count = item.photos.count()
+    if count >= limit:
+        raise ValidationError(
+            {"upload": _("A gallery holds at most %(limit)d photos.") % {"limit": limit}}
+        )
+    _check_statement(item, people, persons)
+    try:
+        renditions = image_renditions(upload, max_bytes=settings.PERVICHKA_NEWS_PHOTO_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"upload": exc.messages}) from exc
+    last = item.photos.order_by("-position").values_list("position", flat=True).first()
+    photo = NewsPhoto(
+        news_item=item,
+        position=(last or 0) + 1 if count else 1,
+        caption=(caption or "").strip(),
+        caption_kk=(caption_kk or "").strip(),
+        people=people,
+        created_by=actor,
+    )
+    photo.image.save(f"g{item.pk}.jpg", renditions["cover"], save=False)
+    photo.image_medium.save(f"g{item.pk}-m.jpg", renditions["medium"], save=False)
+    photo.image_thumb.save(f"g{item.pk}-t.jpg", renditions["thumb"], save=False)
+    photo.full_clean(exclude=["image", "image_medium", "image_thumb", "news_item", "created_by"])
+    photo.save()
+    photo.persons.set(persons)
+    _photos_changed(item, actor, "gallery: photo added")
+    return photo
+
+
+@transaction.atomic
+def photo_update(
+    *,
+    actor,
+    photo: NewsPhoto,
+    caption: str,
+    caption_kk: str,
+    position: int,
+    people: str,
+    persons: list[Person],
+) -> NewsPhoto:
+    """Change a photo's caption, place in the gallery or the statement about its people."""
+    item = NewsItem.objects.select_for_update().select_related("unit").get(pk=photo.news_item_id)
+    _require_editable(actor, item)
+    photo = NewsPhoto.objects.get(pk=photo.pk)
+    _check_statement(item, people, persons)
+    photo.caption = (caption or "").strip()
+    photo.caption_kk = (caption_kk or "").strip()
+    photo.position = position
+    photo.people = people
+    photo.full_clean(exclude=["image", "image_medium", "image_thumb", "news_item", "created_by"])
+    photo.save()
+    photo.persons.set(persons)
+    _photos_changed(item, actor, "gallery: photo changed")
+    return photo
+
+
+@transaction.atomic
+def photo_remove(*, actor, photo: NewsPhoto) -> None:
+    """Take a photo out of the gallery (its files go with it once the transaction commits)."""
+    item = NewsItem.objects.select_for_update().select_related("unit").get(pk=photo.news_item_id)
+    _require_editable(actor, item)
+    photo = NewsPhoto.objects.get(pk=photo.pk)
+    files = [photo.image, photo.image_medium, photo.image_thumb]
+    photo.delete()
+    _photos_changed(item, actor, "gallery: photo removed")
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
+
+
+def photos_take_down(*, person_id: int, actor=None) -> int:
+    """A person withdrew their consent to the publication of photos: every cover and gallery
+    photo naming them is taken down at once (hidden from the item pages, the feeds, the Open
+    Graph tags and the gallery), each item's history notes it, the cached pages are dropped
+    and the moderators (and the author) are told. Runs inside the withdrawal's transaction
+    (`people.signals.consent_withdrawn`). Returns how many pictures were taken down."""
+    now = timezone.now()
+    photos = list(
+        NewsPhoto.objects.select_for_update(of=("self",))
+        .filter(persons=person_id, taken_down_at__isnull=True)
+        .values_list("pk", "news_item_id")
+    )
+    covers = list(
+        NewsItem.objects.filter(cover_persons=person_id, cover_taken_down_at__isnull=True)
+        .exclude(cover="")
+        .values_list("pk", flat=True)
+    )
+    NewsPhoto.objects.filter(pk__in=[pk for pk, _item in photos]).update(taken_down_at=now)
+    counts: dict[int, int] = {}
+    for _pk, item_id in photos:
+        counts[item_id] = counts.get(item_id, 0) + 1
+    for item_id in covers:
+        counts[item_id] = counts.get(item_id, 0) + 1
+    for item in (
+        NewsItem.objects.select_for_update(of=("self",))
+        .select_related("unit", "author")
+        .filter(pk__in=counts)
+    ):
+        if item.pk in covers:
+            item.cover_taken_down_at = now
+        save_as(item, actor, reason=f"photos taken down ({counts[item.pk]}): consent withdrawn")
+        _notify_taken_down(item, counts[item.pk])
+    if counts:
+        _readers_changed()
+    return sum(counts.values())
+
+
+def _notify_taken_down(item: NewsItem, count: int) -> None:
+    link = siteurl.site_url() + reverse("media:item", args=[item.pk])
+    recipients = {u.email for u in users_with_perm_in(Perm.MEDIA_MODERATE, item.unit)}
+    recipients.add(item.author.email)
+    for email in sorted(e for e in recipients if e):
+        notification_queue(
+            channel="email",
+            to=email,
+            subject=_("Photos taken down"),
+            body=_(
+                "%(count)d photo(s) of «%(title)s» were taken down: a person in them "
+                "withdrew consent to the publication of photos. %(link)s"
+            )
+            % {"count": count, "title": item.title, "link": link},
+            kind="media.photos_taken_down",
             ref=f"news:{item.pk}",
         )
 

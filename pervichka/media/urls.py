@@ -20,5 +20,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/cover/<str:rendition>.jpg", views.cover, name="cover"),
     path("<int:pk>/telegram/", views.telegram_post, name="telegram"),
+    path("<int:pk>/cover/people/", views.cover_people, name="cover_people"),
+    path("<int:pk>/photos/add/", views.photo_add, name="photo_add"),
+    path("<int:pk>/photos/<int:photo>/", views.photo_edit, name="photo_edit"),
+    path("<int:pk>/photos/<int:photo>/remove/", views.photo_remove, name="photo_remove"),
+    path("<int:pk>/photos/<int:photo>/<str:rendition>.jpg", views.photo_image, name="photo_image"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
 ]

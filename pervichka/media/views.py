@@ -17,13 +17,22 @@ from pervichka.core.paginator import CappedPaginator
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_anywhere
 from pervichka.media import reach, selectors, services, telegram
-from pervichka.media.enums import TRANSITIONS, NewsAction, NewsStatus
+from pervichka.media.enums import (
+    AUTHOR_EDITABLE,
+    MODERATOR_EDITABLE,
+    TRANSITIONS,
+    NewsAction,
+    NewsStatus,
+)
 from pervichka.media.forms import (
     AccountForm,
     ActForm,
     KitForm,
     KitUseForm,
     NewsForm,
+    PhotoAddForm,
+    PhotoForm,
+    PhotoPeopleForm,
     PostForm,
     ReachImportForm,
 )
@@ -152,11 +161,47 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         for name, (sources, _target, who) in TRANSITIONS.items()
         if news_item.status in sources and (moderator if who == "moderator" else writer)
     ]
+    editable = writer and news_item.status in (MODERATOR_EDITABLE if moderator else AUTHOR_EDITABLE)
+    persons = selectors.photo_people_choices([news_item.unit]) if editable else None
+    photos = list(selectors.photos_of(news_item))
+    gallery = [
+        (
+            photo,
+            PhotoForm(
+                prefix=f"photo-{photo.pk}",
+                persons=persons,
+                initial={
+                    "caption": photo.caption,
+                    "caption_kk": photo.caption_kk,
+                    "position": photo.position,
+                    "people": photo.people,
+                    "persons": list(photo.persons.all()),
+                },
+            )
+            if editable
+            else None,
+        )
+        for photo in photos
+    ]
     return render(
         request,
         "media/staff/item.html",
         {
             "item": news_item,
+            "editable": editable,
+            "gallery": gallery,
+            "cover_persons": list(news_item.cover_persons.all()) if news_item.cover else [],
+            "cover_form": PhotoPeopleForm(
+                prefix="cover",
+                persons=persons,
+                initial={
+                    "people": news_item.cover_people,
+                    "persons": list(news_item.cover_persons.all()),
+                },
+            )
+            if editable and news_item.cover
+            else None,
+            "add_form": PhotoAddForm(prefix="add", persons=persons) if editable else None,
             "actions": actions,
             "act_form": ActForm(),
             "history": selectors.news_history(news_item)[:50],
@@ -229,6 +274,118 @@ def cover(request: HttpRequest, pk: int, rendition: str) -> HttpResponse:
         "cover": news_item.cover,
         "medium": news_item.cover_medium,
         "thumb": news_item.cover_thumb,
+    }.get(rendition)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def cover_people(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    form = PhotoPeopleForm(
+        request.POST, prefix="cover", persons=selectors.photo_people_choices([news_item.unit])
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("media:item", news_item.pk)
+    try:
+        services.cover_state(actor=request.user, item=news_item, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The statement about the cover is saved."))
+    return redirect("media:item", news_item.pk)
+
+
+@login_required
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    news_item = selectors.news_get(request.user, pk)
+    form = PhotoAddForm(
+        request.POST,
+        request.FILES,
+        prefix="add",
+        persons=selectors.photo_people_choices([news_item.unit]),
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("media:item", news_item.pk)
+    try:
+        services.photo_add(actor=request.user, item=news_item, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The photo is added to the gallery."))
+    return redirect("media:item", news_item.pk)
+
+
+@login_required
+@require_POST
+def photo_edit(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    found = selectors.photo_get(request.user, pk, photo)
+    form = PhotoForm(
+        request.POST,
+        prefix=f"photo-{found.pk}",
+        persons=selectors.photo_people_choices([found.news_item.unit]),
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("media:item", pk)
+    data = form.cleaned_data
+    try:
+        services.photo_update(
+            actor=request.user,
+            photo=found,
+            caption=data["caption"],
+            caption_kk=data["caption_kk"],
+            position=found.position if data["position"] is None else data["position"],
+            people=data["people"],
+            persons=list(data["persons"]),
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The photo is saved."))
+    return redirect("media:item", pk)
+
+
+@login_required
+@require_POST
+def photo_remove(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    found = selectors.photo_get(request.user, pk, photo)
+    try:
+        services.photo_remove(actor=request.user, photo=found)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The photo is removed from the gallery."))
+    return redirect("media:item", pk)
+
+
+@login_required
+def photo_image(request: HttpRequest, pk: int, photo: int, rendition: str) -> HttpResponse:
+    """A gallery photo for staff; a taken-down one is not shown to anyone."""
+    found = selectors.photo_get(request.user, pk, photo)
+    if found.taken_down_at is not None:
+        raise Http404
+    field = {
+        "cover": found.image,
+        "medium": found.image_medium,
+        "thumb": found.image_thumb,
     }.get(rendition)
     if not field:
         raise Http404

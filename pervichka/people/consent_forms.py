@@ -23,6 +23,11 @@ class ConsentForm(BootstrapMixin, forms.Form):
         label=_("Document number or note"), max_length=200, required=False
     )
     document = forms.FileField(label=_("Scan of the signed consent"), required=False)
+    representative = forms.CharField(
+        label=_("For a person under 18: the parent or legal representative who gave it"),
+        max_length=200,
+        required=False,
+    )
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")

@@ -42,6 +42,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
                 channel=form.cleaned_data["channel"],
                 document=form.cleaned_data.get("document"),
                 document_ref=form.cleaned_data.get("document_ref") or "",
+                representative=form.cleaned_data.get("representative") or "",
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -371,6 +371,12 @@ class Consent(models.Model):
         _("document"), upload_to=_consent_document_to, max_length=255, blank=True
     )
     document_ref = models.CharField(_("document number or note"), max_length=200, blank=True)
+    # For a person under 18 the consent is given by a parent or another legal representative
+    # (Law on personal data, art. 8): their name and the document, as written on the form.
+    # The child's row holds it, so "is there an open consent" stays one question per person.
+    representative = models.CharField(
+        _("given by parent or legal representative"), max_length=200, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

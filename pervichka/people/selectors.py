@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -253,3 +254,37 @@ def telegram_chat_reachable(chat_id: int) -> bool:
     """May the bot write to this chat unasked (a status change, an announcement)? Not after
     /stop."""
     return TelegramChat.objects.filter(chat_id=chat_id, stopped_at__isnull=True).exists()
+
+
+def persons_with_open_consent(purpose: str, *, under_path: str) -> QuerySet[Person]:
+    """Persons kept in the subtree at `under_path` with an open consent to `purpose` (for a
+    news item's photos: the people its author may name)."""
+    return (
+        Person.objects.filter(
+            unit__path__startswith=under_path,
+            consents__purpose=purpose,
+            consents__withdrawn_at__isnull=True,
+        )
+        .distinct()
+        .order_by("surname", "name", "pk")
+    )
+
+
+def open_consents(person_ids, purpose: str) -> dict[int, Consent]:
+    """The open consent to `purpose` of each of the persons that has one, by person id."""
+    rows = Consent.objects.filter(
+        person_id__in=list(person_ids), purpose=purpose, withdrawn_at__isnull=True
+    )
+    return {row.person_id: row for row in rows}
+
+
+ADULT_AGE = 18
+
+
+def is_minor(person: Person, on: dt.date) -> bool:
+    """Under 18 on `on` (the birth date the IIN gives); unknown birth date counts as adult."""
+    born = person.birth_date
+    if born is None:
+        return False
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age < ADULT_AGE

@@ -25,6 +25,7 @@ from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.orgs.enums import OrgKind
+from pervichka.people import signals
 from pervichka.people.enums import (
     AccessAction,
     ConsentChannel,
@@ -656,9 +657,11 @@ def consent_record(
     given_at: dt.datetime | None = None,
     document=None,
     document_ref: str = "",
+    representative: str = "",
 ) -> Consent:
     """Record a consent brought on paper, by SMS code or through Telegram (the member
-    card's form, the API). Needs the right to manage people where the person is kept."""
+    card's form, the API). Needs the right to manage people where the person is kept.
+    `representative` names the parent or legal representative who gave it for a minor."""
     _require(actor, Perm.PEOPLE_MANAGE, person.unit.path)
     return _consent_insert(
         actor=actor,
@@ -668,6 +671,7 @@ def consent_record(
         given_at=given_at,
         document=document,
         document_ref=document_ref,
+        representative=representative,
     )
 
 
@@ -681,6 +685,7 @@ def _consent_insert(
     document=None,
     document_ref: str = "",
     new_person: bool = False,
+    representative: str = "",
 ) -> Consent:
     """Record a person's consent to `purpose`. An open consent to the same purpose is kept
     as it is (and returned): a form that asks again records nothing twice. The caller has
@@ -711,6 +716,7 @@ def _consent_insert(
         channel=channel,
         given_at=given_at or timezone.now(),
         document_ref=(document_ref or "").strip(),
+        representative=(representative or "").strip(),
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if document is not None:
@@ -776,6 +782,14 @@ def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -
     return len(rows)
 
 
+def _announce_withdrawal(person: Person, purpose: str, actor) -> None:
+    """Tell the apps that act on a withdrawal (media takes photos down) inside the same
+    transaction: the withdrawal and what it stops are recorded together or not at all."""
+    signals.consent_withdrawn.send(
+        sender=Consent, person_id=person.pk, purpose=purpose, actor=actor
+    )
+
+
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
     """Record the withdrawal of a consent: from now on the processing it covered stops
@@ -798,6 +812,7 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
     consent.withdrawal_reason = reason[:500]
     save_as(consent, actor, reason=reason[:100])
     _consent_summary(consent.person)
+    _announce_withdrawal(consent.person, consent.purpose, actor)
     return consent
 
 
@@ -839,6 +854,7 @@ def consent_stop_by_subject(*, person: Person, purpose: str, channel: str, reaso
             reason=reason[:100],
         )
     _consent_summary(person)
+    _announce_withdrawal(person, purpose, None)
     return True
 
 

@@ -53,6 +53,7 @@ def test_cover_gives_og_image_and_is_served_only_while_published(
     )
     cover = reverse("public:news_cover", args=[item.pk, "cover"])
     assert client.get(cover).status_code == 404
+    services.cover_state(actor=correspondent_a, item=item, people="none", persons=[])
     item = services.news_act(actor=correspondent_a, item=item, action="submit")
     item = services.news_act(actor=press_secretary, item=item, action="approve")
     item = services.news_act(actor=press_secretary, item=item, action="publish")

@@ -33,6 +33,11 @@ def test_correspondent_writes_and_press_secretary_moderates(
     item = NewsItem.objects.get()
     assert item.body == "<p>Текст</p>"
     assert item.cover_thumb
+    # Submission waits for the statement about the people in the cover.
+    client.post(reverse("media:act", args=[item.pk, "submit"]))
+    item.refresh_from_db()
+    assert item.status == "draft"
+    client.post(reverse("media:cover_people", args=[item.pk]), {"cover-people": "none"})
     client.post(reverse("media:act", args=[item.pk, "submit"]))
     item.refresh_from_db()
     assert item.status == "submitted"
