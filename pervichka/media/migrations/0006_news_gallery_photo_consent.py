@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media', '0003_exchange_rate'),
+        ('media', '0005_message_kit'),
         ('people', '0010_consent_representative'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media', '0003_exchange_rate'),
+        ('media', '0004_news_idempotency_key'),
         ('orgs', '0003_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
