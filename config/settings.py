@@ -456,6 +456,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-publish-due": {"task": "media.publish_due", "schedule": 300.0},
     "media-telegram-retry": {"task": "media.telegram_retry", "schedule": 900.0},
     "media-rates-fetch": {"task": "media.rates_fetch", "schedule": 3600.0 * 3},
+    "outreach-receptions-announce": {"task": "outreach.receptions_announce", "schedule": 900.0},
 }
 # Retention of personal data (issue 13, docs/privacy.md): appeals closed longer ago than
 # this lose the citizen's contacts and texts (the registration number, dates and outcome
@@ -512,3 +513,9 @@ PERVICHKA_PENSION_AGE = {
     "M": env_int("PERVICHKA_PENSION_AGE_MEN", 63),
     "F": env_int("PERVICHKA_PENSION_AGE_WOMEN", 61),
 }
+# Field receptions announced (outreach, issue 17): the people of the village who agreed to be
+# told get one message this many days before the reception (at once when it is scheduled
+# later than that); the bot's username makes the primaries' deep links on the posters
+# (https://t.me/<username>?start=<primary code>); empty: the posters carry no bot QR code.
+PERVICHKA_RECEPTION_ANNOUNCE_DAYS = env_int("PERVICHKA_RECEPTION_ANNOUNCE_DAYS", 3)
+PERVICHKA_TELEGRAM_BOT_USERNAME = env_str("PERVICHKA_TELEGRAM_BOT_USERNAME", "")
