@@ -13,6 +13,7 @@ from pervichka.greening.api import router as greening_router
 from pervichka.ideas.api import public_router as public_ideas_router
 from pervichka.ideas.api import router as ideas_router
 from pervichka.orgs.api import router as orgs_router
+from pervichka.outreach.api import router as outreach_router
 from pervichka.people.api import memberships_router, persons_router
 from pervichka.projects.api import router as projects_router
 from pervichka.promises.api import public_router as public_promises_router
@@ -61,6 +62,7 @@ api.add_router("/deputies", deputies_router)
 api.add_router("/promises", promises_router)
 api.add_router("/training", training_router)
 api.add_router("/rating", rating_router)
+api.add_router("/outreach", outreach_router)
 api.add_router("/public", public_appeals_router)
 api.add_router("/public/ideas", public_ideas_router)
 api.add_router("/public/promises", public_promises_router)

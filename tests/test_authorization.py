@@ -51,6 +51,7 @@ OBJECT_PAGES = {
     "outreach:meeting": lambda c: [c["meeting"].pk],
     "outreach:question_to_appeal": lambda c: [c["meeting"].pk, c["question"].pk],
     "outreach:person_categories": lambda c: [c["member"].person_id],
+    "outreach:reception_poster": lambda c: [c["reception"].pk, c["tree"].primary_a.pk],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -134,6 +135,7 @@ SCOPED_PAGES = {
     "rating:rollup", "privacy:subjects", "privacy:breaches",
     "media:news", "media:queue", "media:new", "media:posts",
     "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
+    "outreach:receptions",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -541,6 +543,10 @@ def unchanged(cast):
     assert cast["meeting"].topic == "Ахметова: встреча"
     cast["question"].refresh_from_db()
     assert cast["question"].appeal_id is None
+    assert cast["meeting"].questions.count() == 1
+    from pervichka.outreach.models import Meeting as OutreachMeeting
+
+    assert OutreachMeeting.objects.count() == 1
     cast["news"].refresh_from_db()
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"
@@ -641,6 +647,14 @@ API_OBJECT_OPERATIONS = {
     },
     "/api/v1/rating/runs/{run_id}": lambda c: {"run_id": c["rating"].pk},
     "/api/v1/rating/scores/{score_id}": lambda c: {"score_id": c["rating_score"].pk},
+    "/api/v1/outreach/persons/{person_id}/categories": lambda c: {
+        "person_id": c["member"].person_id
+    },
+    "/api/v1/outreach/segments/{segment_id}": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/segments/{segment_id}/count": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/segments/{segment_id}/sample": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/meetings/{meeting_id}": lambda c: {"meeting_id": c["meeting"].pk},
+    "/api/v1/outreach/meetings/{meeting_id}/questions": lambda c: {"meeting_id": c["meeting"].pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -683,6 +697,7 @@ API_BODIES = {
     },
     "/api/v1/training/cohorts/{cohort_id}/enrolments": {"person_id": 1},
     "/api/v1/training/cohorts/{cohort_id}/enrolments/{enrolment_id}/assessment": {"score": 1},
+    "/api/v1/outreach/meetings/{meeting_id}/questions": {"text": "Ахметова: взлом"},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
@@ -696,6 +711,7 @@ API_LISTS = {
     ("/api/v1/deputies", "get"), ("/api/v1/promises", "get"),
     ("/api/v1/training/courses", "get"), ("/api/v1/training/cohorts", "get"),
     ("/api/v1/rating/methodologies", "get"), ("/api/v1/rating/runs", "get"),
+    ("/api/v1/outreach/segments", "get"), ("/api/v1/outreach/meetings", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -749,6 +765,13 @@ API_CREATES = {
         "text": "x",
         "theme": "roads",
         "due_date": "2027-01-01",
+    },
+    "/api/v1/outreach/meetings": lambda c: {
+        "unit_id": c["tree"].primary_a.pk,
+        "kind": "visit",
+        "topic": "Ахметова: взлом",
+        "settlement_id": c["tree"].village.pk,
+        "planned_for": "2026-12-20",
     },
     "/api/v1/projects/plantings": lambda c: {
         "primary_id": c["tree"].primary_a.pk,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.outreach import views
+from pervichka.outreach import poster_views, views
 
 app_name = "outreach"
 urlpatterns = [
@@ -16,4 +16,14 @@ urlpatterns = [
         name="question_to_appeal",
     ),
     path("people/<int:pk>/categories/", views.person_categories, name="person_categories"),
+]
+
+# Field receptions announced (outreach/announcements.py).
+urlpatterns += [
+    path("receptions/", poster_views.receptions, name="receptions"),
+    path(
+        "receptions/<int:pk>/poster/<int:primary>/",
+        poster_views.reception_poster,
+        name="reception_poster",
+    ),
 ]
