@@ -464,11 +464,74 @@ def rating(smoke: bool) -> dict:
     }
 
 
+# --- a segment of citizens counted live (outreach) --------------------------------------
+
+# The same people as outreach.selectors.segment_people for a segment of pensioners under a
+# unit: kept under the unit's subtree, born on or before the pension age's day by sex
+# (sex unknown: the later age), written by hand.
+SEGMENT_SQL = """
+SELECT COUNT(*)
+FROM people_person p
+JOIN orgs_orgunit u ON u.id = p.unit_id
+WHERE u.path LIKE %(prefix)s
+  AND p.birth_date IS NOT NULL
+  AND ((p.sex = 'F' AND p.birth_date <= %(born_f)s)
+       OR (p.sex <> 'F' AND p.birth_date <= %(born_other)s))
+"""
+
+
+def segment_count(smoke: bool) -> dict:
+    """The live count of a segment of pensioners, under the unit whose segment is nearest
+    to 100,000 people (a region at national scale; the whole party at smoke size), as the
+    segment page and the API count it (scoped to a national administrator), against the
+    same count by hand-written SQL."""
+    from django.conf import settings
+
+    from pervichka.accounts.models import RoleAssignment, User
+    from pervichka.orgs.models import OrgUnit
+    from pervichka.outreach.models import Segment
+    from pervichka.outreach.selectors import _years_ago, segment_count
+
+    today = timezone.localdate()
+    ages = settings.PERVICHKA_PENSION_AGE
+    params = {
+        "born_f": _years_ago(today, ages["F"]),
+        "born_other": _years_ago(today, max(ages.values())),
+    }
+
+    def floor_for(unit):
+        with connection.cursor() as cursor:
+            cursor.execute(SEGMENT_SQL, {**params, "prefix": unit.path + "%"})
+            return cursor.fetchone()[0]
+
+    party = OrgUnit.objects.filter(kind="party").order_by("pk").first()
+    regions = list(OrgUnit.objects.filter(kind="region").order_by("pk"))
+    # The unit whose pensioners are nearest to 100,000 people.
+    unit = min([party, *regions], key=lambda u: abs(floor_for(u) - 100_000))
+    user, _ = User.objects.get_or_create(username="bench-national-admin")
+    RoleAssignment.objects.get_or_create(user=user, role="admin", org_unit=party)
+    segment, _ = Segment.objects.get_or_create(
+        unit=unit, name="bench: pensioners", defaults={"categories": ["pensioner"]}
+    )
+    repeat = 3 if smoke else 7
+    floor_times, floor_result = timed(lambda: floor_for(unit), repeat)
+    ours_times, ours_result = timed(lambda: segment_count(user, segment, today=today), repeat)
+    return {
+        "ours_s": statistics.median(ours_times),
+        "floor_s": statistics.median(floor_times),
+        "count": ours_result,
+        "unit_kind": unit.kind,
+        "mismatches": int(ours_result != floor_result),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 MEASURES = {
     "rating": rating,
     "aggregation": aggregation,
     "member_import": member_import,
     "appeals_list": appeals_list,
+    "segment_count": segment_count,
 }
 
 

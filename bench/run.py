@@ -145,6 +145,18 @@ def rows_from(results: dict) -> list[tuple]:
             "≤ 2" if p == "p95" else "—",
             ratio <= 2 if p == "p95" else True,
         )
+    seg = results.get("segment_count")
+    if seg:
+        ratio = seg["ours_s"] / seg["floor_s"]
+        add(
+            f"outreach segment count, pensioners of a {seg['unit_kind']} "
+            f"({seg['count']:,} people), vs the same count in SQL, s",
+            f"{seg['ours_s']:.3f}",
+            f"{seg['floor_s']:.3f}",
+            ratio,
+            "< 1 s",
+            seg["ours_s"] < 1 and seg["mismatches"] == 0,
+        )
     rating = results.get("rating")
     if rating:
         ratio = rating["ours_s"] / rating["floor_s"]
@@ -297,7 +309,7 @@ def main() -> None:
     url = prepare(name, smoke=args.smoke, regenerate=args.regenerate or args.smoke)
     results = {
         name: measure(name, url, args.smoke)
-        for name in ("aggregation", "member_import", "appeals_list", "rating")
+        for name in ("aggregation", "member_import", "appeals_list", "rating", "segment_count")
     }
     results["http"] = http(url, args.smoke)
     if args.notes:

@@ -15,6 +15,7 @@ from pervichka.ideas.api import router as ideas_router
 from pervichka.media.api import public_router as public_news_router
 from pervichka.media.api import router as media_router
 from pervichka.orgs.api import router as orgs_router
+from pervichka.outreach.api import router as outreach_router
 from pervichka.people.api import memberships_router, persons_router
 from pervichka.projects.api import router as projects_router
 from pervichka.promises.api import public_router as public_promises_router
@@ -64,6 +65,7 @@ api.add_router("/promises", promises_router)
 api.add_router("/training", training_router)
 api.add_router("/rating", rating_router)
 api.add_router("/media", media_router)
+api.add_router("/outreach", outreach_router)
 api.add_router("/public", public_appeals_router)
 api.add_router("/public/ideas", public_ideas_router)
 api.add_router("/public/promises", public_promises_router)

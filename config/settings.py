@@ -465,6 +465,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-telegram-retry": {"task": "media.telegram_retry", "schedule": 900.0},
     "media-rates-fetch": {"task": "media.rates_fetch", "schedule": 3600.0 * 3},
     "outreach-mailings-tick": {"task": "outreach.mailings_tick", "schedule": 60.0},
+    "outreach-receptions-announce": {"task": "outreach.receptions_announce", "schedule": 900.0},
 }
 # Retention of personal data (issue 13, docs/privacy.md): appeals closed longer ago than
 # this lose the citizen's contacts and texts (the registration number, dates and outcome
@@ -543,3 +544,8 @@ PERVICHKA_MAILING_MAX_ATTEMPTS = env_int("PERVICHKA_MAILING_MAX_ATTEMPTS", 5)
 PERVICHKA_MAILING_CLAIM_SECONDS = env_int("PERVICHKA_MAILING_CLAIM_SECONDS", 600)
 PERVICHKA_SMS_INBOUND_SECRET = env_str("PERVICHKA_SMS_INBOUND_SECRET", "")
 PERVICHKA_SMS_INBOUND_PER_MINUTE = env_int("PERVICHKA_SMS_INBOUND_PER_MINUTE", 600)
+# Field receptions announced (outreach, issue 17): the people of the village who agreed to be
+# told get one message this many days before the reception (at once when it is scheduled
+# later than that). The posters' bot QR code is the deep link of PERVICHKA_TELEGRAM_BOT_USERNAME
+# (above); without it the posters carry no bot QR code.
+PERVICHKA_RECEPTION_ANNOUNCE_DAYS = env_int("PERVICHKA_RECEPTION_ANNOUNCE_DAYS", 3)

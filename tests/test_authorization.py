@@ -53,6 +53,7 @@ OBJECT_PAGES = {
     "outreach:person_categories": lambda c: [c["member"].person_id],
     "outreach:mailing": lambda c: [c["mailing"].pk],
     "outreach:mailing_log": lambda c: [c["mailing"].pk],
+    "outreach:reception_poster": lambda c: [c["reception"].pk, c["tree"].primary_a.pk],
     "orgs:detail": lambda c: [c["tree"].primary_a.pk],
     "orgs:position_end": lambda c: [c["position"].pk],
     "accounts:token_revoke": lambda c: [c["token"].pk],
@@ -146,6 +147,7 @@ SCOPED_PAGES = {
     "media:kits", "media:kit_new", "media:reach_import",
     "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
     "outreach:mailings", "outreach:mailing_new",
+    "outreach:receptions",
 }  # fmt: skip
 # The election programme is the district's, and every chair in the district reads it (only
 # reads: reporting, editing and linking stay 404 for them, tests/promises). Primary B's chair
@@ -601,6 +603,10 @@ def unchanged(cast):
     assert cast["mailing"].title == "Ахметова: рассылка"
     cast["question"].refresh_from_db()
     assert cast["question"].appeal_id is None
+    assert cast["meeting"].questions.count() == 1
+    from pervichka.outreach.models import Meeting as OutreachMeeting
+
+    assert OutreachMeeting.objects.count() == 1
     cast["news"].refresh_from_db()
     assert cast["news"].status == "draft"
     assert cast["news"].title == "Ахметова: субботник"
@@ -708,6 +714,14 @@ API_OBJECT_OPERATIONS = {
     "/api/v1/rating/scores/{score_id}": lambda c: {"score_id": c["rating_score"].pk},
     "/api/v1/media/news/{news_id}": lambda c: {"news_id": c["news"].pk},
     "/api/v1/media/news/{news_id}/actions": lambda c: {"news_id": c["news"].pk},
+    "/api/v1/outreach/persons/{person_id}/categories": lambda c: {
+        "person_id": c["member"].person_id
+    },
+    "/api/v1/outreach/segments/{segment_id}": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/segments/{segment_id}/count": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/segments/{segment_id}/sample": lambda c: {"segment_id": c["segment"].pk},
+    "/api/v1/outreach/meetings/{meeting_id}": lambda c: {"meeting_id": c["meeting"].pk},
+    "/api/v1/outreach/meetings/{meeting_id}/questions": lambda c: {"meeting_id": c["meeting"].pk},
 }
 API_BODIES = {
     "/api/v1/persons/{person_id}": {"surname": "Взлом"},
@@ -752,6 +766,7 @@ API_BODIES = {
     "/api/v1/training/cohorts/{cohort_id}/enrolments/{enrolment_id}/assessment": {"score": 1},
     "/api/v1/media/news/{news_id}": {"title": "Взлом"},
     "/api/v1/media/news/{news_id}/actions": {"action": "submit"},
+    "/api/v1/outreach/meetings/{meeting_id}/questions": {"text": "Ахметова: взлом"},
 }
 API_LISTS = {
     ("/api/v1/org-units", "get"), ("/api/v1/org-units/tree", "get"),
@@ -766,6 +781,7 @@ API_LISTS = {
     ("/api/v1/training/courses", "get"), ("/api/v1/training/cohorts", "get"),
     ("/api/v1/rating/methodologies", "get"), ("/api/v1/rating/runs", "get"),
     ("/api/v1/media/news", "get"), ("/api/v1/media/queue", "get"),
+    ("/api/v1/outreach/segments", "get"), ("/api/v1/outreach/meetings", "get"),
 }  # fmt: skip
 # Creation: the outsider names primary A (or a unit above it) as the place to create in.
 API_CREATES = {
@@ -819,6 +835,13 @@ API_CREATES = {
         "text": "x",
         "theme": "roads",
         "due_date": "2027-01-01",
+    },
+    "/api/v1/outreach/meetings": lambda c: {
+        "unit_id": c["tree"].primary_a.pk,
+        "kind": "visit",
+        "topic": "Ахметова: взлом",
+        "settlement_id": c["tree"].village.pk,
+        "planned_for": "2026-12-20",
     },
     "/api/v1/projects/plantings": lambda c: {
         "primary_id": c["tree"].primary_a.pk,

@@ -37,6 +37,7 @@ PAGE_RULES = {
     "outreach:person_categories": (P.OUTREACH_MANAGE, "primary_a"),
     "outreach:mailing": (P.OUTREACH_VIEW, "primary_a"),
     "outreach:mailing_log": (P.OUTREACH_VIEW, "primary_a"),
+    "outreach:reception_poster": (P.OUTREACH_VIEW, "primary_a"),
     "orgs:detail": (P.ORGS_VIEW, "primary_a"),
     "orgs:position_end": None,  # POST only
     "accounts:token_revoke": None,  # the token's owner only

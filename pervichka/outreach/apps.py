@@ -10,4 +10,7 @@ class OutreachConfig(AppConfig):
     def ready(self):
         # Loaded here, not at import: they register with core.kpis, which must find every
         # app loaded first.
-        from pervichka.outreach import kpis  # noqa: F401
+        from pervichka.outreach import (
+            announcement_tasks,  # noqa: F401
+            kpis,  # noqa: F401
+        )

@@ -387,3 +387,111 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailing_id}→{self.person_id}: {self.status}"
+
+
+# --- field receptions announced (outreach/announcements.py) -------------------------------
+
+
+class ReceptionAnnouncement(models.Model):
+    """What the village was last told about a field reception: the date, the place and
+    whether it was cancelled, under a version that each correction raises. A change of
+    the reception against this snapshot makes a correction for those already told."""
+
+    reception = models.OneToOneField(
+        "appeals.FieldReception",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("field reception"),
+    )
+    version = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=255)
+    settlement = models.ForeignKey("orgs.Settlement", on_delete=models.PROTECT, related_name="+")
+    cancelled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path = "reception__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.reception_id} v{self.version}"
+
+
+class ReceptionNotice(models.Model):
+    """One message about a field reception to one person or Telegram chat: the
+    announcement, a correction (moved) or a cancellation. Unique per reception, version
+    and recipient, so a task run twice (or two workers at once) tells nobody twice."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCE = "announce", _("announcement")
+        MOVED = "moved", _("correction")
+        CANCELLED = "cancelled", _("cancellation")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        TELEGRAM = "telegram", _("Telegram")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("not sent")
+
+    reception = models.ForeignKey(
+        "appeals.FieldReception",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("field reception"),
+    )
+    version = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    chat = models.ForeignKey(
+        "people.TelegramChat", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="ru")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker claimed it (a claim older than PERVICHKA_NOTIFICATION_CLAIM_SECONDS is
+    # a worker that died mid-send, and the notice may be claimed again).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    # SMS go through the outbox: the stored message that carries this notice.
+    notification = models.ForeignKey(
+        "core.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "reception__unit__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("field reception notice")
+        verbose_name_plural = _("field reception notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reception", "version", "person"],
+                condition=Q(person__isnull=False),
+                name="reception_notice_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reception", "version", "chat"],
+                condition=Q(chat__isnull=False),
+                name="reception_notice_chat_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(chat__isnull=False),
+                name="reception_notice_has_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="reception_notice_status")]
+
+    def __str__(self) -> str:
+        return f"{self.reception_id} v{self.version} {self.kind} → {self.person_id or self.chat_id}"

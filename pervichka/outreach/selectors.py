@@ -106,9 +106,12 @@ def segment_filter(
         for code in segment.categories:
             any_category |= category_q(code, today)
         people = people.filter(any_category)
-    settlement_ids = [s.pk for s in segment.settlements.all()] if segment.pk else []
-    if settlement_ids:
-        people = people.filter(settlement_id__in=settlement_ids)
+    if segment.pk:
+        # In the same query (no round trip first): no village chosen means every village.
+        chosen = Segment.settlements.through.objects.filter(segment_id=segment.pk)
+        people = people.filter(
+            ~Exists(chosen) | Q(settlement_id__in=chosen.values("settlement_id"))
+        )
     if segment.age_min is not None or segment.age_max is not None:
         people = people.filter(age_q(segment.age_min, segment.age_max, today))
     if segment.membership != Membership.ANY:
@@ -257,3 +260,26 @@ def list_optout_get(user, pk: object) -> ListOptOut:
 def segment_optouts(segment: Segment) -> int:
     """How many people opted out of this list (they get none of its mailings)."""
     return ListOptOut.objects.filter(segment=segment).count()
+
+
+# --- for the API (outreach/api.py) ---------------------------------------------------------
+
+
+def person_for_outreach(user, pk: object) -> Person:
+    """A person whose categories the user may read (kept in the user's scope)."""
+    return get_or_404(
+        Person.objects.visible_to(user, Perm.OUTREACH_VIEW).select_related("unit"), pk=pk
+    )
+
+
+def segment_sample(user, segment: Segment, *, size: int = 20) -> list[Person]:
+    """The first people of a segment, as the page previews them."""
+    return list(segment_people(user, segment).select_related("settlement")[:size])
+
+
+def unit_for_outreach(user, pk: object) -> OrgUnit:
+    return get_or_404(units_for_outreach(user), pk=pk)
+
+
+def settlement_for(user, pk: object) -> Settlement:
+    return get_or_404(settlements_for(user), pk=pk)

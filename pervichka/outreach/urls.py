@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pervichka.outreach import mailing_views, views
+from pervichka.outreach import mailing_views, poster_views, views
 
 app_name = "outreach"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
     path("mailings/<int:pk>/", mailing_views.mailing, name="mailing"),
     path("mailings/<int:pk>/log/", mailing_views.mailing_log, name="mailing_log"),
     path("sms/inbound/", mailing_views.sms_inbound, name="sms_inbound"),
+]
+
+# Field receptions announced (outreach/announcements.py).
+urlpatterns += [
+    path("receptions/", poster_views.receptions, name="receptions"),
+    path(
+        "receptions/<int:pk>/poster/<int:primary>/",
+        poster_views.reception_poster,
+        name="reception_poster",
+    ),
 ]
