@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('appeals', '0005_search_keys'),
         ('core', '0003_notification_claim'),
         ('orgs', '0003_field_labels'),
-        ('outreach', '0001_initial'),
+        ('outreach', '0002_mailings'),
         ('people', '0009_telegram_chat_contact_consents'),
     ]
 
