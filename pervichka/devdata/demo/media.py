@@ -1,6 +1,7 @@
-"""News of the demo district in every state of the workflow (drafts to archived), written by
-the correspondent and the chairs and moderated by the press secretary, published over the
-past year; and a log of social posts with their reach."""
+"""A year of news from every primary of the demo district and from the district, in every
+state of the workflow (drafts to archived), written by the correspondent, a chair and the
+press secretary and moderated by the press secretary; a log of social posts with their
+reach; and three messages of the week."""
 
 from __future__ import annotations
 
@@ -27,9 +28,7 @@ STORIES = [
      "Депутат маслихата принял жителей в клубе.", "Мәслихат депутаты тұрғындарды клубта қабылдады.",
      ""),
 ]  # fmt: skip
-# The states of the demo's items, in turn: most are published, every state appears.
-STATES = ["published"] * 5 + ["draft", "submitted", "changes", "approved", "scheduled",
-                              "unpublished", "archived"]  # fmt: skip
+# What each step of the workflow takes to reach a state from a draft.
 STEPS = {
     "draft": [],
     "submitted": ["submit"],
@@ -50,51 +49,39 @@ PLATFORMS = [
 ]
 
 
+# The newest item of each primary waits somewhere in the workflow (in turn over the
+# primaries); one older item was withdrawn or archived after publication.
+PIPELINE = ["draft", "submitted", "changes", "approved", "scheduled"]
+MONTHS = 12
+
+
+def _state(primary_index: int, months_ago: int) -> str:
+    if months_ago == 0:
+        return PIPELINE[primary_index % len(PIPELINE)]
+    if months_ago == 2 + primary_index % (MONTHS - 2):
+        return "unpublished" if primary_index % 2 else "archived"
+    return "published"
+
+
 def seed(ctx: dict) -> None:
+    """A year of news: one item a month from every primary of the district and from the
+    district itself, through the services (history and notifications as in real work)."""
     if NewsItem.objects.filter(unit__path__startswith=ctx["district"].path).exists():
         return
     rng = random.Random(1616)
     now = ctx["now"]
     press = ctx["users"]["press"]
     projects = {p.code: p for p in Project.objects.all()}
-    writers = [
-        (ctx["users"]["reporter"], ctx["primaries"][0]),
-        (ctx["users"]["chair2"], ctx["primaries"][3]),
-        (press, ctx["district"]),
-    ]
+    # The correspondent and the chair write for their primaries; for the others, and for
+    # the district's own official items, the press secretary writes what the chairs send.
+    own_news = _own_writers(ctx)
     items = []
-    for index in range(36):
-        author, unit = writers[index % len(writers)]
-        ru, kk, lead, lead_kk, code = STORIES[index % len(STORIES)]
-        state = STATES[index % len(STATES)]
-        item = services.news_create(
-            actor=author,
-            unit=unit,
-            data=services.NewsData(
-                title=f"{ru} — {unit.name}",
-                title_kk=f"{kk} — {unit.name_kk or unit.name}",
-                lead=lead,
-                lead_kk=lead_kk,
-                body=f"<p>{lead}</p><p><strong>{unit.name}</strong> благодарит всех.</p>",
-                body_kk=f"<p>{lead_kk}</p><p><strong>{unit.name_kk or unit.name}</strong> "
-                "барлығына алғыс айтады.</p>",
-                projects=[projects[code]] if code in projects else [],
-            ),
-        )
-        for action in STEPS[state]:
-            actor = author if action == "submit" else press
-            item = services.news_act(
-                actor=actor,
-                item=item,
-                action=action,
-                note="Добавьте фото" if action in ("request_changes", "unpublish") else "",
-                publish_at=now + dt.timedelta(days=2) if action == "schedule" else None,
-            )
-        if item.published_at:
-            # Spread over the past year, as if written month by month.
-            when = now - dt.timedelta(days=rng.randint(1, 360), hours=rng.randint(0, 10))
-            NewsItem.objects.filter(pk=item.pk).update(published_at=when)
-        items.append(item)
+    for index, unit in enumerate([*ctx["primaries"], ctx["district"]]):
+        author = own_news.get(unit.pk, press)
+        for months_ago in range(MONTHS):
+            story = STORIES[(index + months_ago) % len(STORIES)]
+            state = "published" if unit.kind == "district" else _state(index, months_ago)
+            items.append(_item(author, press, unit, story, state, projects, now, months_ago, rng))
     published = [i for i in items if i.status == "published"]
     # 200 posts over the year, across every primary and platform: the chair or the
     # correspondent where the primary has one, the district's administrator elsewhere.
@@ -165,3 +152,36 @@ def _kits(ctx: dict, rng: random.Random) -> None:
                     url=url.format(n=f"kit{kit.pk}x{unit.pk}", unit=unit.pk),
                     posted_on=min(today, week + dt.timedelta(days=rng.randint(0, 4))),
                 )
+
+
+def _item(author, press, unit, story, state, projects, now, months_ago, rng) -> NewsItem:
+    ru, kk, lead, lead_kk, code = story
+    item = services.news_create(
+        actor=author,
+        unit=unit,
+        data=services.NewsData(
+            title=f"{ru} — {unit.name}",
+            title_kk=f"{kk} — {unit.name_kk or unit.name}",
+            lead=lead,
+            lead_kk=lead_kk,
+            body=f"<p>{lead}</p><p><strong>{unit.name}</strong> благодарит всех.</p>",
+            body_kk=f"<p>{lead_kk}</p><p><strong>{unit.name_kk or unit.name}</strong> "
+            "барлығына алғыс айтады.</p>",
+            projects=[projects[code]] if code in projects else [],
+        ),
+    )
+    for action in STEPS[state]:
+        item = services.news_act(
+            actor=author if action == "submit" else press,
+            item=item,
+            action=action,
+            note="Добавьте фото" if action in ("request_changes", "unpublish") else "",
+            publish_at=now + dt.timedelta(days=2) if action == "schedule" else None,
+        )
+    if item.published_at:
+        # In its month of the past year, as if written month by month.
+        when = now - dt.timedelta(
+            days=30 * months_ago + rng.randint(0, 27), hours=rng.randint(0, 10)
+        )
+        NewsItem.objects.filter(pk=item.pk).update(published_at=when)
+    return item
