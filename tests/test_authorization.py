@@ -117,6 +117,10 @@ OBJECT_PAGES = {
     "media:kit": lambda c: [c["kit"].pk],
     "media:kit_picture": lambda c: [c["kit"].pk, "full"],
     "media:kit_use": lambda c: [c["kit"].pk, c["tree"].primary_a.pk],
+    "media:partner": lambda c: [c["partner"].pk],
+    "media:partner_active": lambda c: [c["partner"].pk],
+    "media:partner_news_add": lambda c: [c["partner"].pk],
+    "media:partner_news_remove": lambda c: [c["partner_news"].pk],
     "media:cover_people": lambda c: [c["news"].pk],
     "media:photo_add": lambda c: [c["news"].pk],
     "media:photo_edit": lambda c: [c["news"].pk, c["news_photo"].pk],
@@ -144,7 +148,7 @@ SCOPED_PAGES = {
     "training:courses", "training:course_new", "training:course_edit",
     "rating:rollup", "privacy:subjects", "privacy:breaches",
     "media:news", "media:queue", "media:new", "media:posts",
-    "media:kits", "media:kit_new", "media:reach_import",
+    "media:kits", "media:kit_new", "media:reach_import", "media:partners", "media:partner_new",
     "outreach:segments", "outreach:segment_new", "outreach:meetings", "outreach:meeting_new",
     "outreach:mailings", "outreach:mailing_new",
     "outreach:receptions",
@@ -469,6 +473,24 @@ def cast(tree, chair_a, member_a, district_admin):
         url="https://instagram.com/p/ahmetova-kit",
         posted_on=dt.date(2026, 12, 7),
     )
+    # The district's partner and its news.
+    partner = media.partner_save(
+        actor=district_admin,
+        district=tree.district,
+        data=media.PartnerData(
+            name="Ахметова: газета", name_kk="Ахметова: газет", url="https://akzhar.kz/"
+        ),
+    )
+    partner_news = media.partner_news_add(
+        actor=district_admin,
+        partner=partner,
+        data=media.PartnerNewsData(
+            title="Ахметова: мост",
+            title_kk="Ахметова: көпір",
+            url="https://akzhar.kz/most",
+            on_date=dt.date(2026, 12, 7),
+        ),
+    )
     news_photo = media.photo_add(
         actor=chair_a, item=news, upload=jpeg_upload(), caption="Ахметова на субботнике"
     )
@@ -520,6 +542,8 @@ def cast(tree, chair_a, member_a, district_admin):
         "question": question,
         "news": news,
         "kit": kit,
+        "partner": partner,
+        "partner_news": partner_news,
         "news_photo": news_photo,
         "methodology": methodology,
         "rating": rating_run,
@@ -612,6 +636,9 @@ def unchanged(cast):
     assert cast["news"].title == "Ахметова: субботник"
     assert list(cast["kit"].posts.values_list("unit_id", flat=True)) == [cast["tree"].primary_a.pk]
     assert cast["news"].cover_people == ""
+    cast["partner"].refresh_from_db()
+    assert (cast["partner"].name, cast["partner"].is_active) == ("Ахметова: газета", True)
+    assert list(cast["partner"].news.values_list("pk", flat=True)) == [cast["partner_news"].pk]
     cast["news_photo"].refresh_from_db()
     assert (cast["news_photo"].caption, cast["news_photo"].people) == ("Ахметова на субботнике", "")
     assert cast["news"].photos.count() == 1

@@ -111,6 +111,10 @@ PAGE_RULES = {
     "media:photo_edit": None,  # POST only
     "media:photo_remove": None,  # POST only
     "media:photo_image": (P.MEDIA_VIEW, "primary_a"),
+    "media:partner": (P.MEDIA_MODERATE, "district"),
+    "media:partner_active": None,  # POST only (tests/media/test_partners.py)
+    "media:partner_news_add": None,  # POST only
+    "media:partner_news_remove": None,  # POST only
 }
 
 

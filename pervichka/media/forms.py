@@ -180,3 +180,29 @@ class PhotoAddForm(PhotoForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["position"]
+
+
+class PartnerForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name (Russian)"), max_length=200)
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200)
+    url = forms.URLField(label=_("Link (http or https)"), max_length=500, assume_scheme="https")
+    position = forms.IntegerField(
+        label=_("Order on the portal"), min_value=0, max_value=999, initial=0
+    )
+
+
+class PartnerNewForm(PartnerForm):
+    district = forms.ModelChoiceField(queryset=None, label=_("District"))
+    field_order = ["district"]
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+
+
+class PartnerNewsForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title (Russian)"), max_length=300)
+    title_kk = forms.CharField(label=_("Title (Kazakh)"), max_length=300)
+    url = forms.URLField(label=_("Link (http or https)"), max_length=500, assume_scheme="https")
+    on_date = forms.DateField(label=_("Date"), widget=DateInput())
+    days = forms.IntegerField(label=_("Shown for, days"), min_value=1, max_value=366, initial=14)

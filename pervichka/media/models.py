@@ -341,3 +341,69 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.rate} ({self.on_date})"
+
+
+class Partner(models.Model):
+    """A partner of the district (a newspaper, a akimat's site, a fund): a link the portal
+    shows in its Partners block, in the district's order. Deactivated, not deleted."""
+
+    district = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="media_partners",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    # http(s) only (media.services.partner_url): a javascript: link never reaches a page.
+    url = models.URLField(_("link"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("order on the portal"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    scope_path = "district__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["district", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return pick_name(self.name, self.name_kk)
+
+
+class PartnerNews(models.Model):
+    """A news item of a partner: a title and a link to the partner's own page, shown on the
+    portal from its date until `shown_until`."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="news", verbose_name=_("partner")
+    )
+    title = models.CharField(_("title (Russian)"), max_length=300)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300)
+    url = models.URLField(_("link"), max_length=500)
+    on_date = models.DateField(_("date"))
+    shown_until = models.DateField(_("shown until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "partner__district__path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner news")
+        verbose_name_plural = _("partner news")
+        ordering = ["-on_date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return pick_name(self.title, self.title_kk)

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from pervichka.projects.selectors import project_get
 # A day bounds what an entry can cost after its key is no longer asked for.
 PORTAL_CACHE_SECONDS = 24 * 3600
 FEED_ITEMS = 30
+PARTNER_NEWS = 5
 
 
 def cached(key: str, build: Callable[[], dict]) -> dict:
@@ -69,11 +71,17 @@ def news_home(request: HttpRequest) -> HttpResponse:
             "title": _("News"),
             "content": render_to_string(
                 "media/portal/_news_home.html",
-                {"page": listing, "months": selectors.news_months()[:24]},
+                {
+                    "page": listing,
+                    "months": selectors.news_months()[:24],
+                    "partners": list(selectors.partners_public()),
+                    "partner_news": selectors.partner_news_public(PARTNER_NEWS),
+                },
             ),
         }
 
-    return page(request, cached(f"home:{number}", build))
+    # The day is in the key: a partner's news leaves the page when its days are over.
+    return page(request, cached(f"home:{number}:{timezone.localdate()}", build))
 
 
 def news_item(request: HttpRequest, pk: int) -> HttpResponse:

@@ -14,7 +14,15 @@ from pervichka.core.counters import counter_value
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import get_or_404, has_perm_at
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import MessageKit, NewsItem, NewsPhoto, SocialAccount, SocialPost
+from pervichka.media.models import (
+    MessageKit,
+    NewsItem,
+    NewsPhoto,
+    Partner,
+    PartnerNews,
+    SocialAccount,
+    SocialPost,
+)
 from pervichka.media.services import NEWS_COUNTER
 from pervichka.orgs.models import OrgUnit
 from pervichka.orgs.selectors import district_of
@@ -381,4 +389,56 @@ def kit_districts(user) -> QuerySet[OrgUnit]:
         OrgUnit.objects.visible_to(user, Perm.MEDIA_MODERATE)
         .filter(kind="district")
         .order_by("path")
+    )
+
+
+# Partners of the district ------------------------------------------------------------------
+
+
+def partners_managed(user) -> QuerySet[Partner]:
+    """The partners of the districts whose news the user moderates, active ones first."""
+    return (
+        Partner.objects.visible_to(user, Perm.MEDIA_MODERATE)
+        .select_related("district")
+        .order_by("district__path", "-is_active", "position", "pk")
+    )
+
+
+def partner_get(user, pk: object) -> Partner:
+    """One partner the user manages; 404 for missing and forbidden alike."""
+    return get_or_404(partners_managed(user), pk=pk)
+
+
+def partner_news_of(partner: Partner) -> QuerySet[PartnerNews]:
+    return partner.news.order_by("-on_date", "-pk")
+
+
+def partner_news_get(user, pk: object) -> PartnerNews:
+    return get_or_404(
+        PartnerNews.objects.visible_to(user, Perm.MEDIA_MODERATE).select_related(
+            "partner__district"
+        ),
+        pk=pk,
+    )
+
+
+def partner_districts(user) -> QuerySet[OrgUnit]:
+    """The districts whose partners the user manages (those whose news they moderate)."""
+    return kit_districts(user)
+
+
+def partners_public() -> QuerySet[Partner]:
+    """The active partners the portal links to, in the districts' order."""
+    return Partner.objects.filter(is_active=True).order_by("district__path", "position", "pk")
+
+
+def partner_news_public(limit: int) -> list[PartnerNews]:
+    """The latest news of active partners still within their days on the portal."""
+    today = timezone.localdate()
+    return list(
+        PartnerNews.objects.filter(
+            partner__is_active=True, on_date__lte=today, shown_until__gte=today
+        )
+        .select_related("partner")
+        .order_by("-on_date", "-pk")[:limit]
     )

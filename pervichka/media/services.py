@@ -24,6 +24,7 @@ from pervichka.accounts.selectors import users_with_perm_in
 from pervichka.core import siteurl
 from pervichka.core.calendar import add_working_days
 from pervichka.core.counters import counter_bump
+from pervichka.core.errors import CONTROL_CHARACTERS
 from pervichka.core.history import save_as
 from pervichka.core.idempotency import IdempotencyConflict, ensure_same_submission
 from pervichka.core.roles import Perm
@@ -39,7 +40,15 @@ from pervichka.media.enums import (
     PhotoPeople,
     Platform,
 )
-from pervichka.media.models import MessageKit, NewsItem, NewsPhoto, SocialAccount, SocialPost
+from pervichka.media.models import (
+    MessageKit,
+    NewsItem,
+    NewsPhoto,
+    Partner,
+    PartnerNews,
+    SocialAccount,
+    SocialPost,
+)
 from pervichka.media.sanitize import clean_html, image_renditions, personal_data_in, plain_text
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
@@ -745,3 +754,120 @@ def kit_use(
     return post_log(
         actor=actor, unit=primary, platform=platform, url=url, posted_on=posted_on, kit=kit
     )
+
+
+# Partners of the district ------------------------------------------------------------------
+
+# How long a partner's news item stays on the portal unless the district says otherwise.
+PARTNER_NEWS_DAYS = 14
+
+
+@dataclass
+class PartnerData:
+    name: str
+    name_kk: str
+    url: str
+    position: int = 0
+
+
+@dataclass
+class PartnerNewsData:
+    title: str
+    title_kk: str
+    url: str
+    on_date: dt.date
+    days: int = PARTNER_NEWS_DAYS
+
+
+def _plain(value: str, field_name: str) -> str:
+    """A one-line text as typed (escaped when shown), refused when it holds control characters."""
+    value = (value or "").strip()
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            {field_name: _("The text holds invisible control characters (such as NUL).")}
+        )
+    return value
+
+
+def partner_url(value: str, field_name: str = "url") -> str:
+    """An external link the portal may show: http or https with a host, nothing else (no
+    javascript:, data: or relative links)."""
+    value = _plain(value, field_name)
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError({field_name: _("Give a link that starts with http:// or https://.")})
+    return value
+
+
+def _require_district(actor, district: OrgUnit) -> None:
+    _require(actor, Perm.MEDIA_MODERATE, district.path)
+    if district.kind != OrgKind.DISTRICT:
+        raise ValidationError({"district": _("Partners are the district's.")})
+
+
+@transaction.atomic
+def partner_save(
+    *, actor, data: PartnerData, district: OrgUnit | None = None, partner: Partner | None = None
+) -> Partner:
+    """Adds a partner of the district (`district`) or changes one (`partner`). Written by
+    whoever moderates the district's news; the portal's cached pages are built afresh."""
+    if partner is None:
+        if district is None:
+            raise ValueError("district or partner")
+        partner = Partner(district=district)
+    _require_district(actor, partner.district)
+    partner.name = _plain(data.name, "name")
+    partner.name_kk = _plain(data.name_kk, "name_kk")
+    partner.url = partner_url(data.url)
+    if not (partner.name and partner.name_kk):
+        raise ValidationError(_("Write the partner's name in Russian and Kazakh."))
+    if not 0 <= data.position <= 999:
+        raise ValidationError({"position": _("Choose a position from 0 to 999.")})
+    partner.position = data.position
+    partner.full_clean()
+    save_as(partner, actor)
+    _readers_changed()
+    return partner
+
+
+@transaction.atomic
+def partner_set_active(*, actor, partner: Partner, active: bool) -> Partner:
+    """Takes a partner off the portal (its news with it), or puts it back."""
+    _require_district(actor, partner.district)
+    if partner.is_active != active:
+        partner.is_active = active
+        save_as(partner, actor)
+        _readers_changed()
+    return partner
+
+
+@transaction.atomic
+def partner_news_add(*, actor, partner: Partner, data: PartnerNewsData) -> PartnerNews:
+    """A partner's news item, shown on the portal from its date for `data.days` days."""
+    _require_district(actor, partner.district)
+    today = timezone.localdate()
+    if not today - dt.timedelta(days=366) <= data.on_date <= today + dt.timedelta(days=366):
+        raise ValidationError({"on_date": _("Choose a date within a year from today.")})
+    if not 1 <= data.days <= 366:
+        raise ValidationError({"days": _("Choose from 1 to 366 days.")})
+    news = PartnerNews(
+        partner=partner,
+        title=_plain(data.title, "title"),
+        title_kk=_plain(data.title_kk, "title_kk"),
+        url=partner_url(data.url),
+        on_date=data.on_date,
+        shown_until=data.on_date + dt.timedelta(days=data.days),
+    )
+    if not (news.title and news.title_kk):
+        raise ValidationError(_("Write the title in Russian and Kazakh."))
+    news.full_clean()
+    news.save()
+    _readers_changed()
+    return news
+
+
+@transaction.atomic
+def partner_news_remove(*, actor, news: PartnerNews) -> None:
+    _require_district(actor, news.partner.district)
+    news.delete()
+    _readers_changed()

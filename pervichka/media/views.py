@@ -30,6 +30,9 @@ from pervichka.media.forms import (
     KitForm,
     KitUseForm,
     NewsForm,
+    PartnerForm,
+    PartnerNewForm,
+    PartnerNewsForm,
     PhotoAddForm,
     PhotoForm,
     PhotoPeopleForm,
@@ -117,6 +120,7 @@ def news(request: HttpRequest) -> HttpResponse:
             "statuses": NewsStatus.choices,
             "can_write": has_perm_anywhere(request.user, Perm.MEDIA_WRITE),
             "kit": selectors.kit_current(request.user),
+            "can_partners": selectors.partner_districts(request.user).exists(),
             "summary": selectors.queue_summary(request.user)
             if has_perm_anywhere(request.user, Perm.MEDIA_MODERATE)
             else None,
@@ -609,3 +613,133 @@ def reach_import(request: HttpRequest) -> HttpResponse:
         "media/staff/reach_import.html",
         {"form": form, "report": report, "headers": reach.HEADERS},
     )
+
+
+# Partners of the district ------------------------------------------------------------------
+
+
+@login_required
+def partners(request: HttpRequest) -> HttpResponse:
+    """The district's partner links and their news, as the portal shows them."""
+    if not selectors.partner_districts(request.user).exists():
+        raise Http404
+    return render(
+        request, "media/staff/partners.html", {"partners": selectors.partners_managed(request.user)}
+    )
+
+
+@login_required
+def partner_new(request: HttpRequest) -> HttpResponse:
+    districts = selectors.partner_districts(request.user)
+    if not districts.exists():
+        raise Http404
+    only = list(districts[:2])
+    form = PartnerNewForm(
+        request.POST or None,
+        districts=districts,
+        initial={"district": only[0] if len(only) == 1 else None, "position": 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner = services.partner_save(
+                actor=request.user,
+                district=data["district"],
+                data=services.PartnerData(
+                    name=data["name"],
+                    name_kk=data["name_kk"],
+                    url=data["url"],
+                    position=data["position"],
+                ),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The partner is added."))
+            return redirect("media:partner", partner.pk)
+    return render(request, "media/staff/partner_new.html", {"form": form})
+
+
+def _partner_page(request, partner, *, form=None, news_form=None) -> HttpResponse:
+    if form is None:
+        form = PartnerForm(
+            initial={
+                name: getattr(partner, name) for name in ("name", "name_kk", "url", "position")
+            }
+        )
+    if news_form is None:
+        news_form = PartnerNewsForm(initial={"on_date": timezone.localdate(), "days": 14})
+    return render(
+        request,
+        "media/staff/partner.html",
+        {
+            "partner": partner,
+            "form": form,
+            "news_form": news_form,
+            "news": selectors.partner_news_of(partner),
+        },
+    )
+
+
+@login_required
+def partner(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner: its link (changed here) and its news on the portal."""
+    found = selectors.partner_get(request.user, pk)
+    if request.method != "POST":
+        return _partner_page(request, found)
+    form = PartnerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_save(
+                actor=request.user,
+                partner=found,
+                data=services.PartnerData(**form.cleaned_data),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The partner is saved."))
+            return redirect("media:partner", found.pk)
+    return _partner_page(request, selectors.partner_get(request.user, pk), form=form)
+
+
+@login_required
+@require_POST
+def partner_active(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.partner_get(request.user, pk)
+    active = request.POST.get("active") == "1"
+    services.partner_set_active(actor=request.user, partner=found, active=active)
+    if active:
+        messages.success(request, _("The partner is shown on the portal again."))
+    else:
+        messages.success(request, _("The partner is taken off the portal."))
+    return redirect("media:partner", found.pk)
+
+
+@login_required
+@require_POST
+def partner_news_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.partner_get(request.user, pk)
+    form = PartnerNewsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_news_add(
+                actor=request.user,
+                partner=found,
+                data=services.PartnerNewsData(**form.cleaned_data),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The partner's news is added."))
+            return redirect("media:partner", found.pk)
+    return _partner_page(request, found, news_form=form)
+
+
+@login_required
+@require_POST
+def partner_news_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    news = selectors.partner_news_get(request.user, pk)
+    services.partner_news_remove(actor=request.user, news=news)
+    messages.success(request, _("The partner's news is removed."))
+    return redirect("media:partner", news.partner_id)

@@ -44,6 +44,7 @@ FIGURES_SECONDS = 24 * 3600
 # branch line, which carry no version, are at most this old.
 PORTAL_SECONDS = 300
 PORTAL_NEWS = 6
+PORTAL_PARTNER_NEWS = 5
 # Stands for the reader's CSRF token in the cached page (letters only: escaping keeps it).
 CSRF_PLACEHOLDER = "PERVICHKAPORTALCSRFTOKENPLACEHOLDER"
 
@@ -193,6 +194,8 @@ def _portal_page(request: HttpRequest | None, *, messages: list) -> str:
             "news": list(media.news_latest(PORTAL_NEWS)),
             "receptions": list(field_receptions_upcoming_public()[:5]),
             "branches": branches_public(),
+            "partners": list(media.partners_public()),
+            "partner_news": media.partner_news_public(PORTAL_PARTNER_NEWS),
         }
     )
     context |= {"messages": messages, "language_next": reverse("public:home")}
