@@ -24,6 +24,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "pervichka.rating.migrations.0005_default_v2_evidence_and_knees",
     "pervichka.rating.migrations.0006_default_v3_media_outreach_draft",
     "pervichka.rating.migrations.0007_default_v3_kit_picked_up",
+    "pervichka.rating.migrations.0008_default_v3_bot_appeals",
 ]
 
 

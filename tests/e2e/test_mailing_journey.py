@@ -55,7 +55,13 @@ def test_chair_mails_pensioners_of_two_villages_after_the_districts_approval(
         _pensioner(tree.primary_a, second, "Васильев", "+77011110003"),
     ]
     _pensioner(tree.primary_a, third, "Гусев", "+77011110004")  # another village
-    PersonFactory(unit=tree.primary_a, settlement=second, surname="Молодой", phone="+77011110005")
+    PersonFactory(  # not a pensioner: born in 2000 (a random factory age could be one)
+        unit=tree.primary_a,
+        settlement=second,
+        surname="Молодой",
+        phone="+77011110005",
+        iin=generate_iin(dt.date(2000, 1, 1), "M", serial=next(_serial)),
+    )
     mailings.policy_set(actor=district_admin, district=tree.district, approval_above=2)
 
     page.goto("/outreach/segments/new/")

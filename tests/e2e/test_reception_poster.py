@@ -34,5 +34,7 @@ def test_chair_opens_the_poster_of_a_field_reception_on_a_phone(page, tree, chai
     expect(page.locator("#poster-place")).to_contain_text("Талшик, Сельский клуб имени")
     expect(page.locator("#poster-bot-qr svg")).to_be_visible()
     expect(page.locator("#poster-public-qr svg")).to_be_visible()
-    expect(page.locator("#poster")).to_contain_text("https://t.me/akzhar_bot?start=AKZ-TAL")
+    expect(page.locator("#poster")).to_contain_text(
+        f"https://t.me/akzhar_bot?start=p{tree.primary_a.pk}"
+    )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

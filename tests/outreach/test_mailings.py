@@ -336,10 +336,12 @@ def test_list_optout_is_one_list_only(tree, chair_a, login):
     assert response.status_code == 302
     assert mailings.mailing_preview(chair_a, segment=news, channel="sms").will_get == 0
     assert mailings.mailing_preview(chair_a, segment=invitations, channel="sms").will_get == 1
-    page = login(chair_a).get(url).content.decode()
+    page = login(chair_a).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Новости" in page
     assert "agreed" in page
-    segment_page = login(chair_a).get(reverse("outreach:segment", args=[news.pk]))
+    segment_page = login(chair_a).get(
+        reverse("outreach:segment", args=[news.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "opted out of the list: 1" in segment_page.content.decode()
 
 

@@ -46,6 +46,7 @@ def test_default_methodology_takes_in_the_registered_kpis(db):
         "residents_reached_per_100",
         "meetings_held_against_plan",
         "questions_to_appeals",
+        "bot_appeals_answered_on_time",
     }
     assert kpis == set(REGISTRY) - {"promises_on_track_share"} - later - newer
     assert sum(d.weight for d in default.dimensions.all()) == 100

@@ -27,6 +27,8 @@ def test_home_shows_the_latest_news_with_cover_lead_date_and_primary(
     item = services.news_create(
         actor=correspondent_a, unit=tree.primary_a, data=news_data(), cover=jpeg_upload()
     )
+    # A cover is published only with a statement about the people in it (issue 16, point 2).
+    item = services.cover_state(actor=correspondent_a, item=item, people="none", persons=[])
     _publish(correspondent_a, press_secretary, item)
     services.news_create(actor=correspondent_a, unit=tree.primary_a, data=news_data("Черновик"))
     html = client.get(reverse("public:home")).content.decode()
