@@ -759,6 +759,7 @@ def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -
             None,
             None,
             "",
+            "",
         )
         for pk in dict.fromkeys(person_ids)
         if pk not in have
@@ -776,6 +777,7 @@ def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -
             "withdrawn_at",
             "withdrawn_by_id",
             "withdrawal_reason",
+            "representative",
         ],
         rows,
     )
