@@ -453,8 +453,13 @@ def cast(tree, chair_a, member_a, district_admin):
     from pervichka.media import services as media
     from tests.media.conftest import jpeg_upload, news_data
 
+    SMALL = (320, 240)  # the renditions of a phone-sized photo cost half of this fixture
+
     news = media.news_create(
-        actor=chair_a, unit=tree.primary_a, data=news_data("Ахметова"), cover=jpeg_upload()
+        actor=chair_a,
+        unit=tree.primary_a,
+        data=news_data("Ахметова"),
+        cover=jpeg_upload(size=SMALL),
     )
     # The district's message of the week, which primary A posted.
     kit = media.kit_create(
@@ -463,7 +468,7 @@ def cast(tree, chair_a, member_a, district_admin):
         data=media.KitData(
             week=dt.date(2026, 12, 7), title="Неделя чистоты", text="Текст", text_kk="Мәтін"
         ),
-        picture=jpeg_upload(),
+        picture=jpeg_upload(size=SMALL),
     )
     media.kit_use(
         actor=chair_a,
@@ -492,7 +497,7 @@ def cast(tree, chair_a, member_a, district_admin):
         ),
     )
     news_photo = media.photo_add(
-        actor=chair_a, item=news, upload=jpeg_upload(), caption="Ахметова на субботнике"
+        actor=chair_a, item=news, upload=jpeg_upload(size=SMALL), caption="Ахметова на субботнике"
     )
     # Primary A's segment of pensioners and a held meeting with a resident's question.
     from pervichka.outreach import services as outreach
