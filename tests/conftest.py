@@ -66,6 +66,19 @@ def _reference_data(request):
         importlib.import_module(name).forwards(apps, None)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`.ci/run` runs the suite twice, on PostgreSQL and on SQLite, and the browser journeys
+    in the first pass only: the pages and the browser are the same in both, and running them
+    twice cost CI minutes of its 30. PERVICHKA_BROWSER_TESTS_ELSEWHERE names where they ran."""
+    elsewhere = os.environ.get("PERVICHKA_BROWSER_TESTS_ELSEWHERE")
+    if not elsewhere:
+        return
+    skip = pytest.mark.skip(reason=f"browser journeys skipped here: they run {elsewhere}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls our
 # fixtures make there are still synchronous, so Django's async guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
