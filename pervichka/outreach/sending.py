@@ -143,8 +143,8 @@ def _write_deliveries(mailing: Mailing, rows: list[tuple[int, str]]) -> None:
     deliveries = []
     for pk, phone in rows:
         chat = chats.get(pk)
-        # What the person told us, newest channel first: the language of their Telegram
-        # (the bot's chat), else of their latest appeal; only then the site's own.
+        # What the person told us: the language of their Telegram chat (as they set it in
+        # the bot), else that of their latest appeal; only then the site's own.
         language = (
             _known_language(chat.language if chat else "")
             or appeal_languages.get(pk)
