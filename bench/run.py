@@ -154,8 +154,10 @@ def rows_from(results: dict) -> list[tuple]:
             f"{seg['ours_s']:.3f}",
             f"{seg['floor_s']:.3f}",
             ratio,
-            "< 1 s",
-            seg["ours_s"] < 1 and seg["mismatches"] == 0,
+            "< 1 s at ≥ 100,000 people",
+            seg["ours_s"] < 1
+            and seg["mismatches"] == 0
+            and seg["count"] >= seg.get("goal_people", 0),
         )
     rating = results.get("rating")
     if rating:

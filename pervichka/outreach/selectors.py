@@ -57,7 +57,10 @@ def category_q(code: str, today: dt.date) -> Q:
         women = Q(sex="F") & age_q(ages["F"], None, today)
         # Sex unknown (no IIN): the later age, so that nobody is called a pensioner early.
         others = ~Q(sex="F") & age_q(max(ages.values()), None, today)
-        return Q(birth_date__isnull=False) & (women | others)
+        # The earliest pension age first, as one range on the date of birth (it also leaves
+        # out the unknown dates): the index people.person_unit_born serves it, and the test
+        # by sex then reads the index's own copy of the sex, not the table.
+        return age_q(min(ages.values()), None, today) & (women | others)
     return Q(Exists(PersonCategory.objects.filter(person_id=OuterRef("pk"), category=code)))
 
 

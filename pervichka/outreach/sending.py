@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from pervichka.appeals.models import Appeal
 from pervichka.core import ratelimit, telegram
 from pervichka.core.notify import send_sms
 from pervichka.outreach.enums import DeliveryStatus, MailingChannel, MailingStatus
@@ -65,6 +66,25 @@ def _backoff(attempts: int, retry_after: int | None) -> dt.timedelta:
 
 
 # --- starting ------------------------------------------------------------------------------
+
+
+def _known_language(code: str | None) -> str:
+    """A language the site writes in ("kk" of Telegram's "kk-KZ"), or "" for any other."""
+    code = (code or "")[:2].lower()
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def _appeal_languages(person_ids: list[int]) -> dict[int, str]:
+    """The language of each person's latest appeal: the one they chose to be answered in,
+    on the form or in the bot."""
+    found: dict[int, str] = {}
+    for person_id, language in (
+        Appeal.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "-pk")
+        .values_list("person_id", "language")
+    ):
+        found.setdefault(person_id, _known_language(language))
+    return found
 
 
 def _chats_of(person_ids: list[int]) -> dict[int, TelegramChat]:
@@ -109,6 +129,7 @@ def _write_deliveries(mailing: Mailing, rows: list[tuple[int, str]]) -> None:
         return
     ids = [pk for pk, _phone in rows]
     chats = _chats_of(ids)
+    appeal_languages = _appeal_languages(ids)
     consenting = set(
         Consent.objects.filter(
             person_id__in=ids, purpose=PURPOSE[mailing.channel], withdrawn_at__isnull=True
@@ -122,7 +143,13 @@ def _write_deliveries(mailing: Mailing, rows: list[tuple[int, str]]) -> None:
     deliveries = []
     for pk, phone in rows:
         chat = chats.get(pk)
-        language = (chat.language if chat else "") or settings.LANGUAGE_CODE
+        # What the person told us: the language of their Telegram chat (as they set it in
+        # the bot), else that of their latest appeal; only then the site's own.
+        language = (
+            _known_language(chat.language if chat else "")
+            or appeal_languages.get(pk)
+            or settings.LANGUAGE_CODE[:2]
+        )
         address = (
             phone if mailing.channel == MailingChannel.SMS else str(chat.chat_id if chat else "")
         )

@@ -10,13 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pervichka.appeals import services as appeals
 from pervichka.core.notify import LocmemSMSBackend
 from pervichka.outreach import mailings, sending
 from pervichka.outreach.enums import DeliveryStatus, MailingStatus
 from pervichka.outreach.models import Delivery, ListOptOut, Mailing, Segment
 from pervichka.people.enums import ConsentPurpose
 from pervichka.people.models import Consent, TelegramChat
-from pervichka.people.services import consent_give_by_subject, consent_stop_by_subject
+from pervichka.people.services import PersonData, consent_give_by_subject, consent_stop_by_subject
 from tests.factories import PersonFactory
 
 _chat_ids = itertools.count(9_000_001)
@@ -401,3 +402,60 @@ def test_mailing_pages_are_404_outside_scope(tree, chair_a, chair_b, other_admin
         == 404
     )
     assert not ListOptOut.objects.exists()
+
+
+def test_each_person_gets_the_language_they_told_us(
+    tree, district_admin, categories, django_capture_on_commit_callbacks
+):
+    """Issue 17 point 3: the language of the person's Telegram chat; without a chat, the
+    language they chose for their latest appeal; told nothing, the site's own (Russian)."""
+    LocmemSMSBackend.outbox.clear()
+
+    def citizen(n: int, language: str):
+        appeal = appeals.appeal_register(
+            actor=district_admin,
+            district=tree.district,
+            confirm_duplicate=True,
+            data=PersonData(
+                surname="Житель", name=f"Н{n}", phone=f"+7701555000{n}", consent_method="verbal"
+            ),
+            intake=appeals.Intake(
+                channel="phone",
+                category=categories["roads"],
+                text=f"Просьба номер {n} о ремонте дороги",
+                settlement=tree.village,
+                language=language,
+            ),
+        )
+        consent_give_by_subject(
+            person=appeal.person, purpose=ConsentPurpose.CONTACT_SMS, channel="sms"
+        )
+        return appeal.person
+
+    wrote_in_kazakh = citizen(1, "kk")
+    wrote_in_russian = citizen(2, "ru")
+    # Wrote in Russian once, but set Kazakh in the bot since: the chat says it.
+    chat_in_kazakh = citizen(3, "ru")
+    TelegramChat.objects.create(
+        chat_id=next(_chat_ids), person=chat_in_kazakh, unit=tree.primary_a, language="kk"
+    )
+    silent = PersonFactory(unit=tree.district, phone="+77015550009")
+    consent_give_by_subject(person=silent, purpose=ConsentPurpose.CONTACT_SMS, channel="sms")
+    people = [wrote_in_kazakh, wrote_in_russian, chat_in_kazakh, silent]
+    mailing = draft(district_admin, tree.district, list_of(tree.district, people), "sms")
+    with django_capture_on_commit_callbacks(execute=True):
+        mailings.mailing_submit(actor=district_admin, mailing=mailing)
+    assert dict(Delivery.objects.filter(mailing=mailing).values_list("person_id", "language")) == {
+        wrote_in_kazakh.pk: "kk",
+        wrote_in_russian.pk: "ru",
+        chat_in_kazakh.pk: "kk",
+        silent.pk: "ru",
+    }
+    assert sorted(LocmemSMSBackend.outbox) == sorted(
+        [
+            (wrote_in_kazakh.phone, "Кездесуге шақырамыз"),
+            (wrote_in_russian.phone, "Приглашаем на встречу"),
+            (chat_in_kazakh.phone, "Кездесуге шақырамыз"),
+            (silent.phone, "Приглашаем на встречу"),
+        ]
+    )
