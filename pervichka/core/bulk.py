@@ -92,6 +92,45 @@ def insert_with_history(
         cursor.execute(sql, [*params, [obj.pk for obj in objects]])
 
 
+def insert_tuples_with_history(
+    model: type[Model], columns: list[str], rows: Sequence[tuple], *, actor, reason: str = ""
+) -> list[int]:
+    """Insert new rows given as tuples of `columns` (attnames, every concrete field but the
+    id: the caller gives `auto_now` values itself) with one '+' history version each; the
+    new ids in the rows' order. On PostgreSQL no model instance is made: the tuples go to
+    COPY as they are (an import's 100,000 rows spent a quarter of their Python time making
+    instances); elsewhere the instances and `bulk_create_with_history`, as
+    `insert_with_history`."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        insert_with_history(model, objects, actor=actor, reason=reason)
+        return [obj.pk for obj in objects]
+    transaction.on_commit(bump)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    ids = _allocate_ids(model, len(rows))
+    # A field the caller does not know of (one a later migration added) gets its default,
+    # as a model instance would give it, rather than a NULL the column may refuse.
+    given = set(columns)
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in given]
+    fixed = tuple(f.get_default() for f in rest)
+    per_row = any(callable(f.default) for f in rest)
+    _copy(
+        model,
+        [model._meta.pk.column, *(model._meta.get_field(c).column for c in columns)]
+        + [f.column for f in rest],
+        (
+            (pk, *row, *(tuple(f.get_default() for f in rest) if per_row else fixed))
+            for pk, row in zip(ids, rows, strict=True)
+        ),
+    )
+    sql, params = history_copy_sql(model, reason=reason, user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ids])
+    return ids
+
+
 def history_copy_sql(model: type[Model], *, reason: str = "", user=None) -> tuple[str, list]:
     """`INSERT INTO <history> … SELECT … FROM <table> WHERE id = ANY(%s)`: a '+' history
     version of each row whose id is in the last parameter (a list), made by PostgreSQL from

@@ -38,12 +38,18 @@ class IINInfo:
 
 def check_digit(first_eleven: str) -> int | None:
     """The check digit for eleven digits, or None when no valid IIN starts with them."""
-    digits = [int(c) for c in first_eleven]
-    for weights in (WEIGHTS_FIRST, WEIGHTS_SECOND):
-        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-        if remainder != 10:
-            return remainder
-    return None
+    # The weights written out (WEIGHTS_FIRST, then WEIGHTS_SECOND): an import checks 100,000
+    # of these, and the sums over zip() cost three times as much.
+    a, b, c, d, e, f, g, h, i, j, k = map(int, first_eleven)
+    remainder = (
+        a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j + 11 * k
+    ) % 11
+    if remainder != 10:
+        return remainder
+    remainder = (
+        3 * a + 4 * b + 5 * c + 6 * d + 7 * e + 8 * f + 9 * g + 10 * h + 11 * i + j + 2 * k
+    ) % 11
+    return None if remainder == 10 else remainder
 
 
 def parse_iin(value: str, *, today: dt.date | None = None) -> IINInfo:

@@ -42,11 +42,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
-from pervichka.core.bulk import insert_with_history
-from pervichka.core.dates import MEMBERSHIP, date_refusal
+from pervichka.core.bulk import insert_tuples_with_history
+from pervichka.core.dates import MEMBERSHIP, date_bounds, date_refusal
 from pervichka.core.exporting import XlsxSheet
 from pervichka.core.iin import generate_iin, parse_iin
-from pervichka.core.phones import normalize_phone
+from pervichka.core.phones import KZ_MOBILE_CODES, normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.uploads import check_xlsx
@@ -673,6 +673,7 @@ def clean_iin(value: object, *, today: dt.date | None = None) -> str:
 
 
 _PHONE_SPLIT = re.compile(r"[,;/]|\s(?:или|немесе|or)\s", re.IGNORECASE)
+_NON_DIGITS = re.compile(r"\D")
 
 
 def clean_phone(value: object) -> tuple[str, str]:
@@ -685,8 +686,14 @@ def clean_phone(value: object) -> tuple[str, str]:
     text = str(value).strip()
     if not text:
         return "", ""
-    text = _PHONE_SPLIT.split(text)[0].strip()
-    digits = re.sub(r"\D", "", text)
+    compact = text[1:] if text[0] == "+" else text
+    if compact.isascii() and compact.isdigit():
+        # The common forms, +77011234567 and 87011234567: one number, no separators, so
+        # splitting and stripping non-digits would give the same digits.
+        digits = compact
+    else:
+        text = _PHONE_SPLIT.split(text)[0].strip()
+        digits = _NON_DIGITS.sub("", text)
     if len(digits) == 10:
         digits = "7" + digits
     if len(digits) == 11 and digits[0] in "78":
@@ -702,6 +709,8 @@ def clean_phone(value: object) -> tuple[str, str]:
         ):
             return "", "placeholder"
         text = "+7" + digits[1:]
+        if digits[1:4] in KZ_MOBILE_CODES:  # what normalize_phone's own fast path returns
+            return text, ""
     try:
         return normalize_phone(text), ""
     except ValidationError:
@@ -805,6 +814,16 @@ class _Context:
     def __init__(self, actor, default_primary, layout: Layout):
         self.actor = actor
         self.today = timezone.localdate()
+        # The range of a sensible joining date (core.dates), taken once: per row it read the
+        # clock and the settings again.
+        self.joined_first, self.joined_last = date_bounds(MEMBERSHIP, self.today)
+        # The messages many rows get, translated once: the language does not change during
+        # an import, and gettext per row was a third of the check's own time in a profile.
+        self.pension_age = settings.PERVICHKA_PENSION_AGE
+        self.proposed_message = _("Proposed: %(category)s — %(why)s.")
+        self.pension_message = _("%(age)d years old by the IIN (pension age %(pension)d)")
+        self.capitals_message = _("«%(typed)s» will be written «%(shown)s».")
+        self.category_labels = {c.value: str(c.label) for c in DuesCategory}
         self.default_primary = default_primary
         self.layout = layout
         self.headers = {
@@ -880,24 +899,28 @@ def _names(ctx: _Context, values: dict, result: RowResult) -> None:
         out["patronymic"] = " ".join(parts[2:])
     else:
         for key in ("surname", "name", "patronymic"):
-            out[key] = " ".join(_text(values.get(key)).split())
+            value = values.get(key)
+            # A text cell as it is (split() drops the no-break spaces _text replaces).
+            out[key] = " ".join((value if type(value) is str else _text(value)).split())
         for key in ("surname", "name"):
             if not out[key]:
                 result.error(key, _("%(column)s: empty — required.") % {"column": ctx.column(key)})
-    typed = " ".join(p for p in (out["surname"], out["name"], out["patronymic"]) if p)
-    out["typed_name"] = [out["surname"], out["name"], out["patronymic"]]
-    if any(_in_capitals(out[k]) for k in ("surname", "name", "patronymic")):
+    surname, name, patronymic = out["surname"], out["name"], out["patronymic"]
+    # The names as typed are kept only for a row whose capitals are changed (the chair may
+    # keep them); other rows carry none.
+    out["typed_name"] = None
+    if _in_capitals(surname) or _in_capitals(name) or _in_capitals(patronymic):
+        typed = " ".join(p for p in (surname, name, patronymic) if p)
+        out["typed_name"] = [surname, name, patronymic]
         for key in ("surname", "name", "patronymic"):
             if _in_capitals(out[key]):
                 out[key] = title_case(out[key])
         shown = " ".join(p for p in (out["surname"], out["name"], out["patronymic"]) if p)
-        result.warn(
-            "capitals",
-            _("«%(typed)s» will be written «%(shown)s».") % {"typed": typed, "shown": shown},
-        )
-    for key in ("surname", "name", "patronymic"):
-        if len(out[key]) > 100:
-            result.error(key, ctx.problem(key, out[key], _("at most 100 characters")))
+        result.warn("capitals", ctx.capitals_message % {"typed": typed, "shown": shown})
+    if len(out["surname"]) > 100 or len(out["name"]) > 100 or len(out["patronymic"]) > 100:
+        for key in ("surname", "name", "patronymic"):
+            if len(out[key]) > 100:
+                result.error(key, ctx.problem(key, out[key], _("at most 100 characters")))
 
 
 def _note(ctx: _Context, values: dict, result: RowResult, joined: dt.date | None) -> str:
@@ -957,20 +980,16 @@ def _propose_category(ctx, values, result, note: str, born: dt.date | None, sex:
         if note and any(stem in note for stem in stems):
             proposed, why = category, _("the note says «%(note)s»") % {"note": out["note"]}
             break
-    if proposed is None and born is not None and sex in settings.PERVICHKA_PENSION_AGE:
+    if proposed is None and born is not None and sex in ctx.pension_age:
         age = _age(born, ctx.today)
-        if age >= settings.PERVICHKA_PENSION_AGE[sex]:
+        if age >= ctx.pension_age[sex]:
             proposed = DuesCategory.PENSIONER
-            why = _("%(age)d years old by the IIN (pension age %(pension)d)") % {
-                "age": age,
-                "pension": settings.PERVICHKA_PENSION_AGE[sex],
-            }
+            why = ctx.pension_message % {"age": age, "pension": ctx.pension_age[sex]}
     if proposed is not None:
         out["proposed_category"] = proposed
         result.warn(
             "category",
-            _("Proposed: %(category)s — %(why)s.")
-            % {"category": DuesCategory(proposed).label, "why": why},
+            ctx.proposed_message % {"category": ctx.category_labels[proposed], "why": why},
         )
 
 
@@ -1021,6 +1040,7 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
             else:
                 ctx.seen_iins[iin] = number
     out["iin"] = iin
+    out["born"], out["sex"] = (info.birth_date, info.sex) if info is not None else (None, "")
     _names(ctx, values, result)
 
     phone_raw = values.get("phone")
@@ -1074,7 +1094,9 @@ def _validate_row(ctx: _Context, number: int, values: dict[str, object]) -> RowR
         else:
             if joined > ctx.today:
                 result.error("joined", ctx.problem("joined", joined_raw, _("a date in the future")))
-            elif refusal := date_refusal(joined, MEMBERSHIP):  # before the party existed
+            elif not (ctx.joined_first <= joined <= ctx.joined_last) and (
+                refusal := date_refusal(joined, MEMBERSHIP)  # before the party existed
+            ):
                 result.error("joined", ctx.problem("joined", joined_raw, refusal))
             elif info is not None and _age(info.birth_date, joined) < MEMBERSHIP_AGE:
                 result.error(
@@ -1149,7 +1171,7 @@ def _check_against_registry(
     to reuse. With `charge`, every IIN kept outside the scope counts against the importer's
     hourly allowance of lookups, so a file cannot test the registry faster than the form."""
     iins = [r.values["iin"] for r in results if r.values.get("iin")]
-    persons = {p.iin: p for p in Person.objects.filter(iin__in=iins).select_related("unit")}
+    persons = {p.iin: p for p in Person.objects.filter(iin__anyof=iins).select_related("unit")}
     hidden = {
         iin
         for iin, person in persons.items()
@@ -1169,13 +1191,13 @@ def _check_against_registry(
         and not _granted(actor, person, results)
     }
     current_members = set(
-        Membership.objects.filter(person__iin__in=iins)
+        Membership.objects.filter(person__iin__anyof=iins)
         .exclude(status=MembershipStatus.ARCHIVED)
         .values_list("person__iin", flat=True)
     )
     cards = [r.values["card_number"] for r in results if r.values.get("card_number")]
     taken_cards = set(
-        Membership.objects.filter(card_number__in=cards).values_list("card_number", flat=True)
+        Membership.objects.filter(card_number__anyof=cards).values_list("card_number", flat=True)
     )
 
     def where(key: str, value: str, message: str) -> str:
@@ -1413,6 +1435,40 @@ def member_import_check(*, actor, upload: UploadedFile, default_primary=None) ->
         raise ValidationError({"file": " ".join(messages)}) from exc
 
 
+# The columns the confirmation writes (core.bulk.insert_tuples_with_history), in its tuples'
+# order; a field not named here gets its default.
+_PERSON_COLUMNS = [
+    "iin",
+    "surname",
+    "name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "settlement_id",
+    "address",
+    "unit_id",
+    "consent_at",
+    "consent_method",
+    "search_name",
+    "created_at",
+    "updated_at",
+]
+_MEMBERSHIP_COLUMNS = [
+    "person_id",
+    "primary_id",
+    "joined",
+    "left",
+    "leave_reason",
+    "card_number",
+    "status",
+    "dues_category",
+    "created_by_id",
+    "created_at",
+]
+
+
 def _consent_time():
     return timezone.now()
 
@@ -1441,6 +1497,9 @@ def _to_json(result: RowResult) -> dict:
         "leave_reason": v["leave_reason"],
         "left": v.get("left"),
         "kinds": sorted({kind for kind, _m in result.warnings}),
+        # What the IIN says, read once by the check: the confirmation does not parse it again.
+        "born": v["born"].isoformat(),
+        "sex": v["sex"],
     }
 
 
@@ -1500,22 +1559,23 @@ def _checked_chunks(actor, job: MemberImport) -> Iterator[tuple[list[RowResult],
     """The rows the check passed, chunk by chunk, checked again against the registry (it may
     have changed since) and against the actor's primaries (their rights may have)."""
     primaries = {p.pk: p for p in primaries_for(actor, perm=Perm.MEMBERS_MANAGE)}
-    settlements = {s.pk: s for s in settlements_for(actor)}
+    settlements = set(settlements_for(actor).values_list("pk", flat=True))
     with _checked_rows_path(job).open(encoding="utf-8") as source:
         lines = (json.loads(line) for line in source)
         for chunk in _chunks(((row["row"], row) for row in lines), CHUNK):
             results = []
-            for number, row in chunk:
-                values = dict(row)
-                values["joined"] = dt.date.fromisoformat(row["joined"])
-                values["settlement"] = settlements.get(row["settlement"])
-                values["primary"] = primaries.get(row["primary"])
+            for number, values in chunk:
+                values["joined"] = dt.date.fromisoformat(values["joined"])
+                settlement = values["settlement"]
+                values["settlement_id"] = settlement if settlement in settlements else None
+                primary_pk = values["primary"]
+                values["primary"] = primaries.get(primary_pk)
                 result = RowResult(row=number, values=values)
                 if values["primary"] is None:
                     result.error(
                         "primary",
                         _("Unknown primary organization, or not yours: %(value)s.")
-                        % {"value": row["primary"]},
+                        % {"value": primary_pk},
                     )
                 results.append(result)
             yield results, _check_against_registry(actor, results)
@@ -1554,10 +1614,16 @@ def member_import_confirm(
     now = _consent_time()
     total, imported, archived, skipped = len(job.errors), 0, 0, 0
     errors: list[dict] = list(job.errors)
+    actor_id = actor.pk
+    imported_method = ConsentMethod.IMPORTED.value
+    active, archived_status = MembershipStatus.ACTIVE.value, MembershipStatus.ARCHIVED.value
     for results, persons in _checked_chunks(actor, job):
-        new_persons: list[Person] = []
+        # New persons and their memberships go to COPY as tuples (core.bulk): no model
+        # instance per row. A membership names its person by id, or by -(index + 1) in
+        # `person_rows` for a person written in this chunk.
+        person_rows: list[tuple] = []
         reused: list[Person] = []
-        memberships: list[Membership] = []
+        pending: list[tuple] = []
         for result in results:
             total += 1
             v = result.values
@@ -1574,41 +1640,74 @@ def member_import_confirm(
                     }
                 )
                 continue
-            if not _apply_decisions(v, decisions, result.row):
+            if v.get("kinds") and not _apply_decisions(v, decisions, result.row):
                 skipped += 1
                 continue
-            person = persons.get(v["iin"])
+            iin = v["iin"]
+            primary_id = v["primary"].pk
+            person = persons.get(iin)
             if person is None:
-                person = Person(iin=v["iin"])
-                new_persons.append(person)
+                surname, name, patronymic = v["surname"], v["name"], v["patronymic"]
+                born, sex = v.get("born"), v.get("sex")
+                if born is None:  # a file checked before the date of birth was kept in it
+                    info = parse_iin(iin)
+                    born, sex = info.birth_date, info.sex
+                else:
+                    born = dt.date.fromisoformat(born)
+                full_name = " ".join(p for p in (surname, name, patronymic) if p)
+                ref = -len(person_rows) - 1
+                person_rows.append(
+                    (
+                        iin,
+                        surname,
+                        name,
+                        patronymic,
+                        born,
+                        sex,
+                        v["phone"],
+                        "",
+                        v["settlement_id"],
+                        v["address"],
+                        primary_id,
+                        now,
+                        imported_method,
+                        full_name.lower(),
+                        now,
+                        now,
+                    )
+                )
             else:
                 reused.append(person)
-            for key in ("surname", "name", "patronymic", "phone", "address"):
-                if v[key]:
-                    setattr(person, key, v[key])
-            if v["settlement"] is not None:
-                person.settlement = v["settlement"]
-            person.unit = v["primary"]
-            if person.consent_at is None:
-                person.consent_at = now
-                person.consent_method = ConsentMethod.IMPORTED
-            person.derive()
+                ref = person.pk
+                for key in ("surname", "name", "patronymic", "phone", "address"):
+                    if v[key]:
+                        setattr(person, key, v[key])
+                if v["settlement_id"] is not None:
+                    person.settlement_id = v["settlement_id"]
+                person.unit = v["primary"]
+                if person.consent_at is None:
+                    person.consent_at = now
+                    person.consent_method = ConsentMethod.IMPORTED
+                person.derive()
             left = dt.date.fromisoformat(v["left"]) if v["leave_reason"] else None
             archived += left is not None
-            memberships.append(
-                Membership(
-                    person=person,
-                    primary=v["primary"],
-                    joined=v["joined"],
-                    card_number=v["card_number"],
-                    dues_category=v["dues_category"],
-                    status=MembershipStatus.ARCHIVED if left else MembershipStatus.ACTIVE,
-                    left=left,
-                    leave_reason=v["leave_reason"] if left else "",
-                    created_by=actor,
+            pending.append(
+                (
+                    ref,
+                    primary_id,
+                    v["joined"],
+                    left,
+                    v["leave_reason"] if left else "",
+                    v["card_number"],
+                    archived_status if left else active,
+                    v["dues_category"],
+                    actor_id,
+                    now,
                 )
             )
-        insert_with_history(Person, new_persons, actor=actor, reason="import")
+        new_ids = insert_tuples_with_history(
+            Person, _PERSON_COLUMNS, person_rows, actor=actor, reason="import"
+        )
         if reused:
             bulk_update_with_history(
                 reused,
@@ -1631,11 +1730,17 @@ def member_import_confirm(
                 default_user=actor,
                 default_change_reason="import",
             )
-        for membership in memberships:
-            membership.person_id = membership.person.pk
-        insert_with_history(Membership, memberships, actor=actor, reason="import")
-        consents_record_imported(actor=actor, person_ids=[m.person_id for m in memberships], at=now)
-        imported += len(memberships)
+        membership_rows = [(ref if ref > 0 else new_ids[-ref - 1], *rest) for ref, *rest in pending]
+        insert_tuples_with_history(
+            Membership, _MEMBERSHIP_COLUMNS, membership_rows, actor=actor, reason="import"
+        )
+        consents_record_imported(
+            actor=actor,
+            person_ids=[row[0] for row in membership_rows],
+            at=now,
+            new_person_ids=new_ids,
+        )
+        imported += len(membership_rows)
     errors.sort(key=lambda item: item["row"])
     job.status = ImportStatus.IMPORTED
     job.total_rows, job.imported_rows, job.errors = total, imported, errors

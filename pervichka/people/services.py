@@ -8,6 +8,7 @@ constraints, and saves through `save_as` so history records who made the change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 
@@ -734,15 +735,28 @@ def _consent_insert(
     return consent
 
 
-def consents_record_imported(*, actor, person_ids: list[int], at: dt.datetime) -> int:
+def consents_record_imported(
+    *,
+    actor,
+    person_ids: list[int],
+    at: dt.datetime,
+    new_person_ids: Collection[int] = (),
+) -> int:
     """The import's consents: members a primary confirmed on import consent to membership.
-    One row per person without an open membership consent; returns how many were added."""
-    have = set(
-        Consent.objects.filter(
-            person_id__in=person_ids,
-            purpose=ConsentPurpose.MEMBERSHIP,
-            withdrawn_at__isnull=True,
-        ).values_list("person_id", flat=True)
+    One row per person without an open membership consent; returns how many were added.
+    `new_person_ids`: persons written by this import, who have no consent to look for."""
+    new = set(new_person_ids)
+    known = [pk for pk in person_ids if pk not in new]
+    have = (
+        set(
+            Consent.objects.filter(
+                person_id__anyof=known,
+                purpose=ConsentPurpose.MEMBERSHIP,
+                withdrawn_at__isnull=True,
+            ).values_list("person_id", flat=True)
+        )
+        if known
+        else set()
     )
     # COPY on PostgreSQL (core.bulk): building 100,000 INSERT rows in the ORM cost more than
     # the database's work. Every column is given, as bulk_create gave them.
