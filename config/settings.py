@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pervichka.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The portal's home for readers without a session, from the cache, before the rest.
+    "pervichka.site.portalcache.AnonymousPortalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "pervichka.core.middleware.RequestSizeLimitMiddleware",

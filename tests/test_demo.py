@@ -21,7 +21,7 @@ from pervichka.core.iin import is_valid_iin
 from pervichka.core.roles import Role
 from pervichka.devdata.demo.orgs import DISTRICT
 from pervichka.media.enums import NewsStatus
-from pervichka.media.models import NewsItem
+from pervichka.media.models import NewsItem, Partner, PartnerNews
 from pervichka.orgs.enums import OrgKind
 from pervichka.orgs.models import OrgUnit
 from pervichka.people.models import Membership, Person
@@ -62,6 +62,8 @@ class TestTheDemo(TestCase):
             Membership.objects.count(),
             User.objects.count(),
             RoleAssignment.objects.count(),
+            Partner.objects.count(),
+            PartnerNews.objects.count(),
         )
         call_command("seed_demo", stdout=io.StringIO())
         assert counts == (
@@ -70,6 +72,8 @@ class TestTheDemo(TestCase):
             Membership.objects.count(),
             User.objects.count(),
             RoleAssignment.objects.count(),
+            Partner.objects.count(),
+            PartnerNews.objects.count(),
         )
 
         district = OrgUnit.objects.get(kind=OrgKind.DISTRICT, code="AKZ")
@@ -228,3 +232,27 @@ class TestTheDemo(TestCase):
         # Run again: nothing is added.
         call_command("seed_demo", stdout=io.StringIO())
         assert RatingRun.objects.count() == runs.count()
+
+    def test_the_districts_partners_with_news_and_the_portal_shows_them(self):
+        from pervichka.devdata.demo.media import PARTNER_NEWS, PARTNERS
+
+        district = OrgUnit.objects.get(kind="district", code=DISTRICT[3])
+        partners = Partner.objects.filter(district=district)
+        assert partners.count() == len(PARTNERS)
+        assert partners.filter(is_active=False).count() == 1
+        assert PartnerNews.objects.filter(partner__district=district).count() == len(PARTNER_NEWS)
+        # Written through the services: each partner has its history.
+        assert all(p.history.exists() for p in partners)
+
+        self.client.cookies["pervichka_language"] = "ru"
+        html = self.client.get("/portal/").content.decode()
+        shown, gone = partners.filter(is_active=True), partners.get(is_active=False)
+        for partner in shown:
+            assert f'data-partner="{partner.pk}"' in html
+            assert f'href="{partner.url}"' in html
+        assert f'data-partner="{gone.pk}"' not in html
+        # The news still within their days on the portal are there; the old harvest's is not.
+        assert "Открыт новый мост через Ишим" in html
+        assert "Итоги уборочной страды" not in html
+        self.client.cookies["pervichka_language"] = "kk"
+        assert "Есіл арқылы жаңа көпір ашылды" in self.client.get("/portal/").content.decode()

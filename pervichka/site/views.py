@@ -2,9 +2,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +28,7 @@ from pervichka.core.scoping import has_perm_anywhere, scope_signature
 from pervichka.media import selectors as media
 from pervichka.orgs.selectors import org_units_visible
 from pervichka.people.selectors import member_counts_by_unit
-from pervichka.site import figures, health
+from pervichka.site import figures, health, portalcache
 from pervichka.site import help as user_guide
 
 # The start page's figures are counts over the whole scope (a region: tens of thousands of
@@ -39,14 +37,11 @@ from pervichka.site import help as user_guide
 FIGURES_SECONDS = 24 * 3600
 
 # The portal's home is built once per news version, language and day, and served from the
-# cache to every reader (a bare view's speed is the goal: docs/benchmarks.md). Publishing,
-# changing or withdrawing news makes a new version at once; the field receptions and the
-# branch line, which carry no version, are at most this old.
-PORTAL_SECONDS = 300
+# cache to every reader (a bare view's speed is the goal: docs/benchmarks.md); anonymous
+# readers get it before most of the middleware (site.portalcache).
 PORTAL_NEWS = 6
 PORTAL_PARTNER_NEWS = 5
-# Stands for the reader's CSRF token in the cached page (letters only: escaping keeps it).
-CSRF_PLACEHOLDER = "PERVICHKAPORTALCSRFTOKENPLACEHOLDER"
+CSRF_PLACEHOLDER = portalcache.CSRF_PLACEHOLDER
 
 
 def _figures(user) -> dict:
@@ -174,13 +169,8 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     messages = list(get_messages(request))
     if messages:  # a flash message is the reader's own: this one page is built for them
         return HttpResponse(_portal_page(request, messages=messages))
-    today = timezone.localdate()
-    key = f"site:portal:{media.news_version()}:{get_language()}:{today}"
-    page = cache.get(key)
-    if page is None:
-        page = _portal_page(None, messages=[])
-        cache.set(key, page, PORTAL_SECONDS)
-    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+    html = portalcache.page(get_language(), lambda: _portal_page(None, messages=[]))
+    return HttpResponse(portalcache.with_token(html, request))
 
 
 def _portal_page(request: HttpRequest | None, *, messages: list) -> str:

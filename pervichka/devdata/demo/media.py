@@ -1,15 +1,17 @@
 """A year of news from every primary of the demo district and from the district, in every
 state of the workflow (drafts to archived), written by the correspondent, a chair and the
 press secretary and moderated by the press secretary; a log of social posts with their
-reach; and three messages of the week."""
+reach; three messages of the week; and the district's partners with their news."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from pervichka.media import services
-from pervichka.media.models import NewsItem, SocialPost
+from pervichka.media.models import NewsItem, Partner, SocialPost
 from pervichka.projects.models import Project
 
 STORIES = [
@@ -66,6 +68,7 @@ def _state(primary_index: int, months_ago: int) -> str:
 def seed(ctx: dict) -> None:
     """A year of news: one item a month from every primary of the district and from the
     district itself, through the services (history and notifications as in real work)."""
+    _partners(ctx)
     if NewsItem.objects.filter(unit__path__startswith=ctx["district"].path).exists():
         return
     rng = random.Random(1616)
@@ -185,3 +188,62 @@ def _item(author, press, unit, story, state, projects, now, months_ago, rng) -> 
         )
         NewsItem.objects.filter(pk=item.pk).update(published_at=when)
     return item
+
+
+# The district's partners (issue 16, point 4): made-up organisations, linked as the demo's
+# social posts are, to accounts on the platforms (no placeholder domain, no person's data).
+# The last one was taken off the portal; one news item is past its days on the portal.
+PARTNERS = [
+    ("Районная газета «Акжар таңы»", "«Ақжар таңы» аудандық газеті",
+     "https://t.me/akzhar_tany_gazeta"),
+    ("Молодёжный центр «Жастар ордасы»", "«Жастар ордасы» жастар орталығы",
+     "https://instagram.com/zhastar_ordasy_akzhar"),
+    ("Благотворительный фонд «Ауыл жүрегі»", "«Ауыл жүрегі» қайырымдылық қоры",
+     "https://facebook.com/auyl.zhuregi.akzhar"),
+    ("Телеканал «Акжар ТВ»", "«Ақжар ТВ» телеарнасы", "https://t.me/akzhar_tv_aqparat"),
+    ("Вестник фермера", "Фермер хабаршысы", "https://vk.com/fermer_vestnik_akzhar"),
+]  # fmt: skip
+# (partner's index, title, title in Kazakh, link, days ago, days on the portal)
+PARTNER_NEWS = [
+    (0, "Открыт новый мост через Ишим", "Есіл арқылы жаңа көпір ашылды",
+     "https://t.me/akzhar_tany_gazeta/512", 1, 14),
+    (1, "Форум сельской молодёжи", "Ауыл жастарының форумы",
+     "https://instagram.com/p/zhastar_forum", 3, 14),
+    (2, "Собрано 300 подарков к Новому году", "Жаңа жылға 300 сыйлық жиналды",
+     "https://facebook.com/auyl.zhuregi.akzhar/posts/2041", 5, 21),
+    (3, "Репортаж о ремонте дорог района", "Аудан жолдарын жөндеу туралы репортаж",
+     "https://t.me/akzhar_tv_aqparat/87", 8, 14),
+    (0, "Итоги уборочной страды", "Егін жинау науқанының қорытындысы",
+     "https://t.me/akzhar_tany_gazeta/430", 40, 14),
+]  # fmt: skip
+
+
+def _partners(ctx: dict) -> None:
+    """The district's partners and their latest news, through the services, as the press
+    secretary (who moderates the district's news) keeps them."""
+    district = ctx["district"]
+    if Partner.objects.filter(district=district).exists():
+        return
+    press = ctx["users"]["press"]
+    partners = [
+        services.partner_save(
+            actor=press,
+            district=district,
+            data=services.PartnerData(name=name, name_kk=name_kk, url=url, position=index),
+        )
+        for index, (name, name_kk, url) in enumerate(PARTNERS)
+    ]
+    services.partner_set_active(actor=press, partner=partners[-1], active=False)
+    today = timezone.localdate(ctx["now"])
+    for index, title, title_kk, url, days_ago, days in PARTNER_NEWS:
+        services.partner_news_add(
+            actor=press,
+            partner=partners[index],
+            data=services.PartnerNewsData(
+                title=title,
+                title_kk=title_kk,
+                url=url,
+                on_date=today - dt.timedelta(days=days_ago),
+                days=days,
+            ),
+        )
