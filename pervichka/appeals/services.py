@@ -138,10 +138,16 @@ def _next_number(district, year: int) -> str:
 def category_for_public(*, district, code: str) -> Category:
     """The district's category with this code (the public form's choice), else "other".
     Read from the district's cached categories (`district_cache`)."""
-    _rules, found = district_intake(district)
+    return _public_intake(district, code)[1]
+
+
+def _public_intake(district, code: str) -> tuple[AppealRules, Category]:
+    """The district's rules and the category for the public form's choice: one read of
+    the district's cache serves both (the submission reads it once, not twice)."""
+    rules, found = district_intake(district)
     if not found:
         found = {c.code: c for c in categories_ensure(district=district)}
-    return found.get(code) or found["other"]
+    return rules, found.get(code) or found["other"]
 
 
 def new_tracking_code() -> str:
@@ -397,10 +403,18 @@ def _validate_intake(district, intake: Intake) -> None:
 
 
 def _register(
-    *, actor, district, data: PersonData, intake: Intake, public: bool, idempotency_key: str | None
+    *,
+    actor,
+    district,
+    data: PersonData,
+    intake: Intake,
+    public: bool,
+    idempotency_key: str | None,
+    rules: AppealRules | None = None,
 ) -> Appeal:
     _validate_intake(district, intake)
-    rules, _categories = district_intake(district)
+    if rules is None:
+        rules, _categories = district_intake(district)
     person = person_find_or_create(
         actor=actor,
         unit=district,
@@ -669,9 +683,10 @@ def appeal_submit_public(
         validate_upload(upload)
     settlement = data.settlement
     district = settlement.district
+    rules, category = _public_intake(district, data.category)
     intake = Intake(
         channel=channel,
-        category=category_for_public(district=district, code=data.category),
+        category=category,
         text=data.text,
         settlement=settlement,
         contact_phone=data.person.phone,
@@ -680,7 +695,12 @@ def appeal_submit_public(
     )
     person = replace(data.person, settlement=settlement, consent_method=ConsentMethod.ELECTRONIC)
     appeal, created = _submit_once(
-        district=district, data=person, intake=intake, idempotency_key=key, client_ip=client_ip
+        district=district,
+        data=person,
+        intake=intake,
+        idempotency_key=key,
+        client_ip=client_ip,
+        rules=rules,
     )
     if created and files:
         attachments_add(actor=None, appeal=appeal, uploads=files)
@@ -740,7 +760,13 @@ def _ensure_same_appeal(existing: Appeal, data: PublicAppeal | None) -> None:
 
 
 def _submit_once(
-    *, district, data: PersonData, intake: Intake, idempotency_key: str, client_ip: str
+    *,
+    district,
+    data: PersonData,
+    intake: Intake,
+    idempotency_key: str,
+    client_ip: str,
+    rules: AppealRules | None = None,
 ) -> tuple[Appeal, bool]:
     """Exactly one appeal per idempotency key: two requests racing with one key meet at the
     key's unique index, where the loser reads the winner's appeal (created=False).
@@ -759,6 +785,7 @@ def _submit_once(
                 intake=intake,
                 public=True,
                 idempotency_key=key,
+                rules=rules,
             )
             # Counted only once it passed every check; over the limit nothing stays.
             if not throttle.submission_allowed(client_ip):

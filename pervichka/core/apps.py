@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from pervichka.core import checks, lookups  # noqa: F401 (checks register themselves)
         from pervichka.core.calendar import forget_overrides
+        from pervichka.core.history import cache_history_manager_classes
         from pervichka.core.models import CalendarOverride
 
         def _changed(**kwargs):
@@ -23,3 +24,4 @@ class CoreConfig(AppConfig):
             _changed, sender=CalendarOverride, dispatch_uid="calendar-delete", weak=False
         )
         lookups.register()
+        cache_history_manager_classes()

@@ -9,6 +9,7 @@ with the database (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from django.db import connection, transaction
@@ -131,11 +132,21 @@ def insert_tuples_with_history(
     return ids
 
 
-def history_copy_sql(model: type[Model], *, reason: str = "", user=None) -> tuple[str, list]:
+@functools.cache
+def _history_model(model: type[Model]) -> type[Model]:
+    return model.history.model
+
+
+def history_copy_sql(
+    model: type[Model], *, reason: str = "", user=None, source: str | None = None
+) -> tuple[str, list]:
     """`INSERT INTO <history> … SELECT … FROM <table> WHERE id = ANY(%s)`: a '+' history
     version of each row whose id is in the last parameter (a list), made by PostgreSQL from
-    the stored row. Returns the SQL and its parameters but the last."""
-    history_model = model.history.model
+    the stored row. Returns the SQL and its parameters but the last.
+
+    With `source` (the name of a data-modifying CTE that returned the new rows, `RETURNING
+    *`), the versions are made from those rows, and there is no last parameter."""
+    history_model = _history_model(model)
     columns, values = [], []
     params: list = []
     for field in history_model._meta.concrete_fields:
@@ -155,8 +166,27 @@ def history_copy_sql(model: type[Model], *, reason: str = "", user=None) -> tupl
             params.append(user.pk if user else None)
         else:
             values.append(f'"{model._meta.get_field(field.name).column}"')
-    sql = (
-        f'INSERT INTO "{history_model._meta.db_table}" ({", ".join(columns)}) '
-        f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE id = ANY(%s)'
-    )
+    sql = f'INSERT INTO "{history_model._meta.db_table}" ({", ".join(columns)}) '
+    if source is not None:
+        return sql + f'SELECT {", ".join(values)} FROM "{source}"', params
+    sql += f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" WHERE id = ANY(%s)'
     return sql, params
+
+
+def insert_values_sql(obj: Model, *, sql_of: dict[str, str] | None = None) -> tuple[str, list]:
+    """The column list and the values of `obj` for an INSERT without its primary key, as
+    `(cols) SELECT vals` pieces: `("col", …)` and `val, …` with their parameters. Fields
+    named in `sql_of` (by attname) take that SQL instead of a parameter (a CTE's column);
+    the others are prepared as the ORM's insert prepares them (auto_now included)."""
+    sql_of = sql_of or {}
+    columns, values, params = [], [], []
+    for field in type(obj)._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(f'"{field.column}"')
+        if field.attname in sql_of:
+            values.append(sql_of[field.attname])
+            continue
+        values.append("%s")
+        params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    return f"({', '.join(columns)})", ", ".join(values), params

@@ -51,14 +51,25 @@ def law_transfers(year: int) -> frozenset[dt.date]:
     return _weekend_workdays(year)
 
 
+# The last version this process read, with its transfers: the version is read from the
+# shared cache every time (one round trip), the transfers only when it moved.
+_last: tuple[int, dict[dt.date, bool]] | None = None
+
+
 def _overrides() -> dict[dt.date, bool]:
+    global _last
     if changed_in_this_transaction():
         return dict(CalendarOverride.objects.values_list("date", "is_working"))
-    key = f"pervichka:calendar-overrides:{overrides_version()}"
+    version = overrides_version()
+    last = _last
+    if last is not None and last[0] == version:
+        return last[1]
+    key = f"pervichka:calendar-overrides:{version}"
     overrides = cache.get(key)
     if overrides is None:
         overrides = dict(CalendarOverride.objects.values_list("date", "is_working"))
         cache.set(key, overrides, OVERRIDES_CACHE_TTL)
+    _last = (version, overrides)
     return overrides
 
 

@@ -12,6 +12,7 @@ while nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -22,18 +23,35 @@ T = TypeVar("T")
 
 KEY = "pervichka:write-generation"
 
+# Inside a request (WriteCounterMiddleware): whether a write asked for a bump that is still
+# owed. The middleware pays it once after the response, when the view's transactions have
+# committed: one round trip to the cache per request, not one per saved row (a public
+# submission saves six).
+_owed: ContextVar[list[bool] | None] = ContextVar("freshness_owed", default=None)
+
 
 def generation() -> int:
+    owed = _owed.get()
+    if owed is not None and owed[0]:
+        # This request wrote and now reads figures: they must not come from before its write.
+        owed[0] = False
+        counter_bump(KEY)
     return counter_value(KEY)
 
 
 def bump(**_kwargs: object) -> None:
-    """Move the counter on (a signal receiver too, hence the keyword arguments)."""
+    """Move the counter on (a signal receiver too, hence the keyword arguments). Inside a
+    request the bump is owed and paid by the middleware once, after the response."""
+    owed = _owed.get()
+    if owed is not None:
+        owed[0] = True
+        return
     counter_bump(KEY)
 
 
 class WriteCounterMiddleware:
-    """Every successful POST/PUT/PATCH/DELETE moves the counter on."""
+    """Every successful POST/PUT/PATCH/DELETE moves the counter on, and so does any request
+    in which a model was saved or deleted: once, after the view (and its transactions)."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -41,9 +59,14 @@ class WriteCounterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.method not in self.SAFE and response.status_code < 400:
-            bump()
+        owed = [False]
+        token = _owed.set(owed)
+        try:
+            response = self.get_response(request)
+        finally:
+            _owed.reset(token)
+        if owed[0] or (request.method not in self.SAFE and response.status_code < 400):
+            counter_bump(KEY)
         return response
 
 
@@ -52,6 +75,10 @@ def cached_fresh(key: str, compute: Callable[[], T], timeout: int) -> T:
     generation it was computed at, and the generation and the value are read in one round
     trip (one MGET), not two. The generation is read before computing, so a write that lands
     while computing leaves a value that the next read refuses."""
+    owed = _owed.get()
+    if owed is not None and owed[0]:
+        owed[0] = False
+        counter_bump(KEY)  # this request wrote: what it reads next must be after the write
     got = cache.get_many([KEY, key])
     current, hit = got.get(KEY), got.get(key)
     if current is not None and isinstance(hit, tuple) and len(hit) == 2 and hit[0] == current:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpRequest
+
+try:  # production's shared cache; a laptop or the tests may run with memory only
+    from django_redis.cache import RedisCache
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover
+    RedisCache = None
+    RedisError = Exception
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -18,7 +25,23 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _redis_count(store, cache_key: str, timeout: int, cost: int) -> int | None:
+    """The shared cache's count in one round trip: the window's key made with its expiry if
+    new, and incremented, in one MULTI/EXEC (django-redis's add and incr are two). None
+    when Redis is unreachable, as django-redis answers with IGNORE_EXCEPTIONS."""
+    key = store.make_key(cache_key)
+    try:
+        pipe = store.client.get_client(write=True).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incrby(key, cost)
+        return int(pipe.execute()[1])
+    except (RedisError, OSError):
+        return None
+
+
 def _count(store, cache_key: str, timeout: int, cost: int) -> int | None:
+    if RedisCache is not None and isinstance(store, RedisCache):
+        return _redis_count(store, cache_key, timeout, cost)
     store.add(cache_key, 0, timeout)
     try:
         return store.incr(cache_key, cost)
@@ -37,7 +60,7 @@ def hit(scope: str, key: str, *, limit: int, window_seconds: int, cost: int = 1)
     """
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    count = _count(cache, cache_key, window_seconds + 5, cost)
+    count = _count(caches["default"], cache_key, window_seconds + 5, cost)
     if count is None:
         count = _count(caches["local"], cache_key, window_seconds + 5, cost)
     return count <= limit

@@ -21,9 +21,17 @@ from pervichka.people.models import Person
 from pervichka.people.services import PersonData
 
 # Statements up to the commit for a citizen the registry does not know yet (the bench's
-# case) and for one it knows (nothing of theirs is written; the repeat check runs).
-NEW_PERSON_CEILING = 13
-KNOWN_PERSON_CEILING = 10
+# case) and for one it knows (nothing of theirs is written; the repeat check runs). On
+# PostgreSQL the new person, its consent and their history versions are one statement, and
+# so are the appeal's history and event: the key, BEGIN, the person's lookup, the person
+# with consent, the counter, the appeal, its history with its event, the notification,
+# COMMIT.
+SQLITE_CEILINGS = {"new": 13, "known": 10}
+POSTGRESQL_CEILINGS = {"new": 9, "known": 9}
+
+
+def ceilings() -> dict[str, int]:
+    return POSTGRESQL_CEILINGS if connection.vendor == "postgresql" else SQLITE_CEILINGS
 
 
 def submit(tree, *, surname="Жумабаева", phone="+7 705 123 45 67", category="roads", key=None):
@@ -55,8 +63,8 @@ def test_a_submission_stays_under_its_statement_ceiling(tree, categories):
     with CaptureQueriesContext(connection) as known:
         again = submit(tree)
     new_sqls, known_sqls = statements_to_commit(new), statements_to_commit(known)
-    assert len(new_sqls) <= NEW_PERSON_CEILING, "\n".join(new_sqls)
-    assert len(known_sqls) <= KNOWN_PERSON_CEILING, "\n".join(known_sqls)
+    assert len(new_sqls) <= ceilings()["new"], "\n".join(new_sqls)
+    assert len(known_sqls) <= ceilings()["known"], "\n".join(known_sqls)
     # No savepoints, no reads of the rules or categories, no existence checks of references.
     for sql in new_sqls + known_sqls:
         assert "SAVEPOINT" not in sql
