@@ -76,22 +76,21 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(selectors.appeals_list(user, filters), 50).get_page(page_number)
     # The filters' choices depend on the scope alone, the queues' sizes on the user: both are
     # cached until the next write (core.freshness), so a page costs its own query and count.
+    # Both are read in one round trip (a chair's page is mostly such fixed costs).
     today = timezone.localdate()
-    choices = freshness.cached_fresh(
-        f"appeal-choices:{scope_signature(user)}",
-        lambda: selectors.list_choices(user),
-        CHOICES_SECONDS,
+    scope = scope_signature(user)
+    choices_key, counts_key = f"appeal-choices:{scope}", f"appeal-queues:{user.pk}:{scope}:{today}"
+    cached = freshness.cached_fresh_many(
+        {
+            choices_key: (lambda: selectors.list_choices(user), CHOICES_SECONDS),
+            counts_key: (lambda: selectors.queue_counts(user, QUEUE_CAP), CHOICES_SECONDS),
+        }
     )
-    counts = freshness.cached_fresh(
-        f"appeal-queues:{user.pk}:{scope_signature(user)}:{today}",
-        lambda: selectors.queue_counts(user, QUEUE_CAP),
-        CHOICES_SECONDS,
-    )
+    choices, counts = cached[choices_key], cached[counts_key]
     context = {
         "page": page,
         "filters": filters,
         "today": today,
-        "due_soon": selectors.due_soon_limit(),
         "statuses": Status.choices,
         "channels": Channel.choices,
         **choices,

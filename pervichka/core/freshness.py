@@ -89,6 +89,30 @@ def cached_fresh(key: str, compute: Callable[[], T], timeout: int) -> T:
     return value
 
 
+def cached_fresh_many(entries: dict[str, tuple[Callable[[], object], int]]) -> dict[str, object]:
+    """`cached_fresh` for several keys at once: {key: (compute, timeout)} → {key: value}.
+    The generation and every value are read in one round trip (one MGET) — a page that
+    shows two cached parts (the appeals list's filter choices and its queue counts) pays
+    one Redis round trip for them, not two; only the missing or stale ones are computed."""
+    got = cache.get_many([KEY, *entries])
+    current = got.get(KEY)
+    values: dict[str, object] = {}
+    stale = []
+    for key in entries:
+        hit = got.get(key)
+        if current is not None and isinstance(hit, tuple) and len(hit) == 2 and hit[0] == current:
+            values[key] = hit[1]
+        else:
+            stale.append(key)
+    if stale:
+        at = generation()
+        for key in stale:
+            compute, timeout = entries[key]
+            values[key] = compute()
+            cache.set(key, (at, values[key]), timeout)
+    return values
+
+
 # The org tree's own counter: what caches of scopes (the user's assignments with their units'
 # paths, see accounts.authcache) are checked against. Moved on by every save or delete of an
 # org unit (orgs' AppConfig), not by other writes, so that appeals coming in do not empty them.

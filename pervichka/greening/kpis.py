@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pervichka.core.kpis import Period, Record, register, register_records
 from pervichka.greening.models import Planting, SurvivalCheck
-from pervichka.orgs.selectors import units_and_primaries
+from pervichka.orgs.selectors import UNIT_OWNERS_CTE, units_and_primaries, units_array
 from pervichka.projects.kpis import sum_by_owner
 
 
@@ -84,54 +84,56 @@ def plantings_checked_records(unit_ids: Iterable[int], period: Period) -> dict[i
 @register("tree_survival_rate", _("survival of plantings"), list_url="greening:plantings")
 def tree_survival_rate(unit_ids: Iterable[int], period: Period) -> dict[int, float]:
     """Of the plantings checked in the period, the share alive at their latest check in it."""
-    groups = units_and_primaries(unit_ids)
     if connection.vendor == "postgresql":
-        rows = _survival_rows_postgresql(groups.members, period)
-    else:
-        in_period = {"checked_on__gte": period.start, "checked_on__lte": period.end}
-        latest = (
-            SurvivalCheck.objects.filter(planting_id=OuterRef("planting_id"), **in_period)
-            .order_by("-checked_on", "-pk")
-            .values("pk")[:1]
+        rows = _survival_rows_postgresql(unit_ids, period)
+        # No planting checked in the period: no data, not 0%.
+        return {owner: alive / planted for owner, planted, alive in rows if planted}
+    groups = units_and_primaries(unit_ids)
+    in_period = {"checked_on__gte": period.start, "checked_on__lte": period.end}
+    latest = (
+        SurvivalCheck.objects.filter(planting_id=OuterRef("planting_id"), **in_period)
+        .order_by("-checked_on", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        SurvivalCheck.objects.filter(
+            planting__primary_id__anyof=groups.members, pk=Subquery(latest), **in_period
         )
-        rows = (
-            SurvivalCheck.objects.filter(
-                planting__primary_id__anyof=groups.members, pk=Subquery(latest), **in_period
-            )
-            .values_list("planting__primary_id")
-            .annotate(planted=Sum("planting__count"), alive=Sum("alive"))
-        )
+        .values_list("planting__primary_id")
+        .annotate(planted=Sum("planting__count"), alive=Sum("alive"))
+    )
     planted: dict[int, float] = defaultdict(float)
     alive_total: dict[int, float] = defaultdict(float)
     for primary_id, count, alive in rows:
         for owner in groups.owners.get(primary_id, []):
             planted[owner] += count
             alive_total[owner] += alive
-    # No planting checked in the period: no data, not 0%.
     return {u: alive_total[u] / planted[u] for u in groups.asked if planted.get(u)}
 
 
 # The latest check of each planting by DISTINCT ON, one pass over the checks' index: at
-# national scale 3x faster than the correlated subquery the portable version needs.
-_SURVIVAL_SQL = """
-WITH latest AS (
+# national scale 3x faster than the correlated subquery the portable version needs. The
+# asked units are read in the same statement (orgs.selectors.UNIT_OWNERS_CTE), and the sums
+# come per asked unit: nothing per primary is carried through Python.
+_SURVIVAL_SQL = f"""
+WITH {UNIT_OWNERS_CTE}, latest AS (
     SELECT DISTINCT ON (c.planting_id) c.planting_id, c.alive
     FROM projects_survivalcheck c
     WHERE c.checked_on BETWEEN %(start)s AND %(end)s
     ORDER BY c.planting_id, c.checked_on DESC, c.id DESC
 )
-SELECT p.primary_id, SUM(p.count), SUM(l.alive)
-FROM latest l JOIN projects_planting p ON p.id = l.planting_id
-WHERE p.primary_id = ANY(%(primaries)s::bigint[])
-GROUP BY p.primary_id
+SELECT o.owner_id, SUM(p.count), SUM(l.alive)
+FROM latest l
+JOIN projects_planting p ON p.id = l.planting_id
+JOIN unit_owners o ON o.primary_id = p.primary_id
+GROUP BY o.owner_id
 """
 
 
-def _survival_rows_postgresql(primaries: list[int], period: Period) -> list[tuple]:
-    if not primaries:
+def _survival_rows_postgresql(unit_ids: Iterable[int], period: Period) -> list[tuple]:
+    units = units_array(unit_ids)
+    if units == "{}":
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SURVIVAL_SQL, {"start": period.start, "end": period.end, "primaries": primaries}
-        )
+        cursor.execute(_SURVIVAL_SQL, {"start": period.start, "end": period.end, "units": units})
         return cursor.fetchall()

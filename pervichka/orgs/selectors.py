@@ -143,3 +143,37 @@ def units_and_primaries(
             if owner is not None:
                 owners[pk].append(owner)
     return UnitGroups(asked=asked, members=list(paths), owners=owners)
+
+
+# The asked units and, for each, the primaries whose figures it sums — itself for a primary,
+# every primary under it for a unit above — as a CTE for a KPI's own statement on
+# PostgreSQL: `unit_owners(owner_id, primary_id)`. A rating asks for every primary of the
+# country; reading those 10,000 units into Python first (units_and_primaries) and binding
+# them again as the KPI's filter cost more than the KPI's own query (bench/NOTES.md, branch
+# lists-speed). A unit above finds its primaries by their ancestors' paths (the lengths of
+# the levels above a primary, listed), an equality the planner hashes and estimates well:
+# a generate_series there was estimated at a thousand rows a primary, and the plan's cost
+# made PostgreSQL compile it (JIT), 0.4 s.
+_ABOVE_PRIMARY_LENGTHS = ", ".join(
+    f"({depth * tree.STEPLEN})"
+    for kind, depth in tree.KIND_DEPTH.items()
+    if depth < tree.KIND_DEPTH[tree.PRIMARY]
+)
+UNIT_OWNERS_CTE = f"""
+unit_owners AS (
+    SELECT u.id AS owner_id, u.id AS primary_id FROM orgs_orgunit u
+    WHERE u.id = ANY(%(units)s::bigint[]) AND u.kind = '{OrgKind.PRIMARY}'
+    UNION ALL
+    SELECT a.id, p.id
+    FROM orgs_orgunit p
+    CROSS JOIN LATERAL (VALUES {_ABOVE_PRIMARY_LENGTHS}) AS above(length)
+    JOIN orgs_orgunit a ON a.path = left(p.path, above.length)
+    WHERE p.kind = '{OrgKind.PRIMARY}'
+      AND a.id = ANY(%(units)s::bigint[]) AND a.kind <> '{OrgKind.PRIMARY}'
+)"""
+
+
+def units_array(unit_ids: Iterable[int]) -> str:
+    """The `%(units)s` parameter of UNIT_OWNERS_CTE: an array literal, which PostgreSQL
+    parses in one go; a list of 10,000 ids is dumped element by element by the driver."""
+    return "{" + ",".join(str(int(pk)) for pk in unit_ids) + "}"
