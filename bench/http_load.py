@@ -94,8 +94,11 @@ def _env(database_url: str, static_root: str) -> dict:
 
 
 class Server:
-    def __init__(self, database_url: str, workers: int = 4):
+    def __init__(self, database_url: str, workers: int = 4, autogroup_nice: int | None = None):
         self.static = tempfile.mkdtemp(prefix="pervichka-static-")
+        # Linux schedules by autogroup (one per session) and gunicorn runs in a session of
+        # its own: on a shared machine its priority is set here, not inherited (bench/NOTES.md).
+        self.autogroup_nice = autogroup_nice
         self.env = _env(database_url, self.static)
         self.port = _free_port()
         self.workers = workers
@@ -122,11 +125,17 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
+                # The first request imports the URLconf (aiogram's models: seconds of CPU); on
+                # a loaded machine that outlasted the default 30 s and the workers were killed.
+                "--timeout",
+                "120",
             ],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
         )
+        if self.autogroup_nice is not None:
+            Path(f"/proc/{self.process.pid}/autogroup").write_text(str(self.autogroup_nice))
         for _ in range(150):
             try:
                 if requests.get(self.url + "/healthz", timeout=5).ok:

@@ -176,3 +176,67 @@ def test_without_a_shared_cache_the_user_is_read_from_the_database(
     queries, _page = warm_queries(login(district_admin), reverse("site:home"))
     assert len(queries) == 2  # the user's row and the roles
     assert "accounts_user" in queries[0]
+
+
+def test_the_whole_start_page_is_shared_by_a_role_set_but_not_its_own_parts(
+    client, district_admin, appeal_a
+):
+    # One cached page for both administrators of the district (branch dash-speed): each
+    # still gets their own name, CSRF token and flash messages, escaped as before.
+    district_admin.first_name, district_admin.last_name = "Айгерим", "<b>Первая</b>"
+    district_admin.save()
+    other = grant(UserFactory(username="district_admin_2", first_name="Болат", is_staff=True),
+                  Role.ADMIN, appeal_a.district)  # fmt: skip
+    client.force_login(district_admin)
+    second = Client()
+    second.force_login(other)
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "Сообщение первой")])
+    first_page = client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second_page = second.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert len(queries.captured_queries) <= 2  # the second user's row and roles: no figures
+    assert "Айгерим &lt;b&gt;Первая&lt;/b&gt;" in first_page
+    assert "<b>Первая</b>" not in first_page
+    assert "Болат" in second_page
+    assert "Айгерим" not in second_page
+    assert "Сообщение первой" in first_page
+    assert "Сообщение первой" not in second_page
+    assert "<!--pervichka:" not in first_page + second_page
+    assert _csrf_secret(first_page) == client.cookies["csrftoken"].value
+    assert _csrf_secret(second_page) == second.cookies["csrftoken"].value
+    assert _csrf_secret(first_page) != _csrf_secret(second_page)
+    # Every CSRF token of the page (the HTMX header, the language switch, the logout) is
+    # the reader's own.
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', second_page))
+    assert {_unmask_cipher_token(t) for t in tokens} == {second.cookies["csrftoken"].value}
+    assert 'name="next" type="hidden" value="/"' in second_page
+
+
+def test_a_write_shows_on_the_cached_start_page_at_the_next_request(
+    login, district_admin, tree, appeal_a
+):
+    client = login(district_admin)
+    assert tree.district.name in client.get(reverse("site:home")).content.decode()
+    tree.district.name = "Переименованный район"
+    tree.district.save()
+    assert "Переименованный район" in client.get(reverse("site:home")).content.decode()
+
+
+def test_the_cached_start_page_is_per_language(login, district_admin, appeal_a):
+    client = login(district_admin)
+    english = client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    russian = client.get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="en">' in english
+    assert '<html lang="ru">' in russian
+    assert "The district at a glance" in english
+    assert "The district at a glance" not in russian
+
+
+def test_a_chair_of_the_same_district_gets_a_page_of_their_own(
+    login, district_admin, chair_a, appeal_a
+):
+    admin_page = login(district_admin).get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en")
+    chair_page = login(chair_a).get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "The district at a glance" in admin_page.content.decode()
+    assert "The district at a glance" not in chair_page.content.decode()
