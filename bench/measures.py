@@ -52,6 +52,31 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> tuple[float, float | None]:
+    """(this process's CPU seconds, its PostgreSQL backend's, or None when that cannot be
+    read: another host, or not PostgreSQL). CPU time, unlike wall time, hardly depends on
+    what else runs on the machine: a pair of them compares two sides under any load."""
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            backend = None
+    return time.process_time(), backend
+
+
+def _cpu_since(start: tuple[float, float | None]) -> dict:
+    python, backend = cpu_seconds()
+    return {
+        "python_cpu_s": round(python - start[0], 2),
+        "db_cpu_s": None if backend is None or start[1] is None else round(backend - start[1], 2),
+    }
+
+
 def _period():
     from pervichka.core.kpis import Period
 
@@ -299,7 +324,9 @@ def member_import(smoke: bool) -> dict:
             with_history(Membership, memberships)
             transaction.set_rollback(True)
 
+    cpu = cpu_seconds()
     floor_times, _ = timed(copy_floor, 1)
+    floor_cpu = _cpu_since(cpu)
     rss_before = peak_rss_mb()
 
     def ours():
@@ -316,8 +343,14 @@ def member_import(smoke: bool) -> dict:
                 transaction.set_rollback(True)
             return imported
 
+    cpu = cpu_seconds()
     ours_times, imported = timed(ours, 1)
+    ours_cpu = _cpu_since(cpu)
     return {
+        # The CPU seconds of each side, in this process and in its PostgreSQL backend: what
+        # the wall-clock ratio would be on a machine running nothing else, less I/O waits.
+        "ours_cpu": ours_cpu,
+        "floor_cpu": floor_cpu,
         "rows": len(rows),
         "imported": imported,
         "ours_s": ours_times[0],

@@ -190,3 +190,43 @@ def insert_values_sql(obj: Model, *, sql_of: dict[str, str] | None = None) -> tu
         values.append("%s")
         params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
     return f"({', '.join(columns)})", ", ".join(values), params
+
+
+def insert_select_with_history(
+    model: type[Model],
+    columns: list[str],
+    select_sql: str,
+    params: Sequence = (),
+    *,
+    actor,
+    reason: str = "",
+    then: str = "",
+) -> None:
+    """`INSERT INTO <model> (columns) <select_sql>` with a '+' history version of each new
+    row, in one statement, on PostgreSQL: rows made from rows already in the database (an
+    import's staging table) are neither sent nor formatted by Python. `columns` are attnames
+    (every concrete field but the id may be named; one not named gets its default, as in
+    `insert_tuples_with_history`). `then`, if given, is the statement's last part and may
+    read the new rows as `new_rows` (`UPDATE … FROM new_rows`)."""
+    transaction.on_commit(bump)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    given = set(columns)
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in given]
+    names = [model._meta.get_field(c).column for c in columns] + [f.column for f in rest]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
+    table = model._meta.db_table
+    history_sql, history_params = history_copy_sql(
+        model, reason=reason, user=user, source="new_rows"
+    )
+    extra = "".join(", %s" for _ in rest)
+    quoted = ", ".join(f'"{name}"' for name in names)
+    sql = (
+        f'WITH "new_rows" AS (INSERT INTO "{table}" ({quoted}) '
+        f"SELECT given.*{extra} FROM ({select_sql}) AS given RETURNING *)"
+    )
+    if then:
+        sql += f', "new_versions" AS ({history_sql}) {then}'
+    else:
+        sql += f" {history_sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*defaults, *params, *history_params])

@@ -1019,3 +1019,26 @@ def telegram_chat_stop(*, chat: TelegramChat) -> bool:
                 or changed
             )
     return changed
+
+
+def consents_record_imported_staged(*, actor, at: dt.datetime, staging: str, where: str) -> int:
+    """`consents_record_imported` for the persons of an import's staging table (PostgreSQL),
+    in one statement: the rows of the temporary table `staging` (alias `s`) that `where`
+    selects name a person by `person_id`, and `new_person` is true for one this import wrote
+    (who has no consent to look for). Returns how many were added."""
+    transaction.on_commit(freshness_bump)
+    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    purpose = ConsentPurpose.MEMBERSHIP.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{Consent._meta.db_table}" ("person_id", "purpose", "channel", '
+            '"given_at", "document", "document_ref", "recorded_by_id", "withdrawn_at", '
+            '"withdrawn_by_id", "withdrawal_reason", "representative") '
+            "SELECT DISTINCT s.\"person_id\", %s, %s, %s::timestamptz, '', '', %s::bigint, "
+            f"NULL::timestamptz, NULL::bigint, '', '' FROM \"{staging}\" s WHERE {where} AND "
+            f'(s."new_person" OR NOT EXISTS (SELECT 1 FROM "{Consent._meta.db_table}" c '
+            'WHERE c."person_id" = s."person_id" AND c."purpose" = %s '
+            'AND c."withdrawn_at" IS NULL))',
+            [purpose, ConsentChannel.IMPORTED.value, at, recorded_by, purpose],
+        )
+        return cursor.rowcount

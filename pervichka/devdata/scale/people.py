@@ -11,40 +11,13 @@ from django.utils import timezone
 from pervichka.core.iin import check_digit
 from pervichka.devdata.fake import KAZAKH_MALE, KAZAKH_SURNAMES, RUSSIAN_FEMALE, RUSSIAN_SURNAMES
 from pervichka.devdata.scale.base import Progress, ScaleContext, copy_rows, next_id, reset_sequence
+from pervichka.people.importing import MEMBERSHIP_COLUMNS as IMPORT_MEMBERSHIP_COLUMNS
+from pervichka.people.importing import PERSON_COLUMNS as IMPORT_PERSON_COLUMNS
 from pervichka.people.models import Membership, Person
 
-PERSON_COLUMNS = [
-    "id",
-    "iin",
-    "surname",
-    "name",
-    "patronymic",
-    "birth_date",
-    "sex",
-    "phone",
-    "email",
-    "settlement_id",
-    "address",
-    "unit_id",
-    "consent_at",
-    "consent_method",
-    "search_name",
-    "created_at",
-    "updated_at",
-]
-MEMBERSHIP_COLUMNS = [
-    "id",
-    "person_id",
-    "primary_id",
-    "joined",
-    "left",
-    "leave_reason",
-    "card_number",
-    "status",
-    "dues_category",
-    "created_by_id",
-    "created_at",
-]
+# The import's columns (people.importing), with the ids the generator gives itself.
+PERSON_COLUMNS = ["id", *IMPORT_PERSON_COLUMNS]
+MEMBERSHIP_COLUMNS = ["id", *IMPORT_MEMBERSHIP_COLUMNS]
 CATEGORIES = ["working"] * 70 + ["pensioner"] * 18 + ["student"] * 7 + ["unemployed"] * 5
 
 
