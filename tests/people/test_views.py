@@ -79,6 +79,32 @@ def test_member_list_filter_by_primary(tree, login, district_admin, member_a, me
     assert "Ахметова" not in page
 
 
+def test_the_primaries_filter_offers_the_scope_in_the_reader_language_and_marks_the_choice(
+    tree, login, district_admin, chair_a
+):
+    tree.primary_b.name_kk = "Айсары БҰҰ"
+    tree.primary_b.save()
+    client = login(district_admin)
+    page = client.get(reverse("people:list"), {"primary": tree.primary_b.pk}).text
+    assert f'<option value="{tree.primary_b.pk}" selected>ППО Айсары</option>' in page
+    assert f'<option value="{tree.primary_a.pk}">ППО Талшик</option>' in page
+    assert "ППО Дальнее" not in page  # another district's primary
+    client.cookies["pervichka_language"] = "kk"
+    page = client.get(reverse("people:list")).text
+    assert f'<option value="{tree.primary_b.pk}">Айсары БҰҰ</option>' in page
+    assert f'<option value="{tree.primary_a.pk}">ППО Талшик</option>' in page
+    # A rename shows at the next request (the options are cached until the next write).
+    tree.primary_a.name = "ППО Талшик-2"
+    tree.primary_a.save()
+    assert (
+        f'<option value="{tree.primary_a.pk}">ППО Талшик-2</option>'
+        in client.get(reverse("people:list")).text
+    )
+    chair_page = login(chair_a).get(reverse("people:list")).text
+    assert f'<option value="{tree.primary_a.pk}">ППО Талшик-2</option>' in chair_page
+    assert "ППО Айсары" not in chair_page
+
+
 def test_member_list_paginates(tree, login, chair_a):
     for _ in range(30):
         MembershipFactory(primary=tree.primary_a)
