@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,13 +74,17 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, Perm.APPEALS_VIEW)
     filters, page_number = _filters(request)
     user = request.user
-    page = CappedPaginator(selectors.appeals_list(user, filters), 50).get_page(page_number)
-    # The filters' choices depend on the scope alone, the queues' sizes on the user: both are
-    # cached until the next write (core.freshness), so a page costs its own query and count.
-    # Both are read in one round trip (a chair's page is mostly such fixed costs).
+    show_pii = has_perm_anywhere(user, Perm.APPEALS_PII)
+    rows = selectors.appeals_page(user, filters, citizen=show_pii)
+    page = CappedPaginator(rows, 50).get_page(page_number)
+    # The filters' choices depend on the scope and the language alone, the queues' sizes on
+    # the user: both are cached until the next write (core.freshness), so a page costs its own
+    # query and count. Both are read in one round trip (a chair's page is mostly such fixed
+    # costs).
     today = timezone.localdate()
     scope = scope_signature(user)
-    choices_key, counts_key = f"appeal-choices:{scope}", f"appeal-queues:{user.pk}:{scope}:{today}"
+    choices_key = f"appeal-choices:{scope}:{get_language()}"
+    counts_key = f"appeal-queues:{user.pk}:{scope}:{today}"
     cached = freshness.cached_fresh_many(
         {
             choices_key: (lambda: selectors.list_choices(user), CHOICES_SECONDS),
@@ -95,7 +100,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices,
         **choices,
         "can_register": choices["can_register"] and has_perm_anywhere(user, Perm.APPEALS_MANAGE),
-        "show_pii": has_perm_anywhere(user, Perm.APPEALS_PII),
+        "show_pii": show_pii,
         "counts": {queue: f"{QUEUE_CAP}+" if n > QUEUE_CAP else n for queue, n in counts.items()},
     }
     template = "appeals/appeal_list.html"

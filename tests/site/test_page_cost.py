@@ -240,3 +240,101 @@ def test_a_chair_of_the_same_district_gets_a_page_of_their_own(
     chair_page = login(chair_a).get(reverse("site:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert "The district at a glance" in admin_page.content.decode()
     assert "The district at a glance" not in chair_page.content.decode()
+
+
+# The appeals list (branch list2): base.html's and the page's fixed parts are rendered once
+# per language ({% frozen %}), the filters' choices are cached as labels per scope and
+# language, and the rows fetch only the columns the page shows.
+
+
+def test_the_appeals_list_keeps_each_readers_name_token_messages_and_menu(
+    client, district_admin, chair_a, appeal_a
+):
+    district_admin.first_name, district_admin.last_name = "Айгерим", "<b>Первая</b>"
+    district_admin.save()
+    other = grant(UserFactory(username="district_admin_2", first_name="Болат", is_staff=True),
+                  Role.ADMIN, appeal_a.district)  # fmt: skip
+    url = reverse("appeals:list") + "?q=дорог"
+    client.force_login(district_admin)
+    second, chair = Client(), Client()
+    second.force_login(other)
+    chair.force_login(chair_a)
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "Сообщение первой")])
+    first_page = client.get(url).content.decode()
+    second_page = second.get(url).content.decode()
+    chair_page = chair.get(url).content.decode()
+    assert "Айгерим &lt;b&gt;Первая&lt;/b&gt;" in first_page
+    assert "Болат" in second_page
+    assert "Айгерим" not in second_page
+    assert "Сообщение первой" in first_page
+    assert "Сообщение первой" not in second_page + chair_page
+    assert "Сообщение первой" not in client.get(url).content.decode()  # shown once
+    for page, reader in ((first_page, client), (second_page, second), (chair_page, chair)):
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+        tokens.add(re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1))
+        assert {_unmask_cipher_token(t) for t in tokens} == {reader.cookies["csrftoken"].value}
+        # The language switch returns to this very list, filters and all.
+        assert 'name="next" type="hidden" value="/appeals/?q=' in page
+        assert "?from=appeals%3Alist" in page
+    # The menu is the role set's: the district's deputies for its administrator, not a chair.
+    assert 'href="/deputies/"' in first_page
+    assert 'href="/deputies/"' not in chair_page
+    assert 'href="/admin/"' in second_page  # is_staff
+    assert 'href="/admin/"' not in chair_page
+
+
+def test_the_appeals_list_is_in_the_readers_language(login, district_admin, tree, appeal_a):
+    category = appeal_a.category
+    category.name_en = "Roads and streets"
+    category.save()
+    client = login(district_admin)
+    url = reverse("appeals:list")
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    kazakh = client.get(url, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert '<html lang="ru">' in russian
+    assert '<html lang="en">' in english
+    assert '<html lang="kk">' in kazakh
+    # The active language's button, the page's fixed words and the cached filter labels.
+    assert 'class="btn btn-light"\n                    lang="en"' in english
+    assert 'class="btn btn-light"\n                    lang="ru"' in russian
+    assert ">Export to XLSX<" in english
+    assert ">Export to XLSX<" not in russian
+    assert ">Log out<" in english
+    assert ">Log out<" not in russian
+    assert f'<option value="{category.pk}" >Roads and streets</option>' in english
+    assert "Roads and streets" not in russian
+    assert f'<option value="{category.pk}" >{category.name}</option>' in russian
+
+
+def test_the_appeals_filters_mark_the_chosen_values_and_escape_labels(
+    login, district_admin, tree, appeal_a
+):
+    hostile = Category.objects.create(
+        district=tree.district, code="xss", name="<script>alert(1)</script>"
+    )
+    client = login(district_admin)
+    page = client.get(
+        reverse("appeals:list"),
+        {"status": appeal_a.status, "category": hostile.pk, "channel": appeal_a.channel},
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert f'<option value="{hostile.pk}" selected>&lt;script&gt;alert(1)&lt;/script&gt;' in page
+    assert f'<option value="{appeal_a.status}" selected>' in page
+    assert f'<option value="{appeal_a.channel}" selected>' in page
+    assert page.count(" selected>") == 3
+
+
+def test_the_appeals_list_without_personal_data_reads_no_citizen(login, auditor, chair_a, appeal_a):
+    queries, page = warm_queries(login(auditor), reverse("appeals:list"))
+    assert len(queries) == 1, queries
+    assert "people_person" not in queries[0]
+    assert appeal_a.number in page
+    assert "Ахметова" not in page
+    # The rows carry only what the page shows: no appeal text, no responsible user.
+    assert '"appeals_appeal"."text"' not in queries[0]
+    assert "accounts_user" not in queries[0]
+    queries, page = warm_queries(login(chair_a), reverse("appeals:list"))
+    assert len(queries) == 1, queries
+    assert "Ахметова А." in page
