@@ -698,6 +698,7 @@ def appeal_submit_public(
     honeypot: str = "",
     language: str = "ru",
     channel: str = Channel.WEB,
+    key_read: tuple[Appeal | None] | None = None,
 ) -> PublicSubmission:
     """A citizen's appeal from the web form or the public API: every check of both in one
     place, in this order.
@@ -713,9 +714,14 @@ def appeal_submit_public(
        is used up.
 
     `channel` is the web's unless the Telegram bot submits (its `client_ip` is the chat).
+    `key_read`: the caller read the key's appeal already, in the statement that read the
+    village (`public_submission_read`): `(appeal or None,)`, and it is not read again.
     """
     key = (idempotency_key or "").strip()
-    existing = _appeal_by_key(key) if key else None
+    if key_read is not None:
+        (existing,) = key_read
+    else:
+        existing = _appeal_by_key(key) if key else None
     if existing is not None:
         _ensure_same_appeal(existing, data)
         return PublicSubmission(existing)
@@ -761,24 +767,39 @@ def appeal_submit_public(
 
 def settlement_public_get(*, settlement_id: int) -> Settlement | None:
     """The village a citizen named, with its district, if it is one of
-    `selectors.settlements_public()` (an active village of an active district), else None:
-    the public API's read of it, one statement whose SQL is written once (compiling the
-    selector's query per submission cost more CPU than the database's answer)."""
-    district_table = OrgUnit._meta.db_table
+    `selectors.settlements_public()` (an active village of an active district), else None."""
+    return public_submission_read(settlement_id=settlement_id, idempotency_key="")[0]
+
+
+def public_submission_read(
+    *, settlement_id: int, idempotency_key: str
+) -> tuple[Settlement | None, Appeal | None]:
+    """What the public API reads before a submission, in one statement whose SQL is
+    written once (compiling the selector's query per submission cost more CPU than the
+    database's answer): the village with its district, if it is one of
+    `selectors.settlements_public()`, and the appeal made under the idempotency key
+    (`appeal_submit_public(key_read=...)`). (None, None) for any other village."""
+    key = (idempotency_key or "").strip()
+    settlement_columns = len(Settlement._meta.concrete_fields)
+    district_columns = len(OrgUnit._meta.concrete_fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {select_columns(Settlement, 's')}, {select_columns(OrgUnit, 'd')} "
+            f"SELECT {select_columns(Settlement, 's')}, {select_columns(OrgUnit, 'd')}, "
+            f"{select_columns(Appeal, 'a')} "
             f'FROM "{Settlement._meta.db_table}" "s" '
-            f'INNER JOIN "{district_table}" "d" ON "s"."district_id" = "d"."id" '
+            f'INNER JOIN "{OrgUnit._meta.db_table}" "d" ON "s"."district_id" = "d"."id" '
+            f'LEFT OUTER JOIN "{Appeal._meta.db_table}" "a" ON "a"."idempotency_key" = %s '
             'WHERE "s"."id" = %s AND "s"."is_active" = %s AND "d"."is_active" = %s',
-            [settlement_id, True, True],
+            [key or None, settlement_id, True, True],
         )
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
     settlement = from_row(Settlement, row)
-    settlement.district = from_row(OrgUnit, row, len(Settlement._meta.concrete_fields))
-    return settlement
+    settlement.district = from_row(OrgUnit, row, settlement_columns)
+    appeal_start = settlement_columns + district_columns
+    existing = None if row[appeal_start] is None else from_row(Appeal, row, appeal_start)
+    return settlement, existing
 
 
 def _appeal_by_key(key: str) -> Appeal | None:

@@ -163,3 +163,48 @@ def test_the_public_apis_village_is_the_selectors(client, tree, categories):
         )
         assert response.status_code == 404
     assert not Appeal.objects.exists()
+
+
+def test_the_public_api_reads_the_village_and_the_key_in_one_statement(client, tree, categories):
+    """A retry under the same key, over the API: one statement reads the village and the
+    first appeal, which is answered again (200) with nothing more written."""
+    payload = {
+        "settlement_id": tree.village.pk,
+        "category": "roads",
+        "text": "Нет света на улице Абая",
+        "surname": "Ким",
+        "name": "Олег",
+        "phone": "+77011112233",
+        "consent": True,
+    }
+    key = uuid.uuid4().hex
+    first = client.post(
+        "/api/v1/public/appeals",
+        payload,
+        content_type="application/json",
+        headers={"Idempotency-Key": key},
+    )
+    assert first.status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        again = client.post(
+            "/api/v1/public/appeals",
+            payload,
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+    assert again.status_code == 200
+    assert again.json()["tracking_code"] == first.json()["tracking_code"]
+    assert [q["sql"] for q in queries.captured_queries if "appeals_appeal" in q["sql"]] == [
+        q["sql"] for q in queries.captured_queries if "orgs_settlement" in q["sql"]
+    ]
+    assert Appeal.objects.count() == 1
+    settlement, existing = services.public_submission_read(
+        settlement_id=tree.village.pk, idempotency_key=f"  {key} "
+    )
+    assert (settlement.pk, existing.tracking_code) == (
+        tree.village.pk,
+        first.json()["tracking_code"],
+    )
+    assert services.public_submission_read(
+        settlement_id=tree.village.pk, idempotency_key=uuid.uuid4().hex
+    ) == (settlement, None)
