@@ -322,7 +322,11 @@ def public_submit(
     instead of a second one being made (201 on the first success). The checks are the web
     form's: the hourly limit, consent, up to 3 photos or scans (JPG, PNG, PDF), and a
     filled `website` (a bot) is accepted with 202 and stores nothing."""
-    settlement = get_or_404(selectors.settlements_public(), pk=payload.settlement_id)
+    settlement, existing = services.public_submission_read(
+        settlement_id=payload.settlement_id, idempotency_key=idempotency_key
+    )
+    if settlement is None:
+        raise Http404
     files = [
         SimpleUploadedFile(photo.name, bytes(photo.content_base64)) for photo in payload.photos
     ]
@@ -347,6 +351,7 @@ def public_submit(
             idempotency_key=idempotency_key,
             honeypot=payload.website,
             language=payload.language,
+            key_read=(existing,),
         )
     except throttle.Throttled as exc:
         raise _public_error(exc) from exc

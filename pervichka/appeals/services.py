@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.db.models.sql import InsertQuery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -49,16 +48,20 @@ from pervichka.appeals.models import (
 )
 from pervichka.appeals.searching import fill_search_keys
 from pervichka.core import siteurl
-from pervichka.core.bulk import history_copy_sql
+from pervichka.core.bulk import from_row, history_copy_sql, insert_values_sql, select_columns
 from pervichka.core.calendar import add_months, calendar
+from pervichka.core.freshness import bump as freshness_bump
 from pervichka.core.history import save_as
 from pervichka.core.idempotency import IdempotencyConflict, ensure_same_submission
+from pervichka.core.models import Notification
 from pervichka.core.phones import normalize_phone
 from pervichka.core.roles import Perm
 from pervichka.core.scoping import has_perm_at
 from pervichka.core.services import notification_queue
+from pervichka.core.tasks import task_notification_send
 from pervichka.core.uploads import validate_upload
 from pervichka.orgs.enums import OrgKind
+from pervichka.orgs.models import OrgUnit, Settlement
 from pervichka.orgs.selectors import district_of
 from pervichka.people.enums import ConsentMethod, ConsentPurpose
 from pervichka.people.models import Person
@@ -211,21 +214,33 @@ def tracking_url(appeal: Appeal) -> str:
     return siteurl.absolute(reverse("public:track_code", kwargs={"code": appeal.tracking_code}))
 
 
-def _tell_citizen(appeal: Appeal, kind: str, message: str) -> None:
+def _citizen_notices(appeal: Appeal, kind: str, message: str) -> list[dict]:
+    """The messages to the citizen (an SMS and an e-mail, each where there is an address),
+    as the fields of `notification_queue`; `ref` names the appeal by its id."""
     ref = f"appeal:{appeal.pk}"
     text = f"{message} {tracking_url(appeal)}"
-    notification_queue(channel="sms", to=appeal.contact_phone, body=text, kind=kind, ref=ref)
-    notification_queue(
-        channel="email",
-        to=appeal.contact_email,
-        body=text,
-        kind=kind,
-        ref=ref,
-        subject=_("Your appeal %(number)s") % {"number": appeal.number},
-    )
+    notices = [
+        {"channel": "sms", "to": appeal.contact_phone, "body": text, "kind": kind, "ref": ref},
+        {
+            "channel": "email",
+            "to": appeal.contact_email,
+            "body": text,
+            "kind": kind,
+            "ref": ref,
+            "subject": _("Your appeal %(number)s") % {"number": appeal.number},
+        },
+    ]
+    return [notice for notice in notices if notice["to"]]
 
 
 def _citizen_message(appeal: Appeal, kind: str) -> None:
+    for notice in _citizen_message_notices(appeal, kind):
+        notification_queue(**notice)
+
+
+def _citizen_message_notices(appeal: Appeal, kind: str) -> list[dict]:
+    """What `_citizen_message` queues, in the appeal's language (nothing for a kind that
+    tells the citizen nothing)."""
     with translation.override(appeal.language):
         if kind == "registered":
             message = _(
@@ -245,8 +260,8 @@ def _citizen_message(appeal: Appeal, kind: str) -> None:
                 "you in person."
             )
         else:
-            return
-        _tell_citizen(
+            return []
+        return _citizen_notices(
             appeal,
             f"citizen_{kind}",
             message
@@ -493,26 +508,28 @@ def _register(
     appeal.number = _next_number(district, received.year)
     appeal.search_text = f"{appeal.number} {appeal.text}".lower()
     fill_search_keys(appeal)
-    _save_with_first_event(
+    _save_registered(
         appeal,
         actor=actor,
         by_citizen=public,
         details={"channel": intake.channel, "repeat_of": appeal.repeat_of_id},
     )
-    _citizen_message(appeal, "registered")
     return appeal
 
 
-def _save_with_first_event(appeal: Appeal, *, actor, by_citizen: bool, details: dict) -> None:
-    """Insert a new appeal, its history version and its REGISTER event. On PostgreSQL the
-    history version (copied from the stored row by the database, `core.bulk`) and the
-    event go in one statement, a data-modifying CTE: one round trip fewer per appeal.
-    Elsewhere (SQLite, which has no such CTE) the ORM writes them one by one."""
+def _save_registered(appeal: Appeal, *, actor, by_citizen: bool, details: dict) -> None:
+    """Insert a new appeal, its history version, its REGISTER event and the citizen's
+    "registered" messages in the outbox (sent after the commit).
+
+    On PostgreSQL all of it is one statement (data-modifying CTEs): the history version is
+    copied by the database from the inserted row (`core.bulk.history_copy_sql`), the event
+    and the messages take the appeal's id from it. The rows are those the ORM path writes
+    (tests/appeals/test_submission_rows.py compares them column by column); no model signal
+    is sent, so the write counter is moved on here (`core.freshness`). Elsewhere (SQLite,
+    which has no such CTE) the ORM writes them one by one."""
     if connection.vendor != "postgresql":
-        save_as(appeal, actor)
-        _event(appeal, Action.REGISTER, "", actor=actor, by_citizen=by_citizen, details=details)
+        _save_registered_by_orm(appeal, actor=actor, by_citizen=by_citizen, details=details)
         return
-    appeal.save_without_historical_record()
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AppealEvent(
         appeal=appeal,
@@ -525,19 +542,54 @@ def _save_with_first_event(appeal: Appeal, *, actor, by_citizen: bool, details: 
         reason="",
         details=details,
     )
-    history_sql, history_params = history_copy_sql(Appeal, user=user)
-    query = InsertQuery(AppealEvent)
-    query.insert_values(
-        [f for f in AppealEvent._meta.concrete_fields if not f.primary_key], [event]
-    )
-    ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH history AS ({history_sql}) {insert_sql} "
-            f'RETURNING "{AppealEvent._meta.db_table}"."id"',
-            [*history_params, [appeal.pk], *insert_params],
+    # The messages' `ref` names the appeal by the id the insert gives it.
+    notices = [
+        Notification(**{**notice, "subject": notice.get("subject", "")[:255]})
+        for notice in _citizen_message_notices(appeal, "registered")
+    ]
+    appeal_id = '"a"."id"'
+    a_cols, a_vals, a_params = insert_values_sql(appeal)
+    h_sql, h_params = history_copy_sql(Appeal, user=user, source="a")
+    e_cols, e_vals, e_params = insert_values_sql(event, sql_of={"appeal_id": appeal_id})
+    ctes = [
+        f'"a" AS (INSERT INTO "{Appeal._meta.db_table}" {a_cols} VALUES ({a_vals}) RETURNING *)',
+        f'"h" AS ({h_sql})',
+        f'"e" AS (INSERT INTO "{AppealEvent._meta.db_table}" {e_cols} SELECT {e_vals} '
+        'FROM "a" RETURNING "id")',
+    ]
+    params = [*a_params, *h_params, *e_params]
+    for index, notice in enumerate(notices):
+        n_cols, n_vals, n_params = insert_values_sql(
+            notice, sql_of={"ref": f"'appeal:' || {appeal_id}::text"}
         )
-        event.pk = cursor.fetchone()[0]
+        ctes.append(
+            f'"n{index}" AS (INSERT INTO "{Notification._meta.db_table}" {n_cols} '
+            f'SELECT {n_vals} FROM "a" RETURNING "id")'
+        )
+        params += n_params
+    returned = ", ".join(['"a"."id"', '"e"."id"', *(f'"n{i}"."id"' for i in range(len(notices)))])
+    sources = ", ".join(['"a"', '"e"', *(f'"n{i}"' for i in range(len(notices)))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {returned} FROM {sources}", params)
+        appeal.pk, event.pk, *notice_ids = cursor.fetchone()
+    for obj in (appeal, event, *notices):
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    freshness_bump()
+    for notice, notice_id in zip(notices, notice_ids, strict=True):
+        notice.pk, notice.ref = notice_id, f"appeal:{appeal.pk}"
+        # As `notification_queue` does: sent after the commit, by the periodic retry when
+        # the broker is away.
+        transaction.on_commit(
+            lambda pk=notice_id: task_notification_send.delay(notification_id=pk), robust=True
+        )
+
+
+def _save_registered_by_orm(appeal: Appeal, *, actor, by_citizen: bool, details: dict) -> None:
+    """`_save_registered`'s rows written by the ORM, one statement each."""
+    save_as(appeal, actor)
+    _event(appeal, Action.REGISTER, "", actor=actor, by_citizen=by_citizen, details=details)
+    _citizen_message(appeal, "registered")
 
 
 def _event(
@@ -646,6 +698,7 @@ def appeal_submit_public(
     honeypot: str = "",
     language: str = "ru",
     channel: str = Channel.WEB,
+    key_read: tuple[Appeal | None] | None = None,
 ) -> PublicSubmission:
     """A citizen's appeal from the web form or the public API: every check of both in one
     place, in this order.
@@ -661,9 +714,14 @@ def appeal_submit_public(
        is used up.
 
     `channel` is the web's unless the Telegram bot submits (its `client_ip` is the chat).
+    `key_read`: the caller read the key's appeal already, in the statement that read the
+    village (`public_submission_read`): `(appeal or None,)`, and it is not read again.
     """
     key = (idempotency_key or "").strip()
-    existing = Appeal.objects.filter(idempotency_key=key).first() if key else None
+    if key_read is not None:
+        (existing,) = key_read
+    else:
+        existing = _appeal_by_key(key) if key else None
     if existing is not None:
         _ensure_same_appeal(existing, data)
         return PublicSubmission(existing)
@@ -705,6 +763,57 @@ def appeal_submit_public(
     if created and files:
         attachments_add(actor=None, appeal=appeal, uploads=files)
     return PublicSubmission(appeal, created=created)
+
+
+def settlement_public_get(*, settlement_id: int) -> Settlement | None:
+    """The village a citizen named, with its district, if it is one of
+    `selectors.settlements_public()` (an active village of an active district), else None."""
+    return public_submission_read(settlement_id=settlement_id, idempotency_key="")[0]
+
+
+def public_submission_read(
+    *, settlement_id: int, idempotency_key: str
+) -> tuple[Settlement | None, Appeal | None]:
+    """What the public API reads before a submission, in one statement whose SQL is
+    written once (compiling the selector's query per submission cost more CPU than the
+    database's answer): the village with its district, if it is one of
+    `selectors.settlements_public()`, and the appeal made under the idempotency key
+    (`appeal_submit_public(key_read=...)`). (None, None) for any other village."""
+    key = (idempotency_key or "").strip()
+    settlement_columns = len(Settlement._meta.concrete_fields)
+    district_columns = len(OrgUnit._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select_columns(Settlement, 's')}, {select_columns(OrgUnit, 'd')}, "
+            f"{select_columns(Appeal, 'a')} "
+            f'FROM "{Settlement._meta.db_table}" "s" '
+            f'INNER JOIN "{OrgUnit._meta.db_table}" "d" ON "s"."district_id" = "d"."id" '
+            f'LEFT OUTER JOIN "{Appeal._meta.db_table}" "a" ON "a"."idempotency_key" = %s '
+            'WHERE "s"."id" = %s AND "s"."is_active" = %s AND "d"."is_active" = %s',
+            [key or None, settlement_id, True, True],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    settlement = from_row(Settlement, row)
+    settlement.district = from_row(OrgUnit, row, settlement_columns)
+    appeal_start = settlement_columns + district_columns
+    existing = None if row[appeal_start] is None else from_row(Appeal, row, appeal_start)
+    return settlement, existing
+
+
+def _appeal_by_key(key: str) -> Appeal | None:
+    """The appeal made under an idempotency key, or None: one indexed read (the key's
+    unique index), its SQL written once, as every public submission asks it first."""
+    table = Appeal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {select_columns(Appeal, "a")} FROM "{table}" "a" '
+            'WHERE "a"."idempotency_key" = %s',
+            [key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else from_row(Appeal, row)
 
 
 def appeal_submit_bot(

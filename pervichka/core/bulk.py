@@ -230,3 +230,44 @@ def insert_select_with_history(
         sql += f" {history_sql}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*defaults, *params, *history_params])
+
+
+# --- Reading one row without compiling a query -------------------------------------------
+# The public submission reads a few rows by a key (the idempotency key, the village, the
+# citizen); compiling each ORM query cost more of its CPU than the database's answer
+# (bench/NOTES.md, Stop 24). These read the same columns with SQL written once per model.
+
+
+@functools.cache
+def _row_reading(model: type[Model]) -> tuple[tuple[str, ...], tuple[str, ...], tuple]:
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        functions = (*connection.ops.get_db_converters(col), *field.get_db_converters(connection))
+        if functions:
+            converters.append((index, col, functions))
+    return (
+        tuple(f.column for f in fields),
+        tuple(f.attname for f in fields),
+        tuple(converters),
+    )
+
+
+def select_columns(model: type[Model], alias: str) -> str:
+    """Every concrete column of `model` as `"alias"."column", …`, in the order `from_row`
+    reads them."""
+    columns, _names, _converters = _row_reading(model)
+    return ", ".join(f'"{alias}"."{column}"' for column in columns)
+
+
+def from_row(model: type[Model], row: Sequence, start: int = 0) -> Model:
+    """The instance of `model` whose columns (as `select_columns` lists them) begin at
+    `row[start]`: the values converted as the ORM converts them (JSON, dates on SQLite),
+    the instance marked as loaded from the database."""
+    columns, names, converters = _row_reading(model)
+    values = list(row[start : start + len(columns)])
+    for index, col, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], col, connection)
+    return model.from_db(connection.alias, names, values)
