@@ -89,8 +89,12 @@ def test_rows_of_a_primary_no_longer_the_importers_are_refused(tree, chair_a):
 
 
 def test_a_row_refused_at_confirmation_counts_as_refused_even_if_skipped(tree, chair_a):
-    contested = row(phone="8 700 000 00 00")  # a placeholder: a warning the chair decides
-    job = member_import_check(actor=chair_a, upload=xlsx([contested, row()]))
+    # Of working age (a random IIN may be a pensioner's, which adds the category's proposal).
+    contested = row(  # a placeholder phone: a warning the chair decides
+        iin=generate_iin(dt.date(1985, 4, 2), "M", serial=5301), phone="8 700 000 00 00"
+    )
+    other = row(iin=generate_iin(dt.date(1990, 7, 9), "F", serial=5302))
+    job = member_import_check(actor=chair_a, upload=xlsx([contested, other]))
     assert [(w["row"], w["kind"]) for w in job.warnings] == [(2, "phone")]
     MembershipFactory(primary=tree.primary_b, person__iin=contested[0])
     job = member_import_confirm(
