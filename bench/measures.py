@@ -346,6 +346,7 @@ def member_import(smoke: bool) -> dict:
     cpu = cpu_seconds()
     ours_times, imported = timed(ours, 1)
     ours_cpu = _cpu_since(cpu)
+    _vacuum_after_rollbacks()
     return {
         # The CPU seconds of each side, in this process and in its PostgreSQL backend: what
         # the wall-clock ratio would be on a machine running nothing else, less I/O waits.
@@ -360,6 +361,22 @@ def member_import(smoke: bool) -> dict:
         "rss_before_mb": rss_before,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def _vacuum_after_rollbacks() -> None:
+    """Both sides rolled back 100,000 rows of four tables (and the consents): dead rows that
+    the list pages measured next would wade through where autovacuum is off or behind (on
+    the bench machine it is off: 1.2 M dead rows a table slowed the district's member list
+    from 11 ms to 1.8 s, bench/NOTES.md Stop 24). VACUUM cannot run in a transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM (ANALYZE) people_person, people_historicalperson, people_membership, "
+            "people_historicalmembership, people_consent, people_historicalconsent"
+        )
 
 
 # --- the appeals list --------------------------------------------------------------------
