@@ -198,6 +198,11 @@ def _list_queries() -> dict[str, list]:
 
 
 def list_floor(request, name: str):
+    """With `?logged_in=1` the floor first loads the session's user (as every staff page
+    must, before its query): the query plus a logged-in bare view's overhead, to show how
+    much of a page's distance from the floor is the login alone (bench/NOTES.md, Stop 24)."""
+    if request.GET.get("logged_in") and not request.user.is_authenticated:
+        return HttpResponse(status=404)
     sql, params = _list_queries()[name]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
