@@ -224,7 +224,7 @@ def member_import(smoke: bool) -> dict:
     from pervichka.accounts.models import RoleAssignment, User
     from pervichka.orgs.models import OrgUnit
     from pervichka.people.importing import member_import_check, member_import_confirm
-    from pervichka.people.models import Membership, Person
+    from pervichka.people.models import Consent, Membership, Person
 
     count = int(os.environ.get("BENCH_IMPORT_ROWS") or (2_000 if smoke else 100_000))
     district = OrgUnit.objects.filter(kind="district").order_by("pk").first()
@@ -257,8 +257,20 @@ def member_import(smoke: bool) -> dict:
         )
     )
 
+    # What the import derives for each person (birth date and sex from the IIN, the search
+    # key of the full name), computed before the timing: the floor writes the same values.
+    from pervichka.core.iin import parse_iin
+
+    derived = [
+        (info.birth_date, info.sex, " ".join(p for p in r[1:4] if p).lower())
+        for r in rows
+        for info in (parse_iin(r[0]),)
+    ]
+
     # The floor: COPY of the same rows into every table the import writes — persons,
-    # memberships and the history version of each — rolled back.
+    # memberships and the history version of each, and each new member's consent to
+    # membership (the import records it; the consent register has no history row for it) —
+    # rolled back.
     def copy_floor():
         from pervichka.devdata.scale.base import copy_rows, next_id
 
@@ -297,8 +309,9 @@ def member_import(smoke: bool) -> dict:
                     "unit_id": primary_ids[r[5]],
                     "address": "",
                     "email": "",
-                    "search_name": f"{r[1]} {r[2]}".lower(),
-                    "sex": "",
+                    "search_name": derived[i][2],
+                    "sex": derived[i][1],
+                    "birth_date": derived[i][0],
                     "consent_at": now,
                     "consent_method": "imported",
                     "created_at": now,
@@ -322,6 +335,25 @@ def member_import(smoke: bool) -> dict:
                 for i, r in enumerate(rows)
             ]
             with_history(Membership, memberships)
+            del memberships
+            copy_rows(
+                Consent,
+                [
+                    "person_id",
+                    "purpose",
+                    "channel",
+                    "given_at",
+                    "document",
+                    "document_ref",
+                    "recorded_by_id",
+                    "withdrawal_reason",
+                    "representative",
+                ],
+                (
+                    (person_id + i, "membership", "imported", now, "", "", actor.pk, "", "")
+                    for i in range(len(rows))
+                ),
+            )
             transaction.set_rollback(True)
 
     cpu = cpu_seconds()
