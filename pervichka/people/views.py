@@ -71,7 +71,8 @@ def _primary_options(user, selected: int | None) -> SafeString:
     )
     if selected is None:
         return mark_safe(options)
-    chosen = f'<option value="{selected}">'  # an int: nothing here needs escaping
+    selected = int(selected)  # into markup unescaped: an int whatever the caller passes
+    chosen = f'<option value="{selected}">'
     return mark_safe(options.replace(chosen, f'<option value="{selected}" selected>', 1))
 
 
