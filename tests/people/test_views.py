@@ -286,6 +286,16 @@ def test_outsider_export_and_search_leak_nothing(tree, login, chair_b, member_a)
     assert rows[1:] == []
 
 
+def test_outsider_filtering_by_another_primary_finds_nothing(tree, login, chair_b, member_a):
+    """The member search's narrow path (a primary chosen in the filter) keeps the scope: a
+    chair of primary B who puts primary A's id in the address gets none of its members."""
+    client = login(chair_b)
+    page = client.get(reverse("people:list"), {"primary": tree.primary_a.pk, "q": "ахм"})
+    assert page.status_code in (200, 404)
+    assert "Ахметова" not in page.text
+    assert f'<option value="{tree.primary_a.pk}"' not in page.text
+
+
 def test_anonymous_user_is_sent_to_login(tree, client, member_a):
     response = client.get(reverse("people:detail", args=[member_a.pk]))
     assert response.status_code == 302
